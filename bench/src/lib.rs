@@ -1,0 +1,1 @@
+//! Benchmarks for Aurora Concierge; see `benches/`.

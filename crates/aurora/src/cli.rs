@@ -1,0 +1,65 @@
+use clap::{Parser, Subcommand};
+use std::path::PathBuf;
+
+/// Aurora Concierge: a self-hosted shopping concierge for online jewelry stores.
+///
+/// Settings come from defaults, then an optional `aurora.toml` in the working directory (or the
+/// file named by `--config`), then `AURORA_*` environment variables; see docs/configuration.md.
+#[derive(Debug, Parser)]
+#[command(name = "aurora", version, about, long_about)]
+pub struct Cli {
+    /// Read settings from this TOML file instead of ./aurora.toml.
+    #[arg(long, global = true, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run the concierge service (the default when no command is given).
+    ///
+    /// Applies pending database migrations, then serves the shopper API and the widget on
+    /// AURORA_LISTEN until SIGTERM or Ctrl-C, finishing in-flight requests before it exits.
+    /// Requires AURORA_SECRET_KEY.
+    Serve,
+    /// Apply pending database migrations to AURORA_DATABASE_URL and exit.
+    Migrate,
+    /// Run the demo jewelry store "Gilded Grove" with the concierge embedded.
+    ///
+    /// Uses its own database (aurora-demo.db, or AURORA_DATABASE_URL from the environment),
+    /// seeds it with demo products and orders when it is empty, generates and keeps its own
+    /// secret key, and serves the storefront at http://127.0.0.1:8080 (AURORA_LISTEN). It
+    /// refuses to touch a database that holds a real store's data.
+    Demo,
+    /// Manage the product catalog.
+    #[command(subcommand)]
+    Catalog(CatalogCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum CatalogCommand {
+    /// Import products from a JSON Lines file (.jsonl) or a Shopify product CSV export (.csv).
+    ///
+    /// The whole file is checked first; if any row is bad, every problem is reported with its
+    /// row and column and nothing is imported. Otherwise all products are written in one
+    /// transaction: existing products (same id or handle) are updated, new ones created,
+    /// others left as they are. A running server picks the change up within
+    /// AURORA_CATALOG_POLL_SECONDS. See docs/catalog-import.md for the formats.
+    Import {
+        /// The file to import.
+        file: PathBuf,
+        /// The file's format, when its extension does not tell.
+        #[arg(long, value_enum)]
+        format: Option<ImportFormat>,
+    },
+}
+
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+pub enum ImportFormat {
+    /// The project's own format: one product JSON object per line.
+    Json,
+    /// Shopify's product CSV export.
+    ShopifyCsv,
+}

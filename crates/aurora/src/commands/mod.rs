@@ -1,0 +1,30 @@
+//! One module per subcommand; each wires configuration to the library crates.
+
+mod catalog;
+mod demo;
+mod migrate;
+mod serve;
+
+use crate::cli::{CatalogCommand, Cli, Command};
+use crate::config::{Config, Mode};
+use std::process::ExitCode;
+
+/// Runs the chosen command (`serve` when none is given).
+pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    let command = cli.command.unwrap_or(Command::Serve);
+    let mode = match command {
+        Command::Demo => Mode::Demo,
+        _ => Mode::Store,
+    };
+    let needs_secret = matches!(command, Command::Serve);
+    let config = Config::load(cli.config.as_deref(), mode, needs_secret)?;
+    crate::logging::init(&config.log, config.log_format);
+    match command {
+        Command::Serve => serve::run(config).await,
+        Command::Migrate => migrate::run(config).await,
+        Command::Demo => demo::run(config).await,
+        Command::Catalog(CatalogCommand::Import { file, format }) => {
+            catalog::import(config, &file, format).await
+        }
+    }
+}

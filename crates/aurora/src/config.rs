@@ -1,0 +1,261 @@
+//! Typed, layered configuration: defaults < aurora.toml < `AURORA_*` environment variables,
+//! validated before anything starts. Every setting is documented in docs/configuration.md.
+
+use anyhow::{Context, bail};
+use aurora_store::{Backend, Synchronous};
+use figment::Figment;
+use figment::providers::{Env, Format, Serialized, Toml};
+use serde::{Deserialize, Serialize};
+use std::fmt;
+use std::net::SocketAddr;
+use std::path::Path;
+
+/// A secret setting: usable, but never printed by Debug or logs.
+#[derive(Clone, Deserialize, Serialize, PartialEq, Eq)]
+#[serde(transparent)]
+pub struct Secret(String);
+
+impl Secret {
+    pub fn new(value: String) -> Self {
+        Secret(value)
+    }
+
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Secret([redacted])")
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum LogFormat {
+    Auto,
+    Json,
+    Text,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SqliteSync {
+    Normal,
+    Full,
+}
+
+/// Every setting. The environment variable of `foo_bar` is `AURORA_FOO_BAR`.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Config {
+    pub listen: SocketAddr,
+    pub database_url: String,
+    pub secret_key: Option<Secret>,
+    pub sqlite_synchronous: SqliteSync,
+    pub database_max_connections: u32,
+    pub database_timeout_ms: u64,
+    pub catalog_poll_seconds: u64,
+    pub max_body_bytes: usize,
+    pub request_timeout_seconds: u64,
+    pub log: String,
+    pub log_format: LogFormat,
+}
+
+/// The setting names, as they appear in aurora.toml (and, upper-cased with `AURORA_`, the env).
+const KEYS: [&str; 11] = [
+    "listen",
+    "database_url",
+    "secret_key",
+    "sqlite_synchronous",
+    "database_max_connections",
+    "database_timeout_ms",
+    "catalog_poll_seconds",
+    "max_body_bytes",
+    "request_timeout_seconds",
+    "log",
+    "log_format",
+];
+
+pub const DEMO_DATABASE_URL: &str = "sqlite:aurora-demo.db";
+const MIN_SECRET_LEN: usize = 32;
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            listen: SocketAddr::from(([127, 0, 0, 1], 8080)),
+            database_url: "sqlite:aurora.db".to_string(),
+            secret_key: None,
+            sqlite_synchronous: SqliteSync::Normal,
+            database_max_connections: 10,
+            database_timeout_ms: 3000,
+            catalog_poll_seconds: 2,
+            max_body_bytes: 64 * 1024,
+            request_timeout_seconds: 15,
+            log: "info".to_string(),
+            log_format: LogFormat::Auto,
+        }
+    }
+}
+
+/// Which command the configuration is for: the demo keeps its data apart from a real store's.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    Store,
+    Demo,
+}
+
+impl Config {
+    /// Loads and validates the configuration. `file` overrides `./aurora.toml`; `needs_secret`
+    /// makes a missing AURORA_SECRET_KEY an error (the service needs it, a migration does not).
+    pub fn load(file: Option<&Path>, mode: Mode, needs_secret: bool) -> anyhow::Result<Config> {
+        let toml = match file {
+            Some(path) => {
+                if !path.exists() {
+                    bail!("configuration file {} does not exist", path.display());
+                }
+                Toml::file_exact(path)
+            }
+            None => Toml::file_exact("aurora.toml"),
+        };
+        let mut figment = Figment::from(Serialized::defaults(Config::default()));
+        if file.is_some() || Path::new("aurora.toml").exists() {
+            figment = figment.merge(toml);
+        }
+        let env = Env::prefixed("AURORA_")
+            .filter(|key| KEYS.iter().any(|known| key.as_str().eq_ignore_ascii_case(known)));
+        let mut config: Config = figment
+            .merge(env)
+            .extract()
+            .map_err(|e| anyhow::anyhow!(describe(&e)))?;
+        if mode == Mode::Demo {
+            // A store's aurora.toml never sends the demo to the store's real database.
+            config.database_url = std::env::var("AURORA_DATABASE_URL")
+                .unwrap_or_else(|_| DEMO_DATABASE_URL.to_string());
+        }
+        config.validate(needs_secret)?;
+        Ok(config)
+    }
+
+    fn validate(&self, needs_secret: bool) -> anyhow::Result<()> {
+        if Backend::of_url(&self.database_url).is_none() {
+            bail!(
+                "AURORA_DATABASE_URL: `{}` is not a database URL; use sqlite:FILE or postgres://…",
+                redact_url(&self.database_url)
+            );
+        }
+        match (&self.secret_key, needs_secret) {
+            (Some(key), _) if key.expose().chars().count() < MIN_SECRET_LEN => bail!(
+                "AURORA_SECRET_KEY: too short; use a random string of at least {MIN_SECRET_LEN} characters"
+            ),
+            (None, true) => bail!(
+                "AURORA_SECRET_KEY: required (a random string of at least {MIN_SECRET_LEN} characters, the same on every instance of the store; e.g. `openssl rand -hex 32`)"
+            ),
+            _ => {}
+        }
+        let positive = [
+            ("AURORA_DATABASE_MAX_CONNECTIONS", u64::from(self.database_max_connections)),
+            ("AURORA_DATABASE_TIMEOUT_MS", self.database_timeout_ms),
+            ("AURORA_CATALOG_POLL_SECONDS", self.catalog_poll_seconds),
+            ("AURORA_MAX_BODY_BYTES", self.max_body_bytes as u64),
+            ("AURORA_REQUEST_TIMEOUT_SECONDS", self.request_timeout_seconds),
+        ];
+        for (name, value) in positive {
+            if value == 0 {
+                bail!("{name}: must be greater than 0");
+            }
+        }
+        Ok(())
+    }
+
+    /// Connection settings for the store crate.
+    pub fn connect_options(&self) -> aurora_store::ConnectOptions {
+        aurora_store::ConnectOptions {
+            max_connections: self.database_max_connections,
+            acquire_timeout: std::time::Duration::from_millis(self.database_timeout_ms),
+            sqlite_synchronous: match self.sqlite_synchronous {
+                SqliteSync::Normal => Synchronous::Normal,
+                SqliteSync::Full => Synchronous::Full,
+            },
+        }
+    }
+
+    /// The database URL with any password hidden, for messages and logs.
+    pub fn database_display(&self) -> String {
+        redact_url(&self.database_url)
+    }
+}
+
+/// Opens the configured database, naming it (without password) when that fails.
+pub async fn open_store(config: &Config) -> anyhow::Result<std::sync::Arc<dyn aurora_core::store::Store>> {
+    aurora_store::open(&config.database_url, &config.connect_options())
+        .await
+        .with_context(|| format!("cannot open the database {}", config.database_display()))
+}
+
+/// Hides the password of `scheme://user:password@host/…`.
+fn redact_url(url: &str) -> String {
+    let Some(scheme_end) = url.find("://").map(|i| i + 3) else {
+        return url.to_string();
+    };
+    let rest = &url[scheme_end..];
+    match (rest.find('@'), rest.find(':')) {
+        (Some(at), Some(colon)) if colon < at => {
+            format!("{}{}:***{}", &url[..scheme_end], &rest[..colon], &rest[at..])
+        }
+        _ => url.to_string(),
+    }
+}
+
+/// One line naming the setting (as the layer that set it spells it) and what is wrong with it.
+fn describe(error: &figment::Error) -> String {
+    let key = error.path.first().cloned().unwrap_or_default();
+    let metadata = error.metadata.as_ref();
+    let from_file = metadata.and_then(|m| m.source.as_ref().and_then(|s| s.file_path()));
+    let setting = if key.is_empty() {
+        "configuration".to_string()
+    } else if let Some(file) = from_file {
+        format!("{}: `{key}`", file.display())
+    } else {
+        format!("AURORA_{}", key.to_uppercase())
+    };
+    format!("{setting}: {}", error.kind)
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+    use super::*;
+
+    #[test]
+    fn the_key_list_names_exactly_the_fields_of_config() {
+        let value = serde_json::to_value(Config::default()).unwrap();
+        let mut fields: Vec<&str> = value.as_object().unwrap().keys().map(String::as_str).collect();
+        let mut keys = KEYS.to_vec();
+        fields.sort_unstable();
+        keys.sort_unstable();
+        assert_eq!(fields, keys);
+    }
+
+    #[test]
+    fn a_secret_never_shows_in_debug_output() {
+        let config = Config {
+            secret_key: Some(Secret::new("super-secret-value-0123456789abcdef".into())),
+            ..Config::default()
+        };
+        let printed = format!("{config:?}");
+        assert!(!printed.contains("super-secret"), "{printed}");
+        assert!(printed.contains("[redacted]"));
+    }
+
+    #[test]
+    fn a_password_in_the_database_url_is_hidden() {
+        assert_eq!(
+            redact_url("postgres://aurora:hunter2@db:5432/aurora"),
+            "postgres://aurora:***@db:5432/aurora"
+        );
+        assert_eq!(redact_url("postgres://aurora@db/aurora"), "postgres://aurora@db/aurora");
+        assert_eq!(redact_url("sqlite:aurora.db"), "sqlite:aurora.db");
+    }
+}

@@ -1,0 +1,101 @@
+//! The binary as an operator meets it: configuration errors, help, migrate, signals.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod common;
+
+use common::{Running, SECRET, aurora, run, text};
+
+#[test]
+fn a_bad_setting_stops_aurora_with_one_line_naming_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let cases = [
+        ("AURORA_LISTEN", "nowhere"),
+        ("AURORA_DATABASE_URL", "mysql://db/store"),
+        ("AURORA_CATALOG_POLL_SECONDS", "soon"),
+        ("AURORA_SQLITE_SYNCHRONOUS", "sometimes"),
+        ("AURORA_SECRET_KEY", "too-short"),
+    ];
+    for (name, value) in cases {
+        let output = run(aurora(dir.path()).arg("serve").env(name, value));
+        let stderr = text(&output.stderr);
+        assert!(!output.status.success(), "{name}={value} was accepted");
+        assert_eq!(stderr.lines().count(), 1, "{name}: {stderr}");
+        assert!(stderr.starts_with(&format!("aurora: {name}: ")), "{stderr}");
+        assert!(!stderr.contains("panicked"), "{stderr}");
+    }
+}
+
+#[test]
+fn serve_requires_a_secret_key_and_never_prints_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let output = run(aurora(dir.path()).arg("serve"));
+    assert!(!output.status.success());
+    assert!(text(&output.stderr).contains("AURORA_SECRET_KEY: required"));
+
+    let running = Running::start({
+        let mut command = aurora(dir.path());
+        command.arg("serve").env("AURORA_SECRET_KEY", SECRET);
+        command
+    });
+    assert!(running.logs().contains("listening"), "{}", running.logs());
+    assert!(!running.logs().contains(SECRET), "the secret key was logged");
+    let status = running.terminate();
+    assert!(status.success());
+}
+
+#[test]
+fn settings_in_aurora_toml_are_read_and_an_unknown_one_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("aurora.toml"), "database_url = \"sqlite:from-toml.db\"\n").unwrap();
+    let output = run(aurora(dir.path()).arg("migrate"));
+    assert!(output.status.success(), "{}", text(&output.stderr));
+    assert!(dir.path().join("from-toml.db").exists());
+
+    // The environment overrides the file.
+    let output = run(aurora(dir.path()).arg("migrate").env("AURORA_DATABASE_URL", "sqlite:from-env.db"));
+    assert!(output.status.success());
+    assert!(dir.path().join("from-env.db").exists());
+
+    std::fs::write(dir.path().join("aurora.toml"), "databse_url = \"sqlite:typo.db\"\n").unwrap();
+    let output = run(aurora(dir.path()).arg("migrate"));
+    let stderr = text(&output.stderr);
+    assert!(!output.status.success());
+    assert!(stderr.contains("`databse_url`") && stderr.contains("unknown field"), "{stderr}");
+}
+
+#[test]
+fn migrate_creates_a_fresh_sqlite_database_next_to_where_it_runs() {
+    let dir = tempfile::tempdir().unwrap();
+    let output = run(aurora(dir.path()).arg("migrate"));
+    assert!(output.status.success(), "{}", text(&output.stderr));
+    assert!(text(&output.stdout).contains("is up to date (0 products)"));
+    assert!(dir.path().join("aurora.db").exists());
+    // Twice is fine: migrations already applied are skipped.
+    assert!(run(aurora(dir.path()).arg("migrate")).status.success());
+}
+
+#[test]
+fn help_explains_every_command() {
+    let dir = tempfile::tempdir().unwrap();
+    let help = text(&run(aurora(dir.path()).arg("--help")).stdout);
+    for command in ["serve", "migrate", "demo", "catalog"] {
+        assert!(help.contains(command), "{help}");
+    }
+    let demo = text(&run(aurora(dir.path()).args(["help", "demo"])).stdout);
+    assert!(demo.contains("aurora-demo.db"), "{demo}");
+    let import = text(&run(aurora(dir.path()).args(["catalog", "import", "--help"])).stdout);
+    assert!(import.contains("Shopify") && import.contains("nothing is imported"), "{import}");
+}
+
+#[tokio::test]
+async fn sigterm_stops_the_service_after_it_answered() {
+    let dir = tempfile::tempdir().unwrap();
+    let running = Running::start({
+        let mut command = aurora(dir.path());
+        command.env("AURORA_SECRET_KEY", SECRET); // no subcommand: serve
+        command
+    });
+    let ready = reqwest::get(running.url("/api/health/ready")).await.unwrap();
+    assert_eq!(ready.status(), 200);
+    assert!(running.terminate().success());
+}

@@ -1,0 +1,406 @@
+//! Our own format: JSON Lines, one `Product` object per line.
+
+use super::checks::check_product;
+use super::{Item, RowError};
+use crate::catalog::{Category, Metal, Product};
+use serde_json::{Map, Value};
+use std::io::{BufRead, BufReader, Read};
+
+/// The fields of a `Product` in declaration order, which is the order errors are reported in.
+const FIELDS: [&str; 11] = [
+    "id",
+    "title",
+    "description",
+    "category",
+    "metal",
+    "price_cents",
+    "ready_to_ship",
+    "styles",
+    "image_url",
+    "image_alt",
+    "url",
+];
+
+/// Longest line we read; a longer one is an error, so one bad line cannot exhaust memory.
+const MAX_LINE_BYTES: u64 = 1024 * 1024;
+
+/// Reads a JSON Lines catalog one line at a time.
+pub(super) struct JsonLines<R> {
+    reader: BufReader<R>,
+    line: Vec<u8>,
+    row: u64,
+    seen_content: bool,
+    done: bool,
+}
+
+impl<R: Read> JsonLines<R> {
+    pub(super) fn new(reader: R) -> Self {
+        JsonLines {
+            reader: BufReader::new(reader),
+            line: Vec::new(),
+            row: 0,
+            seen_content: false,
+            done: false,
+        }
+    }
+
+    pub(super) fn next_item(&mut self) -> Option<Item> {
+        while !self.done {
+            let row = self.row + 1;
+            let complete = match self.read_line() {
+                Ok(None) => {
+                    self.done = true;
+                    return (!self.seen_content)
+                        .then(|| invalid(RowError::new(1, None, "the file is empty")));
+                }
+                Ok(Some(complete)) => complete,
+                Err(error) => {
+                    self.done = true;
+                    let message = format!("could not read the file: {error}");
+                    return Some(invalid(RowError::new(row, None, message)));
+                }
+            };
+            self.row = row;
+            if !complete {
+                self.seen_content = true;
+                let message = "the line is longer than 1 MiB";
+                return Some(invalid(RowError::new(row, None, message)));
+            }
+            let mut bytes = self.line.as_slice();
+            if row == 1 {
+                bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+            }
+            let bytes = bytes.trim_ascii();
+            if bytes.is_empty() {
+                continue;
+            }
+            let first = !self.seen_content;
+            self.seen_content = true;
+            let Ok(text) = std::str::from_utf8(bytes) else {
+                return Some(invalid(RowError::new(row, None, "not valid UTF-8")));
+            };
+            if first && text.starts_with('[') {
+                self.done = true;
+                let message =
+                    "this is a JSON array; the format is JSON Lines: one product object per line";
+                return Some(invalid(RowError::new(row, None, message)));
+            }
+            return Some(parse_line(row, text));
+        }
+        None
+    }
+
+    /// Reads the next line into `self.line`: `None` at the end of the file, `Some(false)` when
+    /// the line was too long (the rest of it is skipped).
+    fn read_line(&mut self) -> std::io::Result<Option<bool>> {
+        self.line.clear();
+        let read = (&mut self.reader)
+            .take(MAX_LINE_BYTES)
+            .read_until(b'\n', &mut self.line)?;
+        if read == 0 {
+            return Ok(None);
+        }
+        if self.line.ends_with(b"\n") || (read as u64) < MAX_LINE_BYTES {
+            return Ok(Some(true));
+        }
+        loop {
+            let available = self.reader.fill_buf()?;
+            if available.is_empty() {
+                return Ok(Some(false));
+            }
+            match available.iter().position(|&b| b == b'\n') {
+                Some(at) => {
+                    self.reader.consume(at + 1);
+                    return Ok(Some(false));
+                }
+                None => {
+                    let len = available.len();
+                    self.reader.consume(len);
+                }
+            }
+        }
+    }
+}
+
+fn invalid(error: RowError) -> Item {
+    Item::Invalid(vec![error])
+}
+
+/// One line → a product, or every problem of that line.
+fn parse_line(row: u64, text: &str) -> Item {
+    match serde_json::from_str::<Product>(text) {
+        Ok(product) => {
+            let problems = check_product(&product);
+            if problems.is_empty() {
+                Item::Product { row, product }
+            } else {
+                Item::Invalid(
+                    problems
+                        .into_iter()
+                        .map(|(field, message)| RowError::new(row, Some(field), message))
+                        .collect(),
+                )
+            }
+        }
+        Err(error) => Item::Invalid(diagnose(row, text, &error)),
+    }
+}
+
+/// Finds which fields of a line serde rejected, so each error names its field. Each field is
+/// tried alone in an otherwise valid product, which keeps serde (and `Product`) the one
+/// definition of what is valid.
+fn diagnose(row: u64, text: &str, error: &serde_json::Error) -> Vec<RowError> {
+    let object = match serde_json::from_str::<Value>(text) {
+        Ok(Value::Object(object)) => object,
+        Ok(_) => {
+            let message = "expected a JSON object with the product's fields";
+            return vec![RowError::new(row, None, message)];
+        }
+        Err(error) => {
+            let message = format!("not valid JSON: {}", without_position(&error));
+            return vec![RowError::new(row, None, message)];
+        }
+    };
+    let template = template();
+    let mut errors = Vec::new();
+    let mut merged = template.clone();
+    for (field, value) in &object {
+        if !template.contains_key(field) {
+            let message = format!("unknown field `{field}`");
+            errors.push(RowError::new(row, Some(field), message));
+            continue;
+        }
+        let mut trial = template.clone();
+        trial.insert(field.clone(), value.clone());
+        match serde_json::from_value::<Product>(Value::Object(trial)) {
+            Ok(_) => {
+                merged.insert(field.clone(), value.clone());
+            }
+            Err(error) => {
+                let message = field_message(field, value, &error);
+                errors.push(RowError::new(row, Some(field), message));
+            }
+        }
+    }
+    for field in template.keys().filter(|f| !object.contains_key(*f)) {
+        let mut trial = template.clone();
+        trial.remove(field);
+        if serde_json::from_value::<Product>(Value::Object(trial)).is_err() {
+            let message = format!("missing field `{field}`");
+            errors.push(RowError::new(row, Some(field), message));
+        }
+    }
+    // The fields serde accepted may still break the rules; the template's never do.
+    if let Ok(product) = serde_json::from_value::<Product>(Value::Object(merged)) {
+        for (field, message) in check_product(&product) {
+            if object.contains_key(field) {
+                errors.push(RowError::new(row, Some(field), message));
+            }
+        }
+    }
+    if errors.is_empty() {
+        errors.push(RowError::new(row, None, without_position(error)));
+    }
+    // Unknown fields last; the sort is stable, so two errors of one field keep their order.
+    errors.sort_by_key(|e| {
+        e.column
+            .as_deref()
+            .and_then(|c| FIELDS.iter().position(|f| *f == c))
+            .unwrap_or(FIELDS.len())
+    });
+    errors
+}
+
+/// A valid product as a JSON object, to try fields in one at a time.
+fn template() -> Map<String, Value> {
+    let product = Product {
+        id: "template".to_string(),
+        title: "Template".to_string(),
+        description: String::new(),
+        category: Category::Rings,
+        metal: Metal::Silver,
+        price_cents: 100,
+        ready_to_ship: false,
+        styles: Vec::new(),
+        image_url: "/template.jpg".to_string(),
+        image_alt: "Template".to_string(),
+        url: "/template".to_string(),
+    };
+    match serde_json::to_value(product) {
+        Ok(Value::Object(object)) => object,
+        // Cannot happen for a plain struct; diagnosis then falls back to serde's message.
+        _ => Map::new(),
+    }
+}
+
+/// A field's error in words: category and metal list what they accept.
+fn field_message(field: &str, value: &Value, error: &serde_json::Error) -> String {
+    let known: Option<Vec<&str>> = match field {
+        "category" => Some(Category::ALL.iter().map(|c| c.as_str()).collect()),
+        "metal" => Some(Metal::ALL.iter().map(|m| m.as_str()).collect()),
+        _ => None,
+    };
+    match (known, value.as_str()) {
+        (Some(known), Some(name)) => {
+            format!("unknown {field} `{name}` (one of: {})", known.join(", "))
+        }
+        _ => without_position(error),
+    }
+}
+
+/// serde_json's message without "at line 1 column 7": the line is the row, reported already.
+fn without_position(error: &serde_json::Error) -> String {
+    let text = error.to_string();
+    match text.rfind(" at line ") {
+        Some(at) if error.line() > 0 => {
+            format!("{} (at character {})", &text[..at], error.column())
+        }
+        _ => text,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn errors_of(line: &str) -> Vec<(Option<String>, String)> {
+        match parse_line(7, line) {
+            Item::Invalid(errors) => errors
+                .into_iter()
+                .inspect(|e| assert_eq!(e.row, 7))
+                .map(|e| (e.column, e.message))
+                .collect(),
+            other => vec![(None, format!("not invalid: {other:?}"))],
+        }
+    }
+
+    const GOOD: &str = r#"{"id":"a-ring","title":"A ring","description":"","category":"rings","metal":"silver","price_cents":5000,"ready_to_ship":true,"styles":["classic"],"image_url":"/a.jpg","image_alt":"A ring","url":"/products/a-ring"}"#;
+
+    #[test]
+    fn a_good_line_is_a_product() {
+        match parse_line(1, GOOD) {
+            Item::Product { row, product } => {
+                assert_eq!(row, 1);
+                assert_eq!(product.id, "a-ring");
+                assert_eq!(product.price_cents, 5_000);
+            }
+            other => assert!(matches!(other, Item::Product { .. }), "{other:?}"),
+        }
+    }
+
+    #[test]
+    fn every_bad_field_of_a_line_is_named() {
+        let line = GOOD
+            .replace(r#""rings""#, r#""tiaras""#)
+            .replace("5000", "-5")
+            .replace(r#""url""#, r#""colour":"red","url""#)
+            .replace(r#""title":"A ring","#, "");
+        let errors = errors_of(&line);
+        let columns: Vec<_> = errors.iter().map(|(c, _)| c.as_deref()).collect();
+        assert_eq!(
+            columns,
+            [
+                Some("title"),
+                Some("category"),
+                Some("price_cents"),
+                Some("colour")
+            ]
+        );
+        assert_eq!(errors[0].1, "missing field `title`");
+        assert!(
+            errors[1]
+                .1
+                .starts_with("unknown category `tiaras` (one of: rings,")
+        );
+        assert_eq!(errors[2].1, "`-5` is not a price: it must be more than 0");
+        assert_eq!(errors[3].1, "unknown field `colour`");
+    }
+
+    #[test]
+    fn a_wrong_type_names_its_field() {
+        let errors = errors_of(&GOOD.replace("5000", r#""50.00""#));
+        assert_eq!(errors.len(), 1);
+        assert_eq!(errors[0].0.as_deref(), Some("price_cents"));
+        assert!(errors[0].1.contains("invalid type"), "{}", errors[0].1);
+    }
+
+    #[test]
+    fn rule_breaks_are_reported_per_field() {
+        let line = GOOD
+            .replace(r#"["classic"]"#, r#"["Classic",""]"#)
+            .replace(r#""image_alt":"A ring""#, r#""image_alt":"  ""#)
+            .replace("a-ring", "A Ring");
+        let columns: Vec<_> = errors_of(&line).into_iter().map(|(c, _)| c).collect();
+        let columns: Vec<_> = columns.iter().map(|c| c.as_deref()).collect();
+        assert_eq!(
+            columns,
+            [
+                Some("id"),
+                Some("styles"),
+                Some("styles"),
+                Some("image_alt")
+            ]
+        );
+    }
+
+    #[test]
+    fn broken_json_is_one_error_without_a_column() {
+        let errors = errors_of(r#"{"id": "a-ring", "#);
+        assert_eq!(errors.len(), 1);
+        assert_eq!(errors[0].0, None);
+        assert!(
+            errors[0].1.starts_with("not valid JSON: "),
+            "{}",
+            errors[0].1
+        );
+        assert!(!errors[0].1.contains("at line"), "{}", errors[0].1);
+        let errors = errors_of("42");
+        assert_eq!(
+            errors,
+            [(
+                None,
+                "expected a JSON object with the product's fields".to_string()
+            )]
+        );
+    }
+
+    #[test]
+    fn the_template_has_exactly_the_fields_of_a_product() {
+        let mut keys: Vec<_> = template().keys().cloned().collect();
+        keys.sort_unstable();
+        let mut expected = FIELDS.to_vec();
+        expected.sort_unstable();
+        assert_eq!(keys, expected);
+    }
+
+    #[test]
+    fn a_line_longer_than_the_limit_is_an_error_and_reading_goes_on() {
+        let mut input = vec![b'x'; MAX_LINE_BYTES as usize + 10];
+        input.push(b'\n');
+        input.extend_from_slice(GOOD.as_bytes());
+        let mut reader = JsonLines::new(input.as_slice());
+        let first = reader.next_item();
+        assert!(
+            matches!(&first, Some(Item::Invalid(e)) if e[0].row == 1 && e[0].message.contains("1 MiB")),
+            "{first:?}"
+        );
+        let second = reader.next_item();
+        assert!(
+            matches!(&second, Some(Item::Product { row: 2, .. })),
+            "{second:?}"
+        );
+        assert!(reader.next_item().is_none());
+    }
+
+    #[test]
+    fn a_json_array_is_refused_with_a_hint() {
+        let input = format!("[{GOOD}]");
+        let mut reader = JsonLines::new(input.as_bytes());
+        let item = reader.next_item();
+        assert!(
+            matches!(&item, Some(Item::Invalid(e)) if e[0].message.contains("JSON Lines")),
+            "{item:?}"
+        );
+        assert!(reader.next_item().is_none());
+    }
+}

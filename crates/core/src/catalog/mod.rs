@@ -1,0 +1,229 @@
+//! Products, their categories and metals, and how a catalog gets in (import).
+
+pub mod import;
+mod money;
+
+pub use money::format_price;
+
+use serde::{Deserialize, Serialize};
+use std::fmt;
+use std::str::FromStr;
+
+/// What kind of jewelry a product is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Category {
+    Rings,
+    Necklaces,
+    Earrings,
+    Bracelets,
+}
+
+impl Category {
+    /// Every category, in display order.
+    pub const ALL: [Category; 4] = [
+        Category::Rings,
+        Category::Necklaces,
+        Category::Earrings,
+        Category::Bracelets,
+    ];
+
+    /// The stable machine name (`rings`), as stored and sent over the API.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Category::Rings => "rings",
+            Category::Necklaces => "necklaces",
+            Category::Earrings => "earrings",
+            Category::Bracelets => "bracelets",
+        }
+    }
+
+    /// The shopper-facing name (`Rings`).
+    pub fn label(self) -> &'static str {
+        match self {
+            Category::Rings => "Rings",
+            Category::Necklaces => "Necklaces",
+            Category::Earrings => "Earrings",
+            Category::Bracelets => "Bracelets",
+        }
+    }
+
+    /// The singular noun (`ring`), for alt text and sentences.
+    pub fn singular(self) -> &'static str {
+        match self {
+            Category::Rings => "ring",
+            Category::Necklaces => "necklace",
+            Category::Earrings => "pair of earrings",
+            Category::Bracelets => "bracelet",
+        }
+    }
+}
+
+impl fmt::Display for Category {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A name that is not one of the known categories or metals.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("unknown {kind} `{value}`")]
+pub struct UnknownName {
+    /// `category` or `metal`.
+    pub kind: &'static str,
+    /// What was given.
+    pub value: String,
+}
+
+impl FromStr for Category {
+    type Err = UnknownName;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Category::ALL
+            .into_iter()
+            .find(|c| c.as_str() == s)
+            .ok_or_else(|| UnknownName {
+                kind: "category",
+                value: s.to_string(),
+            })
+    }
+}
+
+/// The metal a product is made of.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Metal {
+    YellowGold,
+    WhiteGold,
+    RoseGold,
+    Platinum,
+    Silver,
+}
+
+impl Metal {
+    /// Every metal, in display order.
+    pub const ALL: [Metal; 5] = [
+        Metal::YellowGold,
+        Metal::WhiteGold,
+        Metal::RoseGold,
+        Metal::Platinum,
+        Metal::Silver,
+    ];
+
+    /// The stable machine name (`rose_gold`), as stored and sent over the API.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Metal::YellowGold => "yellow_gold",
+            Metal::WhiteGold => "white_gold",
+            Metal::RoseGold => "rose_gold",
+            Metal::Platinum => "platinum",
+            Metal::Silver => "silver",
+        }
+    }
+
+    /// The shopper-facing name (`Rose gold`).
+    pub fn label(self) -> &'static str {
+        match self {
+            Metal::YellowGold => "Yellow gold",
+            Metal::WhiteGold => "White gold",
+            Metal::RoseGold => "Rose gold",
+            Metal::Platinum => "Platinum",
+            Metal::Silver => "Silver",
+        }
+    }
+}
+
+impl fmt::Display for Metal {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for Metal {
+    type Err = UnknownName;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Metal::ALL
+            .into_iter()
+            .find(|m| m.as_str() == s)
+            .ok_or_else(|| UnknownName {
+                kind: "metal",
+                value: s.to_string(),
+            })
+    }
+}
+
+/// One product of the catalog. `id` is the store's stable handle: importing it again updates it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Product {
+    /// Stable handle (`aurora-rose-gold-solitaire-ring`): lowercase letters, digits and dashes.
+    pub id: String,
+    pub title: String,
+    /// Plain text; HTML from imports is reduced to text before it gets here.
+    pub description: String,
+    pub category: Category,
+    pub metal: Metal,
+    /// Price in the store currency's minor unit (cents).
+    pub price_cents: i64,
+    /// In stock and ships now; otherwise made to order.
+    pub ready_to_ship: bool,
+    /// Style tags such as `classic`, `modern`, `vintage`: lowercase.
+    #[serde(default)]
+    pub styles: Vec<String>,
+    /// Absolute URL or a path served by this binary.
+    pub image_url: String,
+    /// Meaningful alt text for the image.
+    pub image_alt: String,
+    /// Where the shopper sees the product on the store (absolute URL or path).
+    pub url: String,
+}
+
+impl Product {
+    /// Whether `id` is a valid handle: 1 to 200 chars of `a-z`, `0-9` and `-`.
+    pub fn is_valid_id(id: &str) -> bool {
+        !id.is_empty()
+            && id.len() <= 200
+            && id
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+    }
+}
+
+/// An immutable snapshot of the whole catalog, as the server serves it between imports.
+#[derive(Debug, Clone, Default)]
+pub struct Catalog {
+    version: i64,
+    products: Vec<Product>,
+    by_id: std::collections::HashMap<String, usize>,
+}
+
+impl Catalog {
+    /// A snapshot of `products` (any order; kept in id order) at catalog `version`.
+    pub fn new(version: i64, mut products: Vec<Product>) -> Self {
+        products.sort_by(|a, b| a.id.cmp(&b.id));
+        let by_id = products
+            .iter()
+            .enumerate()
+            .map(|(i, p)| (p.id.clone(), i))
+            .collect();
+        Catalog {
+            version,
+            products,
+            by_id,
+        }
+    }
+
+    /// The catalog version this snapshot was read at.
+    pub fn version(&self) -> i64 {
+        self.version
+    }
+
+    /// Every product, in id order.
+    pub fn products(&self) -> &[Product] {
+        &self.products
+    }
+
+    /// One product by id.
+    pub fn get(&self, id: &str) -> Option<&Product> {
+        self.by_id.get(id).map(|&i| &self.products[i])
+    }
+}

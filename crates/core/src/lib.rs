@@ -1,0 +1,7 @@
+//! The concierge's domain: the catalog, orders, and the [`store::Store`] trait it asks storage for.
+//! No HTTP, no SQL: the server and the store crates depend on this one, never the other way.
+
+pub mod catalog;
+pub mod demo;
+pub mod orders;
+pub mod store;

@@ -1,0 +1,144 @@
+//! Order numbers: the store's pattern, found in messages and validated in form fields.
+
+use regex::{Regex, RegexBuilder};
+
+use crate::ConfigError;
+
+/// An order number found in a message.
+#[derive(Debug, Clone)]
+pub(crate) struct OrderMatch {
+    /// Byte range in the (truncated) message, `#` excluded.
+    pub start: usize,
+    pub end: usize,
+    /// Without `#`, letters upper-cased.
+    pub normalized: String,
+    /// Why it counts (for explanations).
+    pub why: &'static str,
+}
+
+/// Compiles the store's pattern so that it must match a whole candidate.
+pub(crate) fn compile(pattern: &str) -> Result<Regex, ConfigError> {
+    RegexBuilder::new(&format!("^(?:{pattern})$"))
+        .size_limit(1 << 20)
+        .build()
+        .map_err(|e| ConfigError::InvalidOrderNumberPattern {
+            pattern: pattern.to_owned(),
+            reason: e.to_string(),
+        })
+}
+
+fn normalise(s: &str) -> String {
+    s.to_uppercase()
+}
+
+/// Validates a form field: whole trimmed input, optional leading `#`.
+pub(crate) fn parse_field(re: &Regex, input: &str) -> Option<String> {
+    let s = input.trim();
+    let s = s.strip_prefix('#').map_or(s, str::trim_start);
+    if s.is_empty() || s.chars().count() > 64 {
+        return None;
+    }
+    re.is_match(s).then(|| normalise(s))
+}
+
+/// Words after which a number is an order number ("order 123456", "order no. 123456").
+fn is_order_word(w: &str) -> bool {
+    matches!(
+        w,
+        "order"
+            | "orders"
+            | "purchase"
+            | "number"
+            | "no"
+            | "nr"
+            | "num"
+            | "confirmation"
+            | "reference"
+            | "ref"
+            | "id"
+            | "ordernumber"
+            | "invoice"
+            | "receipt"
+    )
+}
+
+/// Words that make a following number something else (a price, a size, a length).
+fn is_blocking_word(w: &str) -> bool {
+    matches!(
+        w,
+        "size" | "under" | "over" | "below" | "above" | "budget" | "than" | "max" | "between" | "about" | "around"
+    )
+}
+
+/// Finds the first order number in `text` that the store's pattern matches and whose context
+/// says it is one: it follows `#` or an order word, or carries letters (the store's prefix).
+pub(crate) fn find(re: &Regex, text: &str) -> Option<OrderMatch> {
+    // Candidates are whitespace-separated chunks with a digit, trimmed of punctuation.
+    let mut prev_words: [&str; 3] = ["", "", ""];
+    let mut prev_hash = false;
+    let mut offset = 0;
+    for chunk in text.split_whitespace() {
+        let chunk_start = match text[offset..].find(chunk) {
+            Some(p) => offset + p,
+            None => break,
+        };
+        offset = chunk_start + chunk.len();
+        let trimmed_front = chunk.trim_start_matches(|c: char| "([{\"'“‘:".contains(c));
+        let mut start = chunk_start + (chunk.len() - trimmed_front.len());
+        let mut cand = trimmed_front.trim_end_matches(|c: char| ".,;:!?)]}\"'”’".contains(c));
+        // "order#123456", "no.123456"
+        let mut hash = prev_hash;
+        let mut inline_word = "";
+        if let Some(p) = cand.find('#') {
+            inline_word = &cand[..p];
+            start += p + 1;
+            cand = &cand[p + 1..];
+            hash = true;
+        }
+        if cand.len() <= 64 && cand.bytes().any(|b| b.is_ascii_digit()) && re.is_match(cand) {
+            let has_letters = cand.chars().any(char::is_alphabetic);
+            let after_order_word = prev_words.iter().any(|w| is_order_word(w))
+                || is_order_word(&inline_word.to_lowercase());
+            let blocked = is_blocking_word(prev_words[2]);
+            let why = if hash {
+                Some("it follows '#'")
+            } else if has_letters {
+                Some("it carries the store's prefix (letters)")
+            } else if after_order_word && !blocked {
+                Some("it follows an order word (order, purchase, number…)")
+            } else {
+                None
+            };
+            if let Some(why) = why {
+                return Some(OrderMatch {
+                    start,
+                    end: start + cand.len(),
+                    normalized: normalise(cand),
+                    why,
+                });
+            }
+        }
+        prev_hash = cand == "#" || chunk == "#";
+        let word = cand.trim_matches(|c: char| !c.is_alphanumeric());
+        prev_words.rotate_left(1);
+        prev_words[2] = if word.len() <= 16 { word } else { "" };
+        // Lower-casing every chunk would allocate; order words are ASCII, compare lower-cased.
+        if word.bytes().any(|b| b.is_ascii_uppercase()) {
+            prev_words[2] = lower_known(word);
+        }
+    }
+    None
+}
+
+fn lower_known(word: &str) -> &'static str {
+    const KNOWN: &[&str] = &[
+        "order", "orders", "purchase", "number", "no", "nr", "num", "confirmation", "reference", "ref", "id",
+        "ordernumber", "invoice", "receipt", "size", "under", "over", "below", "above", "budget", "than",
+        "max", "between", "about", "around",
+    ];
+    KNOWN
+        .iter()
+        .find(|k| k.eq_ignore_ascii_case(word))
+        .copied()
+        .unwrap_or("")
+}

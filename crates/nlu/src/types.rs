@@ -1,0 +1,152 @@
+//! The result types: what a message means.
+
+use serde::{Deserialize, Serialize};
+
+/// What the shopper wants, exactly one per message.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Intent {
+    /// Hello, how are you.
+    Greeting,
+    /// Looking for jewelry (including capsule, custom and made-to-order pieces).
+    FindProduct,
+    /// Where is my order.
+    TrackOrder,
+    /// Return, refund, exchange or resize.
+    Returns,
+    /// Wants a human: a stylist, an agent, customer service.
+    Stylist,
+    /// Wants the style quiz.
+    StyleQuiz,
+    /// Wants their shortlist (saved pieces).
+    Shortlist,
+    /// Asks what the concierge can do.
+    Help,
+    /// Anything outside the concierge's job.
+    Unknown,
+}
+
+impl Intent {
+    /// Every intent, in the order the rules try them.
+    pub const ALL: [Intent; 9] = [
+        Intent::Stylist,
+        Intent::Returns,
+        Intent::TrackOrder,
+        Intent::Shortlist,
+        Intent::StyleQuiz,
+        Intent::FindProduct,
+        Intent::Help,
+        Intent::Greeting,
+        Intent::Unknown,
+    ];
+
+    /// The snake_case name used in JSON.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Intent::Greeting => "greeting",
+            Intent::FindProduct => "find_product",
+            Intent::TrackOrder => "track_order",
+            Intent::Returns => "returns",
+            Intent::Stylist => "stylist",
+            Intent::StyleQuiz => "style_quiz",
+            Intent::Shortlist => "shortlist",
+            Intent::Help => "help",
+            Intent::Unknown => "unknown",
+        }
+    }
+}
+
+impl std::fmt::Display for Intent {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A jewelry category.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Category {
+    /// Rings and bands.
+    Rings,
+    /// Necklaces, pendants and chains.
+    Necklaces,
+    /// Earrings: studs, hoops, drops.
+    Earrings,
+    /// Bracelets, bangles and cuffs.
+    Bracelets,
+}
+
+impl Category {
+    /// The snake_case name used in JSON.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Category::Rings => "rings",
+            Category::Necklaces => "necklaces",
+            Category::Earrings => "earrings",
+            Category::Bracelets => "bracelets",
+        }
+    }
+}
+
+/// A metal.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Metal {
+    /// Yellow gold (plain "gold").
+    YellowGold,
+    /// White gold.
+    WhiteGold,
+    /// Rose (pink, red) gold.
+    RoseGold,
+    /// Platinum.
+    Platinum,
+    /// Silver, sterling silver.
+    Silver,
+}
+
+impl Metal {
+    /// The snake_case name used in JSON.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Metal::YellowGold => "yellow_gold",
+            Metal::WhiteGold => "white_gold",
+            Metal::RoseGold => "rose_gold",
+            Metal::Platinum => "platinum",
+            Metal::Silver => "silver",
+        }
+    }
+}
+
+/// Catalog filters found in a message.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Filters {
+    /// The category asked for, if any.
+    pub category: Option<Category>,
+    /// Metals asked for (any of them), in order of first mention.
+    pub metals: Vec<Metal>,
+    /// Lowest price, in the store currency's major unit.
+    #[serde(serialize_with = "crate::price::serialize_price")]
+    pub min_price: Option<f64>,
+    /// Highest price, in the store currency's major unit.
+    #[serde(serialize_with = "crate::price::serialize_price")]
+    pub max_price: Option<f64>,
+    /// Only pieces that are ready to ship.
+    pub ready_to_ship: bool,
+    /// Styles asked for (classic, modern, vintage, minimalist, …).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub styles: Vec<String>,
+    /// The remaining words worth a text search.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub query: Option<String>,
+}
+
+/// What one message means.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Understanding {
+    /// The one intent.
+    pub intent: Intent,
+    /// Catalog filters (empty unless the message is about jewelry).
+    pub filters: Filters,
+    /// The order number, normalised (no `#`, upper-case).
+    pub order_number: Option<String>,
+}

@@ -1,0 +1,27 @@
+use crate::AppState;
+use aurora_core::catalog::Catalog;
+use std::time::Duration;
+
+/// Polls the catalog version every `every` and reloads the snapshot when another process
+/// (e.g. `aurora catalog import`) changed it. Runs until the task is dropped.
+pub async fn watch_catalog(state: AppState, every: Duration) {
+    let mut ticker = tokio::time::interval(every);
+    ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        ticker.tick().await;
+        if let Err(error) = refresh(&state).await {
+            tracing::warn!(%error, "could not refresh the catalog; will retry");
+        }
+    }
+}
+
+async fn refresh(state: &AppState) -> Result<(), aurora_core::store::StoreError> {
+    let version = state.store.catalog_version().await?;
+    if version == state.catalog().version() {
+        return Ok(());
+    }
+    let products = state.store.all_products().await?;
+    tracing::info!(version, products = products.len(), "catalog reloaded");
+    state.set_catalog(Catalog::new(version, products));
+    Ok(())
+}

@@ -1,0 +1,40 @@
+//! The HTTP service: routes, errors as problem+json, middleware and the demo storefront.
+//! It never writes SQL: everything stored goes through [`aurora_core::store::Store`].
+
+mod catalog_watch;
+mod error;
+mod middleware;
+mod routes;
+mod state;
+mod storefront;
+
+pub use catalog_watch::watch_catalog;
+pub use error::{ApiError, FieldError};
+pub use state::{AppState, ServerSettings};
+
+use axum::Router;
+use std::future::Future;
+use tokio::net::TcpListener;
+
+/// The whole application: API routes, the storefront in demo mode, and the middleware stack.
+pub fn app(state: AppState) -> Router {
+    let mut router = routes::router();
+    if state.settings.demo {
+        router = router.merge(storefront::router());
+    }
+    middleware::wrap(router.with_state(state.clone()), &state.settings)
+}
+
+/// Serves `router` on `listener` until `shutdown` completes, then lets in-flight requests finish.
+pub async fn serve(
+    listener: TcpListener,
+    router: Router,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    axum::serve(
+        listener,
+        router.into_make_service_with_connect_info::<std::net::SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown)
+    .await
+}

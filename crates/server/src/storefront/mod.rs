@@ -1,0 +1,103 @@
+//! The demo storefront of "Gilded Grove", our fictional jeweller: a home page with the catalog,
+//! product pages, generated product images and one stylesheet. Every page embeds the concierge
+//! widget exactly as a real store would, and works under the strict CSP (no inline styles or
+//! scripts).
+
+mod images;
+mod pages;
+
+use crate::AppState;
+use askama::Template;
+use axum::Router;
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{Html, IntoResponse, Response};
+use axum::routing::get;
+use serde::Deserialize;
+
+const STYLESHEET: &str = include_str!("../../assets/storefront/storefront.css");
+
+/// Images never change for a given name; the stylesheet may change with a release.
+const IMAGE_CACHE: &str = "public, max-age=86400";
+const STYLESHEET_CACHE: &str = "public, max-age=3600";
+
+pub(crate) fn router() -> Router<AppState> {
+    Router::new()
+        .route("/", get(home))
+        .route("/products/{id}", get(product))
+        .route("/demo/images/{name}", get(image))
+        .route("/demo/assets/storefront.css", get(stylesheet))
+}
+
+/// Query of the home page. Kept as text so a stray `?page=abc` shows page 1, not an error.
+#[derive(Debug, Default, Deserialize)]
+struct HomeQuery {
+    category: Option<String>,
+    page: Option<String>,
+}
+
+async fn home(State(state): State<AppState>, Query(query): Query<HomeQuery>) -> Response {
+    let category = query.category.and_then(|c| c.parse().ok());
+    let page = query.page.and_then(|p| p.parse().ok()).unwrap_or(1);
+    render(
+        StatusCode::OK,
+        &pages::home(&state.catalog(), category, page),
+    )
+}
+
+async fn product(State(state): State<AppState>, Path(id): Path<String>) -> Response {
+    let catalog = state.catalog();
+    match catalog.get(&id) {
+        Some(product) => render(StatusCode::OK, &pages::product(&catalog, product)),
+        None => render(StatusCode::NOT_FOUND, &pages::not_found()),
+    }
+}
+
+async fn image(Path(name): Path<String>) -> Response {
+    match images::svg(&name) {
+        Some(svg) => (
+            [
+                (
+                    header::CONTENT_TYPE,
+                    HeaderValue::from_static("image/svg+xml"),
+                ),
+                (header::CACHE_CONTROL, HeaderValue::from_static(IMAGE_CACHE)),
+            ],
+            svg,
+        )
+            .into_response(),
+        None => crate::ApiError::not_found("There is no such image.").into_response(),
+    }
+}
+
+async fn stylesheet() -> Response {
+    (
+        [
+            (
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("text/css; charset=utf-8"),
+            ),
+            (
+                header::CACHE_CONTROL,
+                HeaderValue::from_static(STYLESHEET_CACHE),
+            ),
+        ],
+        STYLESHEET,
+    )
+        .into_response()
+}
+
+/// Renders `page` with `status`; a template failure is logged and answered with a bare 500.
+fn render(status: StatusCode, page: &impl Template) -> Response {
+    match page.render() {
+        Ok(html) => (status, Html(html)).into_response(),
+        Err(error) => {
+            tracing::error!(%error, "storefront page failed to render");
+            (
+                StatusCode::INTERNAL_SERVER_ERROR,
+                Html("<!doctype html><html lang=\"en\"><title>Error</title><h1>Something went wrong</h1></html>"),
+            )
+                .into_response()
+        }
+    }
+}

@@ -1,0 +1,212 @@
+//! The storefront's pages as askama templates, and the view models they show.
+
+use aurora_core::catalog::{Catalog, Category, Product, format_price};
+
+/// Products per page of the home grid.
+pub(super) const PAGE_SIZE: usize = 48;
+
+/// How many related products the product page suggests.
+const RELATED: usize = 4;
+
+/// One link of the category navigation.
+pub(super) struct NavLink {
+    pub href: &'static str,
+    pub label: &'static str,
+    pub current: bool,
+}
+
+/// A product as a grid card shows it.
+pub(super) struct Card {
+    pub href: String,
+    pub title: String,
+    pub metal: &'static str,
+    pub price: String,
+    pub image_url: String,
+    pub image_alt: String,
+    pub ready_to_ship: bool,
+}
+
+/// One numbered link of the pagination.
+pub(super) struct PageLink {
+    pub number: usize,
+    pub href: String,
+    pub current: bool,
+}
+
+#[derive(askama::Template)]
+#[template(path = "storefront/home.html")]
+pub(super) struct HomePage {
+    pub page_title: String,
+    pub nav: Vec<NavLink>,
+    pub heading: &'static str,
+    pub total: usize,
+    pub first_shown: usize,
+    pub last_shown: usize,
+    pub cards: Vec<Card>,
+    pub pages: Vec<PageLink>,
+    pub previous: Option<String>,
+    pub next: Option<String>,
+}
+
+#[derive(askama::Template)]
+#[template(path = "storefront/product.html")]
+pub(super) struct ProductPage {
+    pub page_title: String,
+    pub nav: Vec<NavLink>,
+    pub card: Card,
+    pub description: String,
+    pub category_label: &'static str,
+    pub category_href: &'static str,
+    pub styles: String,
+    pub related: Vec<Card>,
+}
+
+#[derive(askama::Template)]
+#[template(path = "storefront/not_found.html")]
+pub(super) struct NotFoundPage {
+    pub page_title: String,
+    pub nav: Vec<NavLink>,
+}
+
+/// The home page: the catalog (or one category of it), page `page` (1-based, clamped).
+pub(super) fn home(catalog: &Catalog, category: Option<Category>, page: usize) -> HomePage {
+    let mut products: Vec<&Product> = catalog
+        .products()
+        .iter()
+        .filter(|p| category.is_none_or(|c| p.category == c))
+        .collect();
+    products.sort_by_key(|p| display_order(&p.id));
+    let total = products.len();
+    let page_count = total.div_ceil(PAGE_SIZE).max(1);
+    let page = page.clamp(1, page_count);
+    let start = (page - 1) * PAGE_SIZE;
+    let cards: Vec<Card> = products
+        .iter()
+        .skip(start)
+        .take(PAGE_SIZE)
+        .map(|p| card(p))
+        .collect();
+    let heading = category.map_or("All jewelry", Category::label);
+    let page_title = match (category, page) {
+        (None, 1) => "Gilded Grove — fine jewelry".to_string(),
+        (None, n) => format!("All jewelry, page {n} — Gilded Grove"),
+        (Some(c), 1) => format!("{} — Gilded Grove", c.label()),
+        (Some(c), n) => format!("{}, page {n} — Gilded Grove", c.label()),
+    };
+    let href = |n: usize| page_href(category, n);
+    HomePage {
+        page_title,
+        nav: nav(category),
+        heading,
+        total,
+        first_shown: if cards.is_empty() { 0 } else { start + 1 },
+        last_shown: start + cards.len(),
+        pages: if page_count > 1 {
+            (1..=page_count)
+                .map(|n| PageLink {
+                    number: n,
+                    href: href(n),
+                    current: n == page,
+                })
+                .collect()
+        } else {
+            Vec::new()
+        },
+        previous: (page > 1).then(|| href(page - 1)),
+        next: (page < page_count).then(|| href(page + 1)),
+        cards,
+    }
+}
+
+/// The page of one product, with a few others of the same category and metal.
+pub(super) fn product(catalog: &Catalog, product: &Product) -> ProductPage {
+    let mut related: Vec<&Product> = catalog
+        .products()
+        .iter()
+        .filter(|p| p.id != product.id && p.category == product.category)
+        .collect();
+    related.sort_by_key(|p| (p.metal != product.metal, display_order(&p.id)));
+    let styles = product
+        .styles
+        .iter()
+        .map(|s| capitalised(s))
+        .collect::<Vec<_>>()
+        .join(", ");
+    ProductPage {
+        page_title: format!("{} — Gilded Grove", product.title),
+        nav: nav(Some(product.category)),
+        card: card(product),
+        description: product.description.clone(),
+        category_label: product.category.label(),
+        category_href: category_href(Some(product.category)),
+        styles,
+        related: related.into_iter().take(RELATED).map(card).collect(),
+    }
+}
+
+/// The page for a product id that is not in the catalog.
+pub(super) fn not_found() -> NotFoundPage {
+    NotFoundPage {
+        page_title: "Not found — Gilded Grove".to_string(),
+        nav: nav(None),
+    }
+}
+
+fn card(product: &Product) -> Card {
+    Card {
+        href: format!("/products/{}", product.id),
+        title: product.title.clone(),
+        metal: product.metal.label(),
+        price: format_price(product.price_cents),
+        image_url: product.image_url.clone(),
+        image_alt: product.image_alt.clone(),
+        ready_to_ship: product.ready_to_ship,
+    }
+}
+
+fn nav(current: Option<Category>) -> Vec<NavLink> {
+    std::iter::once(NavLink {
+        href: category_href(None),
+        label: "All jewelry",
+        current: current.is_none(),
+    })
+    .chain(Category::ALL.into_iter().map(|c| NavLink {
+        href: category_href(Some(c)),
+        label: c.label(),
+        current: current == Some(c),
+    }))
+    .collect()
+}
+
+fn category_href(category: Option<Category>) -> &'static str {
+    match category {
+        None => "/",
+        Some(Category::Rings) => "/?category=rings",
+        Some(Category::Necklaces) => "/?category=necklaces",
+        Some(Category::Earrings) => "/?category=earrings",
+        Some(Category::Bracelets) => "/?category=bracelets",
+    }
+}
+
+fn page_href(category: Option<Category>, page: usize) -> String {
+    match (category, page) {
+        (_, 1) => category_href(category).to_string(),
+        (None, n) => format!("/?page={n}"),
+        (Some(c), n) => format!("/?category={}&page={n}", c.as_str()),
+    }
+}
+
+fn capitalised(word: &str) -> String {
+    let mut chars = word.chars();
+    chars.next().map_or_else(String::new, |first| {
+        first.to_uppercase().chain(chars).collect()
+    })
+}
+
+/// A stable "featured" order that mixes designs and metals, as a store's front page would,
+/// rather than the id order (all of one metal first).
+fn display_order(id: &str) -> u64 {
+    id.bytes().fold(0xcbf2_9ce4_8422_2325, |hash, byte| {
+        (hash ^ u64::from(byte)).wrapping_mul(0x0000_0100_0000_01b3)
+    })
+}

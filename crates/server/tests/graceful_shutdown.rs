@@ -1,0 +1,63 @@
+//! Shutting down lets every request that has started get its response.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod common;
+
+use aurora_server::ServerSettings;
+use axum::Router;
+use axum::routing::get;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::Duration;
+use tokio::sync::{Notify, oneshot};
+
+const IN_FLIGHT: usize = 5;
+
+#[tokio::test]
+async fn shutdown_waits_for_every_request_in_flight_and_then_refuses_new_ones() {
+    let db = aurora_store::testing::TestDb::sqlite();
+    let state = common::state(db.open().await, ServerSettings::default()).await;
+    let started = Arc::new(AtomicUsize::new(0));
+    let all_started = Arc::new(Notify::new());
+    let slow = {
+        let (started, all_started) = (started.clone(), all_started.clone());
+        Router::new().route(
+            "/test/slow",
+            get(move || async move {
+                if started.fetch_add(1, Ordering::SeqCst) + 1 == IN_FLIGHT {
+                    all_started.notify_one();
+                }
+                tokio::time::sleep(Duration::from_millis(700)).await;
+                "finished"
+            }),
+        )
+    };
+    let router = aurora_server::app(state).merge(slow);
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let address = listener.local_addr().unwrap();
+    let (stop, stopped) = oneshot::channel::<()>();
+    let server = tokio::spawn(aurora_server::serve(listener, router, async {
+        let _ = stopped.await;
+    }));
+
+    let client = reqwest::Client::new();
+    let requests: Vec<_> = (0..IN_FLIGHT)
+        .map(|_| {
+            let request = client.get(format!("http://{address}/test/slow")).send();
+            tokio::spawn(async move { request.await?.text().await })
+        })
+        .collect();
+    all_started.notified().await;
+    stop.send(()).unwrap();
+
+    for request in requests {
+        assert_eq!(request.await.unwrap().unwrap(), "finished");
+    }
+    server.await.unwrap().unwrap();
+    let after = reqwest::Client::new()
+        .get(format!("http://{address}/api/health"))
+        .timeout(Duration::from_secs(2))
+        .send()
+        .await;
+    assert!(after.is_err(), "the server still answers after shutdown");
+}

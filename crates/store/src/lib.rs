@@ -1,0 +1,78 @@
+//! [`aurora_core::store::Store`] for SQLite (the embedded default) and PostgreSQL.
+//! Migrations are embedded per backend; the SQL itself is shared (see `sql_store`).
+
+#[macro_use]
+mod sql_store;
+mod errors;
+mod postgres;
+mod rows;
+mod sqlite;
+#[cfg(feature = "testing")]
+pub mod testing;
+
+use aurora_core::store::{Store, StoreError, StoreResult};
+use std::sync::Arc;
+use std::time::Duration;
+
+pub use postgres::PostgresStore;
+pub use sqlite::SqliteStore;
+
+/// How SQLite syncs to disk: `Normal` survives a process crash, `Full` also a power loss.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Synchronous {
+    #[default]
+    Normal,
+    Full,
+}
+
+/// Connection settings shared by both backends.
+#[derive(Debug, Clone)]
+pub struct ConnectOptions {
+    /// Most connections the pool opens.
+    pub max_connections: u32,
+    /// How long a request waits for a connection before the database counts as unavailable.
+    pub acquire_timeout: Duration,
+    /// SQLite only.
+    pub sqlite_synchronous: Synchronous,
+}
+
+impl Default for ConnectOptions {
+    fn default() -> Self {
+        ConnectOptions {
+            max_connections: 10,
+            acquire_timeout: Duration::from_secs(3),
+            sqlite_synchronous: Synchronous::Normal,
+        }
+    }
+}
+
+/// Which backend a database URL names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+impl Backend {
+    /// `sqlite:` and `postgres://` (or `postgresql://`) URLs; anything else is `None`.
+    pub fn of_url(url: &str) -> Option<Backend> {
+        if url.starts_with("sqlite:") {
+            Some(Backend::Sqlite)
+        } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            Some(Backend::Postgres)
+        } else {
+            None
+        }
+    }
+}
+
+/// Opens the database at `url` and applies any pending migrations.
+pub async fn open(url: &str, options: &ConnectOptions) -> StoreResult<Arc<dyn Store>> {
+    match Backend::of_url(url) {
+        Some(Backend::Sqlite) => Ok(Arc::new(SqliteStore::open(url, options).await?)),
+        Some(Backend::Postgres) => Ok(Arc::new(PostgresStore::open(url, options).await?)),
+        None => Err(StoreError::Other(
+            "the database URL must start with sqlite: or postgres://".to_string(),
+        )),
+    }
+}

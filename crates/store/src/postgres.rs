@@ -1,0 +1,27 @@
+use crate::ConnectOptions;
+use crate::errors::migrate_error;
+use sqlx::postgres::PgPoolOptions;
+
+/// PostgreSQL, for stores that run several instances on one database.
+pub struct PostgresStore {
+    pool: sqlx::PgPool,
+}
+
+impl PostgresStore {
+    /// Connects to a `postgres://` URL and migrates the database.
+    pub async fn open(url: &str, options: &ConnectOptions) -> StoreResult<Self> {
+        let pool = PgPoolOptions::new()
+            .max_connections(options.max_connections)
+            .acquire_timeout(options.acquire_timeout)
+            .connect(url)
+            .await
+            .map_err(store_error)?;
+        sqlx::migrate!("./migrations/postgres")
+            .run(&pool)
+            .await
+            .map_err(migrate_error)?;
+        Ok(PostgresStore { pool })
+    }
+}
+
+sql_store!(PostgresStore, sqlx::Postgres);

@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# Runs every test of the project: formatting, clippy (warnings are errors), unit, contract
+# (SQLite and PostgreSQL), HTTP and CLI tests. Installs what the tests need when run as root on
+# Debian/Ubuntu; otherwise says exactly what is missing.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+say() { printf '\n\033[1m==> %s\033[0m\n' "$*"; }
+missing=()
+
+say "Checking tools"
+command -v cargo >/dev/null || missing+=("Rust toolchain (cargo): https://rustup.rs")
+rustup component list --installed 2>/dev/null | grep -q '^rustfmt' || missing+=("rustfmt: rustup component add rustfmt")
+rustup component list --installed 2>/dev/null | grep -q '^clippy' || missing+=("clippy: rustup component add clippy")
+if ! command -v psql >/dev/null; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    apt-get update -qq && apt-get install -y -qq postgresql-client >/dev/null
+  else
+    missing+=("psql (Debian package postgresql-client), to detect the local PostgreSQL")
+  fi
+fi
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "Missing:" >&2
+  printf '  - %s\n' "${missing[@]}" >&2
+  exit 1
+fi
+
+say "PostgreSQL"
+if [ -z "${AURORA_TEST_POSTGRES_URL:-}" ] && psql "postgres://postgres@127.0.0.1:5432/postgres" -qAtc 'select 1' >/dev/null 2>&1; then
+  export AURORA_TEST_POSTGRES_URL="postgres://postgres@127.0.0.1:5432/postgres"
+fi
+if [ -n "${AURORA_TEST_POSTGRES_URL:-}" ]; then
+  echo "PostgreSQL tests run against ${AURORA_TEST_POSTGRES_URL}"
+elif [ "${AURORA_REQUIRE_POSTGRES:-}" = 1 ]; then
+  echo "ERROR: AURORA_REQUIRE_POSTGRES=1 but no PostgreSQL answers on 127.0.0.1:5432 (user postgres)" >&2
+  exit 1
+else
+  printf '\n\033[1;31m!!! NO POSTGRESQL on 127.0.0.1:5432: the PostgreSQL half of every contract and HTTP test is SKIPPED.\n!!! Set AURORA_TEST_POSTGRES_URL=postgres://USER@HOST:PORT/postgres to run it.\033[0m\n\n'
+fi
+
+say "cargo fmt --check"
+cargo fmt --all --check
+
+say "cargo clippy (warnings are errors)"
+cargo clippy --workspace --all-targets --locked -- -D warnings
+
+say "cargo test (unit, contract, HTTP, CLI)"
+cargo test --workspace --locked
+
+say "All tests passed"
