@@ -47,4 +47,7 @@ cargo clippy --workspace --all-targets --locked -- -D warnings
 say "cargo test (unit, contract, HTTP, CLI)"
 cargo test --workspace --locked
 
+say "Alert rules, Alertmanager config and Grafana queries (promtool, amtool)"
+bash scripts/observability-tests.sh
+
 say "All tests passed"

@@ -2,6 +2,8 @@
 //! No HTTP, no SQL: the server and the store crates depend on this one, never the other way.
 
 pub mod catalog;
+pub mod conversations;
 pub mod demo;
 pub mod orders;
 pub mod store;
+pub mod tickets;

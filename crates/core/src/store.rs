@@ -1,8 +1,11 @@
 //! What the domain needs from storage. `aurora-store` implements it for SQLite and PostgreSQL.
 
 use crate::catalog::Product;
+use crate::conversations::{Conversation, Message};
 use crate::orders::Order;
+use crate::tickets::Ticket;
 use async_trait::async_trait;
+use chrono::{DateTime, Utc};
 
 /// Why a storage call failed. Never turned into "not found" by callers.
 #[derive(Debug, thiserror::Error)]
@@ -30,6 +33,28 @@ pub struct ImportSummary {
     pub updated: u64,
     /// The catalog version after the import.
     pub version: i64,
+}
+
+/// Where an idempotency key stands when a request claims it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum IdempotencyClaim {
+    /// Nobody used the key (or it expired): the caller runs the request, then records it.
+    New,
+    /// The same key is being processed by another request right now.
+    InProgress,
+    /// The key was used with a different request body.
+    Mismatch,
+    /// The key was used with this body and answered: replay the answer.
+    Done { status: u16, response: String },
+}
+
+/// A webhook delivery that is due.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OutboxItem {
+    pub id: String,
+    pub ticket_ref: String,
+    pub payload: String,
+    pub attempts: i32,
 }
 
 /// A catalog import in progress: one transaction. Dropping it without `commit` writes nothing.
@@ -65,6 +90,95 @@ pub trait Store: Send + Sync + 'static {
     async fn order(&self, number: &str) -> StoreResult<Option<Order>>;
     /// How many orders are stored.
     async fn order_count(&self) -> StoreResult<u64>;
+
+    /// Stores a new conversation with its first messages.
+    async fn create_conversation(
+        &self,
+        conversation: &Conversation,
+        messages: &[Message],
+    ) -> StoreResult<()>;
+    /// One conversation's header.
+    async fn conversation(&self, id: &str) -> StoreResult<Option<Conversation>>;
+    /// Appends messages, saves the new state and activity time, adds `replies`, in one
+    /// transaction.
+    async fn append_messages(
+        &self,
+        id: &str,
+        messages: &[Message],
+        state: &serde_json::Value,
+        replies: i32,
+        at: DateTime<Utc>,
+    ) -> StoreResult<()>;
+    /// Every message of a conversation, oldest first.
+    async fn messages(&self, id: &str) -> StoreResult<Vec<Message>>;
+    /// Ends a conversation; `false` when it had already ended.
+    async fn end_conversation(&self, id: &str, at: DateTime<Utc>) -> StoreResult<bool>;
+
+    /// Stores a ticket, marks its conversation, and queues its webhook (`payload`, when one is
+    /// configured) in the same transaction. `Conflict` if the reference exists.
+    async fn create_ticket(&self, ticket: &Ticket, webhook: Option<&str>) -> StoreResult<()>;
+    /// One ticket by reference.
+    async fn ticket(&self, reference: &str) -> StoreResult<Option<Ticket>>;
+    /// The newest tickets first.
+    async fn recent_tickets(&self, limit: u32) -> StoreResult<Vec<Ticket>>;
+
+    /// A visitor's shortlisted product ids, oldest first.
+    async fn shortlist(&self, visitor_id: &str) -> StoreResult<Vec<String>>;
+    /// Adds a product; `false` when it was already there.
+    async fn shortlist_add(
+        &self,
+        visitor_id: &str,
+        product_id: &str,
+        at: DateTime<Utc>,
+    ) -> StoreResult<bool>;
+    /// Removes a product; `false` when it was not there.
+    async fn shortlist_remove(&self, visitor_id: &str, product_id: &str) -> StoreResult<bool>;
+
+    /// Records a satisfaction score; `false` when the conversation already has one.
+    async fn record_csat(
+        &self,
+        conversation_id: &str,
+        score: i32,
+        comment: Option<&str>,
+        at: DateTime<Utc>,
+    ) -> StoreResult<bool>;
+
+    /// Claims an idempotency key for a request with body hash `hash`. Keys created before
+    /// `expired_before` count as unused.
+    async fn claim_idempotency_key(
+        &self,
+        scope: &str,
+        route: &str,
+        key: &str,
+        hash: &str,
+        now: DateTime<Utc>,
+        expired_before: DateTime<Utc>,
+    ) -> StoreResult<IdempotencyClaim>;
+    /// Records the answer to a claimed key.
+    async fn complete_idempotency_key(
+        &self,
+        scope: &str,
+        route: &str,
+        key: &str,
+        status: u16,
+        response: &str,
+    ) -> StoreResult<()>;
+    /// Forgets a claimed key whose request failed, so a retry runs again.
+    async fn release_idempotency_key(&self, scope: &str, route: &str, key: &str)
+    -> StoreResult<()>;
+
+    /// Webhook deliveries due at `now`, oldest first.
+    async fn due_webhooks(&self, now: DateTime<Utc>, limit: u32) -> StoreResult<Vec<OutboxItem>>;
+    /// Marks a delivery done.
+    async fn webhook_delivered(&self, id: &str, at: DateTime<Utc>) -> StoreResult<()>;
+    /// Records a failed attempt and when to try again (`None`: give up).
+    async fn webhook_failed(
+        &self,
+        id: &str,
+        attempts: i32,
+        retry_at: Option<DateTime<Utc>>,
+        error: &str,
+    ) -> StoreResult<()>;
 
     /// A stored setting (e.g. the demo's generated secret key).
     async fn setting(&self, key: &str) -> StoreResult<Option<String>>;

@@ -44,14 +44,20 @@ pub(crate) fn build(a: Analysis<'_>) -> Explanation {
     }
     for (i, tok) in t.toks.iter().enumerate() {
         if tok.corrected {
-            matched.push((t.span_text(i, i + 1).to_owned(), format!("typo, read as \"{}\"", t.norm(i))));
+            matched.push((
+                t.span_text(i, i + 1).to_owned(),
+                format!("typo, read as \"{}\"", t.norm(i)),
+            ));
         }
     }
     let mut notes = Vec::new();
     for c in &a.found.cats {
         let word = t.span_text(c.token, c.token + 1);
         match c.ignored {
-            Some(why) => notes.push(format!("\"{word}\" not counted as {}: {why}", c.category.as_str())),
+            Some(why) => notes.push(format!(
+                "\"{word}\" not counted as {}: {why}",
+                c.category.as_str()
+            )),
             None => notes.push(format!("\"{word}\" → category {}", c.category.as_str())),
         }
     }
@@ -66,15 +72,25 @@ pub(crate) fn build(a: Analysis<'_>) -> Explanation {
     for m in &a.found.metals {
         let word = t.span_text(m.token, m.token + 1);
         match m.ignored {
-            Some(why) => notes.push(format!("\"{word}\" not counted as {}: {why}", m.metal.as_str())),
+            Some(why) => notes.push(format!(
+                "\"{word}\" not counted as {}: {why}",
+                m.metal.as_str()
+            )),
             None => notes.push(format!("\"{word}\" → metal {}", m.metal.as_str())),
         }
     }
     for p in &a.price.notes {
-        notes.push(format!("\"{}\" → price {}", t.span_text(p.from, p.to), p.what));
+        notes.push(format!(
+            "\"{}\" → price {}",
+            t.span_text(p.from, p.to),
+            p.what
+        ));
     }
     for (from, to, why) in &a.price.rejected {
-        notes.push(format!("\"{}\" is not a price: {why}", t.span_text(*from, *to)));
+        notes.push(format!(
+            "\"{}\" is not a price: {why}",
+            t.span_text(*from, *to)
+        ));
     }
     if let Some(o) = &a.order {
         notes.push(format!(
@@ -122,27 +138,57 @@ impl fmt::Display for Explanation {
         }
         let fl = &u.filters;
         writeln!(f, "filters:")?;
-        writeln!(f, "  category: {}", fl.category.map_or("none", |c| c.as_str()))?;
+        writeln!(
+            f,
+            "  category: {}",
+            fl.category.map_or("none", |c| c.as_str())
+        )?;
         let metals: Vec<&str> = fl.metals.iter().map(|m| m.as_str()).collect();
-        writeln!(f, "  metals: {}", if metals.is_empty() { "none".to_owned() } else { metals.join(", ") })?;
+        writeln!(
+            f,
+            "  metals: {}",
+            if metals.is_empty() {
+                "none".to_owned()
+            } else {
+                metals.join(", ")
+            }
+        )?;
         let show = |p: Option<f64>| p.map_or("none".to_owned(), |v| v.to_string());
-        writeln!(f, "  price: min {}, max {}", show(fl.min_price), show(fl.max_price))?;
-        writeln!(f, "  ready to ship: {}", if fl.ready_to_ship { "yes" } else { "no" })?;
+        writeln!(
+            f,
+            "  price: min {}, max {}",
+            show(fl.min_price),
+            show(fl.max_price)
+        )?;
+        writeln!(
+            f,
+            "  ready to ship: {}",
+            if fl.ready_to_ship { "yes" } else { "no" }
+        )?;
         if !fl.styles.is_empty() {
             writeln!(f, "  styles: {}", fl.styles.join(", "))?;
         }
         if let Some(q) = &fl.query {
             writeln!(f, "  query: {q}")?;
         }
-        writeln!(f, "order number: {}", u.order_number.as_deref().unwrap_or("none"))?;
+        writeln!(
+            f,
+            "order number: {}",
+            u.order_number.as_deref().unwrap_or("none")
+        )?;
         if !self.filter_notes.is_empty() {
             writeln!(f, "how filters were read:")?;
             for n in &self.filter_notes {
                 writeln!(f, "  {n}")?;
             }
         }
-        if matches!(u.intent, Intent::Unknown | Intent::Greeting | Intent::Help) && !self.filter_notes.is_empty() {
-            writeln!(f, "  (filters are only reported for shopping, order and return intents)")?;
+        if matches!(u.intent, Intent::Unknown | Intent::Greeting | Intent::Help)
+            && !self.filter_notes.is_empty()
+        {
+            writeln!(
+                f,
+                "  (filters are only reported for shopping, order and return intents)"
+            )?;
         }
         writeln!(f, "why not the other intents:")?;
         for (i, why) in &self.rejected {

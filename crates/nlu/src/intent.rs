@@ -29,6 +29,8 @@ pub(crate) struct Signals {
     other_cues: usize,
     /// Starts like a question about the concierge ("who is your manager").
     bot_question: bool,
+    /// item, product, piece: a thing bought.
+    item_word: bool,
     /// it / this / them …: something the shopper has.
     pronoun: bool,
     /// Words not explained by greeting or filler words.
@@ -36,26 +38,138 @@ pub(crate) struct Signals {
 }
 
 const PRONOUNS: &[&str] = &[
-    "it", "this", "that", "them", "these", "those", "item", "items", "product", "one", "something", "anything",
-    "stuff", "gift",
+    "it",
+    "this",
+    "that",
+    "them",
+    "these",
+    "those",
+    "item",
+    "items",
+    "product",
+    "one",
+    "something",
+    "anything",
+    "stuff",
+    "gift",
 ];
 const ORDER_VERB_BEFORE: &[&str] = &[
-    "to", "i", "we", "can", "will", "please", "could", "lets", "should", "want", "id", "ill", "gonna", "and",
+    "to", "i", "we", "can", "will", "please", "could", "lets", "should", "want", "id", "ill",
+    "gonna", "and",
 ];
 const GREET_FILLER: &[&str] = &[
-    "there", "everyone", "everybody", "all", "you", "ya", "doing", "today", "tonight", "right", "now", "again",
-    "guys", "folks", "team", "friend", "friends", "ai", "bot", "siri", "alexa", "aurora", "concierge", "buddy",
-    "mate", "dear", "sir", "madam", "maam", "im", "i", "am", "here", "just", "with", "for", "so", "well", "okay",
-    "ok", "oh", "and", "to", "it", "is", "how", "fellow", "lovely", "people", "things", "the", "good", "great",
-    "fine", "nice", "a", "very", "much", "your", "my", "me", "going", "been", "up", "hope", "doing", "day",
-    "morning", "evening", "afternoon", "again", "too", "yourself", "hey", "hi", "hello", "there", "ahoy", "hoy",
-    "yes", "what", "whats", "lady", "gorgeous", "world", "everything", "are", "things", "is", "can", "tell",
-    "feeling", "been", "lately", "on", "this", "wanted", "say", "why", "want", "to",
+    "there",
+    "everyone",
+    "everybody",
+    "all",
+    "you",
+    "ya",
+    "doing",
+    "today",
+    "tonight",
+    "right",
+    "now",
+    "again",
+    "guys",
+    "folks",
+    "team",
+    "friend",
+    "friends",
+    "ai",
+    "bot",
+    "siri",
+    "alexa",
+    "aurora",
+    "concierge",
+    "buddy",
+    "mate",
+    "dear",
+    "sir",
+    "madam",
+    "maam",
+    "im",
+    "i",
+    "am",
+    "here",
+    "just",
+    "with",
+    "for",
+    "so",
+    "well",
+    "okay",
+    "ok",
+    "oh",
+    "and",
+    "to",
+    "it",
+    "is",
+    "how",
+    "fellow",
+    "lovely",
+    "people",
+    "things",
+    "the",
+    "good",
+    "great",
+    "fine",
+    "nice",
+    "a",
+    "very",
+    "much",
+    "your",
+    "my",
+    "me",
+    "going",
+    "been",
+    "up",
+    "hope",
+    "doing",
+    "day",
+    "morning",
+    "evening",
+    "afternoon",
+    "again",
+    "too",
+    "yourself",
+    "hey",
+    "hi",
+    "hello",
+    "there",
+    "ahoy",
+    "hoy",
+    "yes",
+    "what",
+    "whats",
+    "lady",
+    "gorgeous",
+    "world",
+    "everything",
+    "are",
+    "things",
+    "is",
+    "can",
+    "tell",
+    "feeling",
+    "been",
+    "lately",
+    "on",
+    "this",
+    "wanted",
+    "say",
+    "why",
+    "want",
+    "to",
 ];
 
 impl Signals {
     /// Reads the matches and filters once.
-    pub fn new(t: &Tokens<'_>, matches: &[Match], found: &Found, price: &PriceScan, order_number: bool) -> Signals {
+    pub fn new(
+        t: &Tokens<'_>,
+        matches: &[Match],
+        found: &Found,
+        price: &PriceScan,
+        order_number: bool,
+    ) -> Signals {
         let mut s = Signals {
             words: (0..t.len()).filter(|&i| !t.word(i).is_empty()).count(),
             order_number,
@@ -69,8 +183,12 @@ impl Signals {
             my_order: false,
             strong_order: false,
             other_cues: 0,
-            bot_question: matches!(t.word(0), "who" | "am" | "what" | "whats" | "is" | "are" | "do" | "does"),
+            bot_question: matches!(
+                t.word(0),
+                "who" | "am" | "what" | "whats" | "is" | "are" | "do" | "does"
+            ),
             pronoun: false,
+            item_word: false,
             greet_leftover: 0,
         };
         let mut greet_covered = vec![false; t.len()];
@@ -82,13 +200,17 @@ impl Signals {
                     if *c == Cue::OrderObj {
                         let w = t.word(m.start);
                         let prev = if m.start > 0 { t.word(m.start - 1) } else { "" };
-                        let poss = m.start > 0 && matches!(prev, "my" | "our" | "the" | "this" | "your");
+                        let poss =
+                            m.start > 0 && matches!(prev, "my" | "our" | "the" | "this" | "your");
                         let next = t.word(m.start + m.len);
                         let verb = (w == "order" || w == "purchase")
                             && !poss
                             && (ORDER_VERB_BEFORE.contains(&prev)
-                                || matches!(next, "a" | "an" | "some" | "more" | "new" | "another"));
-                        let weak = matches!(w, "delivery" | "purchase" | "purchases");
+                                || matches!(
+                                    next,
+                                    "a" | "an" | "some" | "more" | "new" | "another"
+                                ));
+                        let weak = m.len == 1 && matches!(w, "delivery" | "purchase" | "purchases");
                         let mine = matches!(prev, "my" | "our");
                         s.order_noun |= !verb && (!weak || mine);
                         s.strong_order |= !verb && !weak;
@@ -112,10 +234,18 @@ impl Signals {
             })
             .count();
         s.pronoun = (0..t.len()).any(|i| PRONOUNS.contains(&t.word(i)));
+        s.item_word = (0..t.len()).any(|i| {
+            matches!(
+                t.word(i),
+                "item" | "items" | "product" | "products" | "piece"
+            )
+        });
         s.owned_item = found.cats.iter().any(|c| {
             c.ignored.is_none()
-                && (1..=3).any(|k| c.token >= k && matches!(t.word(c.token - k), "my" | "our" | "the"))
-        }) || (0..t.len()).any(|i| matches!(t.word(i), "my" | "our") && t.word(i + 1) == "jewelry");
+                && (1..=3)
+                    .any(|k| c.token >= k && matches!(t.word(c.token - k), "my" | "our" | "the"))
+        }) || (0..t.len())
+            .any(|i| matches!(t.word(i), "my" | "our") && t.word(i + 1) == "jewelry");
         s
     }
 
@@ -124,9 +254,16 @@ impl Signals {
     }
 
     fn any_neg(&self) -> bool {
-        [Cue::NegBank, Cue::NegCard, Cue::NegTravel, Cue::NegMedia, Cue::NegPhone, Cue::NegOther]
-            .iter()
-            .any(|c| self.has(*c))
+        [
+            Cue::NegBank,
+            Cue::NegCard,
+            Cue::NegTravel,
+            Cue::NegMedia,
+            Cue::NegPhone,
+            Cue::NegOther,
+        ]
+        .iter()
+        .any(|c| self.has(*c))
     }
 
     fn bank_or_travel(&self) -> bool {
@@ -237,11 +374,14 @@ fn stylist(s: &Signals) -> Verdict {
             || s.has(Cue::Shop)
             || s.has(Cue::Want)
             || s.has(Cue::HelpWord)
-            || (s.words <= 4 && !s.bot_question)) {
+            || (s.words <= 4 && !s.bot_question))
+    {
         return Ok("asks for a human, an agent or a representative");
     }
     if s.has(Cue::HumanWeak)
-        && (s.has(Cue::Talk) || (s.has(Cue::HelpWord) && s.strength == 0 && s.words <= 8))
+        && (s.has(Cue::Talk)
+            || (s.has(Cue::HelpWord) && s.strength == 0 && s.words <= 8)
+            || (s.words <= 3 && !s.bot_question))
     {
         return Ok("wants to talk to someone");
     }
@@ -249,9 +389,17 @@ fn stylist(s: &Signals) -> Verdict {
 }
 
 fn returns(s: &Signals) -> Verdict {
-    let any = [Cue::Return, Cue::Refund, Cue::Exchange, Cue::Resize, Cue::Damage, Cue::Cancel]
-        .iter()
-        .any(|c| s.has(*c));
+    let any = [
+        Cue::Return,
+        Cue::Refund,
+        Cue::Exchange,
+        Cue::Swap,
+        Cue::Resize,
+        Cue::Damage,
+        Cue::Cancel,
+    ]
+    .iter()
+    .any(|c| s.has(*c));
     if !any {
         return Err("no return, refund, exchange, resize or damage words");
     }
@@ -271,10 +419,10 @@ fn returns(s: &Signals) -> Verdict {
     if s.has(Cue::Swap) && (s.shop_context() || s.has(Cue::Resize)) {
         return Ok("wants to swap or replace a piece");
     }
-    if s.has(Cue::Resize) && object {
+    if s.has(Cue::Resize) && (object || s.has(Cue::Policy)) {
         return Ok("wants a resize (the piece does not fit)");
     }
-    if s.has(Cue::Damage) && (s.owned_item || s.order_noun || s.order_number || s.has(Cue::Ordered)) {
+    if s.has(Cue::Damage) && (s.owned_item || s.item_word || s.shop_context()) {
         return Ok("a piece arrived damaged or wrong");
     }
     if s.has(Cue::Cancel) && s.order_noun {
@@ -290,7 +438,9 @@ fn track(s: &Signals) -> Verdict {
     if s.order_number && (s.has(Cue::Track) || s.words <= 4 || s.order_noun) {
         return Ok("gives an order number");
     }
-    if s.has(Cue::Track) && (s.order_noun || s.has(Cue::Ordered) || (s.owned_item && s.has_category)) {
+    if s.has(Cue::Track)
+        && (s.order_noun || s.has(Cue::Ordered) || (s.owned_item && s.has_category))
+    {
         return Ok("asks where an order is (tracking/delivery words + an order)");
     }
     if s.my_order {
@@ -336,7 +486,11 @@ fn find_product(s: &Signals) -> Verdict {
     if s.has(Cue::Custom) {
         return Ok("asks for custom, capsule or made-to-order pieces");
     }
-    let shopping = s.has(Cue::Shop) || s.has(Cue::Want) || s.has(Cue::Gift) || s.price || s.has(Cue::ReadyShip);
+    let shopping = s.has(Cue::Shop)
+        || s.has(Cue::Want)
+        || s.has(Cue::Gift)
+        || s.price
+        || s.has(Cue::ReadyShip);
     if s.strength > 0 && (shopping || s.words <= 4) {
         return Ok("a metal or gem with shopping words");
     }

@@ -157,14 +157,20 @@ impl Lexicon {
         if let Some(fixed) = self.typos.get(word) {
             return Some(fixed);
         }
-        if word.len() < 6 || self.phrases.contains_key(word) || !word.is_ascii() || REAL_WORDS.contains(&word) {
+        if word.len() < 6
+            || self.phrases.contains_key(word)
+            || !word.is_ascii()
+            || REAL_WORDS.contains(&word)
+        {
             return None;
         }
         let first = word.as_bytes()[0];
         self.fuzzy_targets
             .iter()
             .find(|t| {
-                t.as_bytes()[0] == first && t.len().abs_diff(word.len()) <= 1 && within_one_edit(word, t)
+                t.as_bytes()[0] == first
+                    && t.len().abs_diff(word.len()) <= 1
+                    && within_one_edit(word, t)
             })
             .copied()
     }
@@ -201,7 +207,6 @@ impl Lexicon {
         }
         out
     }
-
 }
 
 const TYPOS: &[(&str, &str)] = &[
@@ -282,8 +287,8 @@ const TYPOS: &[(&str, &str)] = &[
 
 /// Real words one edit away from a lexicon word: never "corrected".
 const REAL_WORDS: &[&str] = &[
-    "earnings", "earning", "learning", "yearning", "returned", "retuned", "package", "packages", "stylish",
-    "delivers", "tracing", "trading", "shipper", "diamonds", "refunds", "reruns",
+    "earnings", "earning", "learning", "yearning", "returned", "retuned", "package", "packages",
+    "stylish", "delivers", "tracing", "trading", "shipper", "diamonds", "refunds", "reruns",
 ];
 
 const FUZZY_TARGETS: &[&str] = &[
@@ -589,6 +594,19 @@ const PHRASES: &[(&str, &[Tag])] = &[
     ("wassup", &[Q(C::Greet)]),
     ("how are you", &[Q(C::Greet)]),
     ("how are ya", &[Q(C::Greet)]),
+    ("how ya doin", &[Q(C::Greet)]),
+    ("how ya doing", &[Q(C::Greet)]),
+    ("how ya been", &[Q(C::Greet)]),
+    ("hows are ya", &[Q(C::Greet)]),
+    ("how you are", &[Q(C::Greet)]),
+    ("how you been", &[Q(C::Greet)]),
+    ("are you good", &[Q(C::Greet)]),
+    ("are you alright", &[Q(C::Greet)]),
+    ("are you doing alright", &[Q(C::Greet)]),
+    ("heyo", &[Q(C::Greet)]),
+    ("hey hey", &[Q(C::Greet)]),
+    ("hi hi", &[Q(C::Greet)]),
+    ("good to see you", &[Q(C::Greet)]),
     ("how are things", &[Q(C::Greet)]),
     ("how is it going", &[Q(C::Greet)]),
     ("hows it going", &[Q(C::Greet)]),
@@ -788,6 +806,11 @@ const PHRASES: &[(&str, &[Tag])] = &[
     ("my stuff", &[Q(C::OrderObj)]),
     ("my item", &[Q(C::OrderObj)]),
     ("my items", &[Q(C::OrderObj)]),
+    ("my goods", &[Q(C::OrderObj)]),
+    ("my online purchase", &[Q(C::OrderObj)]),
+    ("my recent purchase", &[Q(C::OrderObj)]),
+    ("my most recent online purchase", &[Q(C::OrderObj)]),
+    ("my last purchase", &[Q(C::OrderObj)]),
     ("tracking number", &[Q(C::Track)]),
     ("in order to", &[]),
     ("in order for", &[]),
@@ -838,7 +861,7 @@ const PHRASES: &[(&str, &[Tag])] = &[
     ("paid for", &[Q(C::Ordered)]),
     // --- returns
     ("return", &[Q(C::Return)]),
-    ("returns", &[Q(C::Return)]),
+    ("returns", &[Q(C::Return), Q(C::Policy)]),
     ("returning", &[Q(C::Return)]),
     ("returned", &[Q(C::Return)]),
     ("send back", &[Q(C::Return)]),
@@ -869,6 +892,8 @@ const PHRASES: &[(&str, &[Tag])] = &[
     ("reimburse", &[Q(C::Refund)]),
     ("reimbursed", &[Q(C::Refund)]),
     ("reimbursement", &[Q(C::Refund)]),
+    ("reimbursements", &[Q(C::Refund)]),
+    ("reimbursed", &[Q(C::Refund)]),
     ("store credit", &[Q(C::Refund)]),
     ("chargeback", &[Q(C::Refund)]),
     ("exchange", &[Q(C::Exchange)]),
@@ -878,9 +903,19 @@ const PHRASES: &[(&str, &[Tag])] = &[
     ("swapped", &[Q(C::Swap)]),
     ("replace", &[Q(C::Swap)]),
     ("replacement", &[Q(C::Swap)]),
-    ("resize", &[Q(C::Resize)]),
-    ("resized", &[Q(C::Resize)]),
-    ("resizing", &[Q(C::Resize)]),
+    ("resize", &[Q(C::Resize), Q(C::Policy)]),
+    ("resized", &[Q(C::Resize), Q(C::Policy)]),
+    ("resizing", &[Q(C::Resize), Q(C::Policy)]),
+    ("made bigger", &[Q(C::Resize)]),
+    ("made smaller", &[Q(C::Resize)]),
+    ("make bigger", &[Q(C::Resize)]),
+    ("make smaller", &[Q(C::Resize)]),
+    ("size my ring", &[Q(C::Resize), RINGS]),
+    ("image", &[Q(C::NegOther)]),
+    ("photo", &[Q(C::NegOther)]),
+    ("picture", &[Q(C::NegOther)]),
+    ("window", &[Q(C::NegOther)]),
+    ("font", &[Q(C::NegOther)]),
     ("re size", &[Q(C::Resize)]),
     ("re sizing", &[Q(C::Resize)]),
     ("too small", &[Q(C::Resize)]),
@@ -889,7 +924,6 @@ const PHRASES: &[(&str, &[Tag])] = &[
     ("too tight", &[Q(C::Resize)]),
     ("too loose", &[Q(C::Resize)]),
     ("too short", &[Q(C::Resize)]),
-    ("too long", &[Q(C::Resize)]),
     ("doesnt fit", &[Q(C::Resize)]),
     ("dont fit", &[Q(C::Resize)]),
     ("didnt fit", &[Q(C::Resize)]),
@@ -905,6 +939,10 @@ const PHRASES: &[(&str, &[Tag])] = &[
     ("smaller size", &[Q(C::Resize)]),
     ("larger size", &[Q(C::Resize)]),
     ("size up", &[Q(C::Resize)]),
+    ("size smaller", &[Q(C::Resize)]),
+    ("size bigger", &[Q(C::Resize)]),
+    ("size larger", &[Q(C::Resize)]),
+    ("half size", &[Q(C::Resize)]),
     ("size down", &[Q(C::Resize)]),
     ("sized up", &[Q(C::Resize)]),
     ("sized down", &[Q(C::Resize)]),
@@ -946,6 +984,8 @@ const PHRASES: &[(&str, &[Tag])] = &[
     ("stylists", &[Q(C::HumanStrong)]),
     ("personal shopper", &[Q(C::HumanStrong)]),
     ("customer service", &[Q(C::HumanStrong)]),
+    ("complaint", &[Q(C::HumanStrong)]),
+    ("complain", &[Q(C::HumanStrong)]),
     ("customer support", &[Q(C::HumanStrong)]),
     ("customer care", &[Q(C::HumanStrong)]),
     ("customer services", &[Q(C::HumanStrong)]),
@@ -958,6 +998,8 @@ const PHRASES: &[(&str, &[Tag])] = &[
     ("real human", &[Q(C::HumanStrong)]),
     ("actual human", &[Q(C::HumanStrong)]),
     ("human being", &[Q(C::HumanStrong)]),
+    ("like a real person", &[Q(C::BotQ)]),
+    ("like a human", &[Q(C::BotQ)]),
     ("human agent", &[Q(C::HumanStrong)]),
     ("human", &[Q(C::Human)]),
     ("humans", &[Q(C::Human)]),

@@ -81,7 +81,10 @@ impl<'t> Tokens<'t> {
 }
 
 fn is_sym(c: char) -> bool {
-    matches!(c, '$' | '£' | '€' | '#' | '<' | '>' | '+' | '-' | '~' | '=' | '–' | '—')
+    matches!(
+        c,
+        '$' | '£' | '€' | '#' | '<' | '>' | '+' | '-' | '~' | '=' | '–' | '—'
+    )
 }
 
 fn is_apostrophe(c: char) -> bool {
@@ -165,13 +168,27 @@ pub(crate) fn tokenize<'t>(text: &'t str, lexicon: &Lexicon) -> Tokens<'t> {
                 '–' | '—' => '-',
                 other => other,
             });
-            push(&mut out, Kind::Sym, start, start + c.len_utf8(), norm_start, false);
+            push(
+                &mut out,
+                Kind::Sym,
+                start,
+                start + c.len_utf8(),
+                norm_start,
+                false,
+            );
         }
     }
     out
 }
 
-fn push(out: &mut Tokens<'_>, kind: Kind, start: usize, end: usize, norm_start: usize, corrected: bool) {
+fn push(
+    out: &mut Tokens<'_>,
+    kind: Kind,
+    start: usize,
+    end: usize,
+    norm_start: usize,
+    corrected: bool,
+) {
     let norm_end = out.buf.len();
     // Messages are at most 2,000 chars, so offsets always fit in u32.
     out.toks.push(Token {

@@ -19,6 +19,7 @@ pub(crate) struct OrderMatch {
 /// Compiles the store's pattern so that it must match a whole candidate.
 pub(crate) fn compile(pattern: &str) -> Result<Regex, ConfigError> {
     RegexBuilder::new(&format!("^(?:{pattern})$"))
+        .case_insensitive(true)
         .size_limit(1 << 20)
         .build()
         .map_err(|e| ConfigError::InvalidOrderNumberPattern {
@@ -66,7 +67,17 @@ fn is_order_word(w: &str) -> bool {
 fn is_blocking_word(w: &str) -> bool {
     matches!(
         w,
-        "size" | "under" | "over" | "below" | "above" | "budget" | "than" | "max" | "between" | "about" | "around"
+        "size"
+            | "under"
+            | "over"
+            | "below"
+            | "above"
+            | "budget"
+            | "than"
+            | "max"
+            | "between"
+            | "about"
+            | "around"
     )
 }
 
@@ -132,9 +143,31 @@ pub(crate) fn find(re: &Regex, text: &str) -> Option<OrderMatch> {
 
 fn lower_known(word: &str) -> &'static str {
     const KNOWN: &[&str] = &[
-        "order", "orders", "purchase", "number", "no", "nr", "num", "confirmation", "reference", "ref", "id",
-        "ordernumber", "invoice", "receipt", "size", "under", "over", "below", "above", "budget", "than",
-        "max", "between", "about", "around",
+        "order",
+        "orders",
+        "purchase",
+        "number",
+        "no",
+        "nr",
+        "num",
+        "confirmation",
+        "reference",
+        "ref",
+        "id",
+        "ordernumber",
+        "invoice",
+        "receipt",
+        "size",
+        "under",
+        "over",
+        "below",
+        "above",
+        "budget",
+        "than",
+        "max",
+        "between",
+        "about",
+        "around",
     ];
     KNOWN
         .iter()

@@ -74,7 +74,18 @@ const KARATS: [f64; 9] = [8.0, 9.0, 10.0, 12.0, 14.0, 18.0, 20.0, 22.0, 24.0];
 fn is_currency_word(w: &str) -> bool {
     matches!(
         w,
-        "dollars" | "dollar" | "bucks" | "usd" | "eur" | "euro" | "euros" | "pounds" | "gbp" | "quid" | "cad" | "aud"
+        "dollars"
+            | "dollar"
+            | "bucks"
+            | "usd"
+            | "eur"
+            | "euro"
+            | "euros"
+            | "pounds"
+            | "gbp"
+            | "quid"
+            | "cad"
+            | "aud"
     )
 }
 
@@ -138,10 +149,6 @@ fn is_unit(w: &str) -> bool {
             | "st"
             | "nd"
             | "rd"
-            | "gold"
-            | "white"
-            | "yellow"
-            | "rose"
             | "size"
             | "sizes"
             | "x"
@@ -233,12 +240,9 @@ fn parse_num_token(s: &str) -> Option<(f64, &str)> {
 fn amount_at(t: &Tokens<'_>, i: usize) -> Option<Amount> {
     let mut j = i;
     let mut currency = false;
-    if t.is_sym(j, "$") || t.is_sym(j, "£") || t.is_sym(j, "€") {
-        currency = true;
-        j += 1;
-    } else if matches!(t.word(j), "usd" | "eur" | "gbp" | "cad" | "aud")
-        && t.toks.get(j + 1).is_some_and(|x| x.kind == Kind::Num)
-    {
+    let currency_word = matches!(t.word(j), "usd" | "eur" | "gbp" | "cad" | "aud")
+        && t.toks.get(j + 1).is_some_and(|x| x.kind == Kind::Num);
+    if t.is_sym(j, "$") || t.is_sym(j, "£") || t.is_sym(j, "€") || currency_word {
         currency = true;
         j += 1;
     }
@@ -311,8 +315,27 @@ fn amount_at(t: &Tokens<'_>, i: usize) -> Option<Amount> {
 fn is_filler(w: &str) -> bool {
     matches!(
         w,
-        "a" | "the" | "of" | "is" | "my" | "only" | "just" | "like" | "maybe" | "say" | "be" | "priced" | "costing" | "at"
-            | "around" | "about" | "approximately" | "roughly" | "approx" | "spend" | "spending" | "usd"
+        "a" | "the"
+            | "of"
+            | "is"
+            | "my"
+            | "only"
+            | "just"
+            | "like"
+            | "maybe"
+            | "say"
+            | "be"
+            | "priced"
+            | "costing"
+            | "at"
+            | "around"
+            | "about"
+            | "approximately"
+            | "roughly"
+            | "approx"
+            | "spend"
+            | "spending"
+            | "usd"
     )
 }
 
@@ -323,8 +346,13 @@ fn bound_before(t: &Tokens<'_>, i: usize) -> (Option<Bound>, bool) {
     let mut skipped = 0;
     while k > 0 && skipped < 4 {
         let w = t.word(k - 1);
-        if is_filler(w) && !(w == "at" && matches!(t.word(k.saturating_sub(2)), "least" | "most" | "starting")) {
-            approx |= matches!(w, "around" | "about" | "approximately" | "roughly" | "approx" | "spend" | "spending");
+        if is_filler(w)
+            && !(w == "at" && matches!(t.word(k.saturating_sub(2)), "least" | "most" | "starting"))
+        {
+            approx |= matches!(
+                w,
+                "around" | "about" | "approximately" | "roughly" | "approx" | "spend" | "spending"
+            );
             if w == "at" && t.word(k.saturating_sub(2)) == "starting" {
                 return (Some(Bound::Min), approx);
             }
@@ -341,36 +369,38 @@ fn bound_before(t: &Tokens<'_>, i: usize) -> (Option<Bound>, bool) {
     let w2 = if k >= 2 { t.word(k - 2) } else { "" };
     let w3 = if k >= 3 { t.word(k - 3) } else { "" };
     let negated = matches!(w3, "no" | "not");
-    let bound = if t.is_sym(k - 1, "<") || (t.is_sym(k - 1, "=") && k >= 2 && t.is_sym(k - 2, "<")) {
-        Some(Bound::Max)
-    } else if t.is_sym(k - 1, ">") || (t.is_sym(k - 1, "=") && k >= 2 && t.is_sym(k - 2, ">")) {
-        Some(Bound::Min)
-    } else {
-        match w1 {
-            "than" => match w2 {
-                "less" | "cheaper" | "lower" | "under" | "below" => {
-                    Some(if negated { Bound::Min } else { Bound::Max })
-                }
-                "more" | "greater" | "higher" | "over" | "above" | "pricier" => {
-                    Some(if negated { Bound::Max } else { Bound::Min })
-                }
+    let bound =
+        if t.is_sym(k - 1, "<") || (t.is_sym(k - 1, "=") && k >= 2 && t.is_sym(k - 2, "<")) {
+            Some(Bound::Max)
+        } else if t.is_sym(k - 1, ">") || (t.is_sym(k - 1, "=") && k >= 2 && t.is_sym(k - 2, ">")) {
+            Some(Bound::Min)
+        } else {
+            match w1 {
+                "than" => match w2 {
+                    "less" | "cheaper" | "lower" | "under" | "below" => {
+                        Some(if negated { Bound::Min } else { Bound::Max })
+                    }
+                    "more" | "greater" | "higher" | "over" | "above" | "pricier" => {
+                        Some(if negated { Bound::Max } else { Bound::Min })
+                    }
+                    _ => None,
+                },
+                "under" | "below" | "beneath" | "max" | "maximum" | "budget" | "within"
+                | "upto" | "less" | "cheaper" | "tops" | "sub" | "lower" | "cap" | "capped"
+                | "limit" => Some(Bound::Max),
+                "to" if w2 == "up" => Some(Bound::Max),
+                "most" if w2 == "at" => Some(Bound::Max),
+                "least" if w2 == "at" => Some(Bound::Min),
+                "over" | "above" | "min" | "minimum" | "exceeding" | "beyond" => Some(Bound::Min),
+                "more" if negated || w2 == "no" || w2 == "not" => Some(Bound::Max),
+                "starting" => Some(Bound::Min),
+                "of" if w2 == "north" => Some(Bound::Min),
+                "between" | "btw" | "btwn" => Some(Bound::Between),
+                "from" => Some(Bound::From),
+                "for" => Some(Bound::Around),
                 _ => None,
-            },
-            "under" | "below" | "beneath" | "max" | "maximum" | "budget" | "within" | "upto" | "less" | "cheaper"
-            | "tops" | "sub" | "lower" | "cap" | "capped" | "limit" => Some(Bound::Max),
-            "to" if w2 == "up" => Some(Bound::Max),
-            "most" if w2 == "at" => Some(Bound::Max),
-            "least" if w2 == "at" => Some(Bound::Min),
-            "over" | "above" | "min" | "minimum" | "exceeding" | "beyond" => Some(Bound::Min),
-            "more" if negated || w2 == "no" || w2 == "not" => Some(Bound::Max),
-            "starting" => Some(Bound::Min),
-            "of" if w2 == "north" => Some(Bound::Min),
-            "between" | "btw" | "btwn" => Some(Bound::Between),
-            "from" => Some(Bound::From),
-            "for" => Some(Bound::Around),
-            _ => None,
-        }
-    };
+            }
+        };
     (bound.or(approx.then_some(Bound::Around)), approx)
 }
 
@@ -382,7 +412,9 @@ fn bound_after(t: &Tokens<'_>, j: usize) -> Option<(Bound, usize)> {
     let (w1, w2) = (t.word(j), t.word(j + 1));
     match (w1, w2) {
         ("or" | "and", "less" | "under" | "below" | "cheaper" | "lower") => Some((Bound::Max, 2)),
-        ("or" | "and", "more" | "up" | "above" | "over" | "higher" | "upwards") => Some((Bound::Min, 2)),
+        ("or" | "and", "more" | "up" | "above" | "over" | "higher" | "upwards") => {
+            Some((Bound::Min, 2))
+        }
         ("max" | "maximum" | "tops", _) => Some((Bound::Max, 1)),
         ("at", "most") => Some((Bound::Max, 2)),
         ("at", "least") => Some((Bound::Min, 2)),
@@ -397,8 +429,11 @@ fn unit_after(t: &Tokens<'_>, a: &Amount) -> bool {
 }
 
 fn preceded_by_size(t: &Tokens<'_>, i: usize) -> bool {
-    i > 0 && matches!(t.word(i - 1), "size" | "sizes" | "sz" | "number" | "no" | "order" | "#")
-        || i > 0 && t.is_sym(i - 1, "#")
+    i > 0
+        && (matches!(
+            t.word(i - 1),
+            "size" | "sizes" | "sz" | "number" | "no" | "order"
+        ) || t.is_sym(i - 1, "#"))
 }
 
 /// Scans the tokens for price bounds; `order` is the byte range of an order number to skip.
@@ -408,7 +443,9 @@ pub(crate) fn scan(t: &Tokens<'_>, order: Option<(usize, usize)>) -> PriceScan {
     let mut i = 0;
     while i < n {
         let in_order = order.is_some_and(|(s, e)| {
-            t.toks.get(i).is_some_and(|tok| tok.start < e && tok.end > s)
+            t.toks
+                .get(i)
+                .is_some_and(|tok| tok.start < e && tok.end > s)
         });
         if in_order {
             i += 1;
@@ -419,13 +456,18 @@ pub(crate) fn scan(t: &Tokens<'_>, order: Option<(usize, usize)>) -> PriceScan {
             continue;
         };
         if preceded_by_size(t, i) {
-            out.rejected.push((a.start, a.end, "a size or number, not a price"));
+            out.rejected
+                .push((a.start, a.end, "a size or number, not a price"));
             // "size 6-7", "size 6 to 7"
             i = skip_range(t, a.end);
             continue;
         }
         if unit_after(t, &a) && !a.currency {
-            out.rejected.push((a.start, a.end + 1, "followed by a unit or count, not a price"));
+            out.rejected.push((
+                a.start,
+                a.end + 1,
+                "followed by a unit or count, not a price",
+            ));
             i = a.end + 1;
             continue;
         }
@@ -442,14 +484,26 @@ pub(crate) fn scan(t: &Tokens<'_>, order: Option<(usize, usize)>) -> PriceScan {
             || (t.word(a.end) == "and" && before == Some(Bound::Between));
         if joiner && let Some(b) = amount_at(t, a.end + 1) {
             let unit = unit_after(t, &b) && !b.currency;
-            let priced = a.currency || b.currency || before.is_some() || (a.value >= 20.0 && b.value >= 20.0);
+            let priced = a.currency
+                || b.currency
+                || before.is_some()
+                || (a.value >= 20.0 && b.value >= 20.0);
             if !unit && priced && !b.karat_like {
                 let mut av = a.value;
                 // "1-2k": the k of the second amount applies to the first
-                if b.currency && !a.currency && b.value >= 1000.0 && av < 100.0 && av * 1000.0 <= b.value {
+                if b.currency
+                    && !a.currency
+                    && b.value >= 1000.0
+                    && av < 100.0
+                    && av * 1000.0 <= b.value
+                {
                     av *= 1000.0;
                 }
-                let (lo, hi) = if av <= b.value { (av, b.value) } else { (b.value, av) };
+                let (lo, hi) = if av <= b.value {
+                    (av, b.value)
+                } else {
+                    (b.value, av)
+                };
                 out.min = Some(lo);
                 out.max = Some(hi);
                 out.currency |= a.currency || b.currency;
@@ -462,7 +516,8 @@ pub(crate) fn scan(t: &Tokens<'_>, order: Option<(usize, usize)>) -> PriceScan {
                 continue;
             }
             if unit {
-                out.rejected.push((a.start, b.end + 1, "a range of a unit, not of prices"));
+                out.rejected
+                    .push((a.start, b.end + 1, "a range of a unit, not of prices"));
                 i = b.end + 1;
                 continue;
             }

@@ -3,6 +3,8 @@
 
 #[macro_use]
 mod sql_store;
+#[macro_use]
+mod sql_support;
 mod errors;
 mod postgres;
 mod rows;

@@ -21,6 +21,15 @@ pub(crate) fn styles_from_json(text: &str) -> Result<Vec<String>, StoreError> {
         .map_err(|e| StoreError::Other(format!("unexpected styles value in the database: {e}")))
 }
 
+/// Parses a JSON column.
+pub(crate) fn json_from_text<T: serde::de::DeserializeOwned>(
+    column: &str,
+    text: &str,
+) -> Result<T, StoreError> {
+    serde_json::from_str(text)
+        .map_err(|e| StoreError::Other(format!("unexpected JSON in column {column}: {e}")))
+}
+
 /// The raw columns of a products row, decoded by each backend.
 pub(crate) struct ProductRow {
     pub id: String,

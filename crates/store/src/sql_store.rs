@@ -94,15 +94,9 @@ macro_rules! sql_store {
                 Ok(())
             }
 
-            async fn commit(mut self: Box<Self>) -> StoreResult<ImportSummary> {
-                let version: i64 = sqlx::query_scalar(
-                    "UPDATE catalog_meta SET version = version + 1 WHERE id = 1 RETURNING version",
-                )
-                .fetch_one(&mut *self.tx)
-                .await
-                .map_err(store_error)?;
+            async fn commit(self: Box<Self>) -> StoreResult<ImportSummary> {
                 self.tx.commit().await.map_err(store_error)?;
-                Ok(ImportSummary { version, ..self.summary })
+                Ok(self.summary)
             }
         }
 
@@ -121,8 +115,17 @@ macro_rules! sql_store {
             }
 
             async fn begin_import(&self) -> StoreResult<Box<dyn CatalogImport>> {
-                let tx = self.pool.begin().await.map_err(store_error)?;
-                Ok(Box::new(Import { tx, summary: ImportSummary::default() }))
+                let mut tx = self.pool.begin().await.map_err(store_error)?;
+                // Writing first takes SQLite's write lock at once: an import never fails halfway
+                // because another connection wrote after it had read.
+                let version: i64 = sqlx::query_scalar(
+                    "UPDATE catalog_meta SET version = version + 1 WHERE id = 1 RETURNING version",
+                )
+                .fetch_one(&mut *tx)
+                .await
+                .map_err(store_error)?;
+                let summary = ImportSummary { version, ..ImportSummary::default() };
+                Ok(Box::new(Import { tx, summary }))
             }
 
             async fn all_products(&self) -> StoreResult<Vec<Product>> {
@@ -256,6 +259,132 @@ macro_rules! sql_store {
                 count(&self.pool, "SELECT COUNT(*) FROM orders").await
             }
 
+            async fn create_conversation(
+                &self,
+                conversation: &aurora_core::conversations::Conversation,
+                messages: &[aurora_core::conversations::Message],
+            ) -> StoreResult<()> {
+                support::create_conversation(&self.pool, conversation, messages).await
+            }
+
+            async fn conversation(
+                &self,
+                id: &str,
+            ) -> StoreResult<Option<aurora_core::conversations::Conversation>> {
+                support::conversation(&self.pool, id).await
+            }
+
+            async fn append_messages(
+                &self,
+                id: &str,
+                messages: &[aurora_core::conversations::Message],
+                state: &serde_json::Value,
+                replies: i32,
+                at: chrono::DateTime<chrono::Utc>,
+            ) -> StoreResult<()> {
+                support::append_messages(&self.pool, id, messages, state, replies, at).await
+            }
+
+            async fn messages(&self, id: &str) -> StoreResult<Vec<aurora_core::conversations::Message>> {
+                support::messages(&self.pool, id).await
+            }
+
+            async fn end_conversation(&self, id: &str, at: chrono::DateTime<chrono::Utc>) -> StoreResult<bool> {
+                support::end_conversation(&self.pool, id, at).await
+            }
+
+            async fn create_ticket(
+                &self,
+                ticket: &aurora_core::tickets::Ticket,
+                webhook: Option<&str>,
+            ) -> StoreResult<()> {
+                support::create_ticket(&self.pool, ticket, webhook).await
+            }
+
+            async fn ticket(&self, reference: &str) -> StoreResult<Option<aurora_core::tickets::Ticket>> {
+                support::ticket(&self.pool, reference).await
+            }
+
+            async fn recent_tickets(&self, limit: u32) -> StoreResult<Vec<aurora_core::tickets::Ticket>> {
+                support::recent_tickets(&self.pool, limit).await
+            }
+
+            async fn shortlist(&self, visitor_id: &str) -> StoreResult<Vec<String>> {
+                support::shortlist(&self.pool, visitor_id).await
+            }
+
+            async fn shortlist_add(
+                &self,
+                visitor_id: &str,
+                product_id: &str,
+                at: chrono::DateTime<chrono::Utc>,
+            ) -> StoreResult<bool> {
+                support::shortlist_add(&self.pool, visitor_id, product_id, at).await
+            }
+
+            async fn shortlist_remove(&self, visitor_id: &str, product_id: &str) -> StoreResult<bool> {
+                support::shortlist_remove(&self.pool, visitor_id, product_id).await
+            }
+
+            async fn record_csat(
+                &self,
+                conversation_id: &str,
+                score: i32,
+                comment: Option<&str>,
+                at: chrono::DateTime<chrono::Utc>,
+            ) -> StoreResult<bool> {
+                support::record_csat(&self.pool, conversation_id, score, comment, at).await
+            }
+
+            async fn claim_idempotency_key(
+                &self,
+                scope: &str,
+                route: &str,
+                key: &str,
+                hash: &str,
+                now: chrono::DateTime<chrono::Utc>,
+                expired_before: chrono::DateTime<chrono::Utc>,
+            ) -> StoreResult<aurora_core::store::IdempotencyClaim> {
+                support::claim_idempotency_key(&self.pool, scope, route, key, hash, now, expired_before).await
+            }
+
+            async fn complete_idempotency_key(
+                &self,
+                scope: &str,
+                route: &str,
+                key: &str,
+                status: u16,
+                response: &str,
+            ) -> StoreResult<()> {
+                support::complete_idempotency_key(&self.pool, scope, route, key, status, response).await
+            }
+
+            async fn release_idempotency_key(&self, scope: &str, route: &str, key: &str) -> StoreResult<()> {
+                support::release_idempotency_key(&self.pool, scope, route, key).await
+            }
+
+            async fn due_webhooks(
+                &self,
+                now: chrono::DateTime<chrono::Utc>,
+                limit: u32,
+            ) -> StoreResult<Vec<aurora_core::store::OutboxItem>> {
+                support::due_webhooks(&self.pool, now, limit).await
+            }
+
+            async fn webhook_delivered(&self, id: &str, at: chrono::DateTime<chrono::Utc>) -> StoreResult<()> {
+                support::webhook_delivered(&self.pool, id, at).await
+            }
+
+            async fn webhook_failed(
+                &self,
+                id: &str,
+                attempts: i32,
+                retry_at: Option<chrono::DateTime<chrono::Utc>>,
+                error: &str,
+            ) -> StoreResult<()> {
+                support::webhook_failed(&self.pool, id, attempts, retry_at, error).await
+            }
+
             async fn setting(&self, key: &str) -> StoreResult<Option<String>> {
                 sqlx::query_scalar("SELECT value FROM settings WHERE key = $1")
                     .bind(key)
@@ -278,6 +407,8 @@ macro_rules! sql_store {
                     .map_err(store_error)
             }
         }
+
+        sql_support!($db);
 
         async fn count(pool: &sqlx::Pool<$db>, sql: &str) -> StoreResult<u64> {
             let n: i64 = sqlx::query_scalar(sql).fetch_one(pool).await.map_err(store_error)?;

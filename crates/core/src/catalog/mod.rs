@@ -2,6 +2,7 @@
 
 pub mod import;
 mod money;
+pub mod search;
 
 pub use money::format_price;
 

@@ -79,7 +79,16 @@ fn draw(category: Category, metal: Metal) -> String {
         Category::Earrings => EARRINGS,
         Category::Bracelets => BANGLE,
     });
-    svg.push_str(SPARKLE);
+    // The glint sits in empty space, away from each drawing.
+    let (x, y) = match category {
+        Category::Rings | Category::Bracelets => (300, 78),
+        Category::Necklaces => (292, 300),
+        Category::Earrings => (200, 58),
+    };
+    let _ = write!(
+        svg,
+        r##"<path d="M{x} {y} l4 11 l11 4 l-11 4 l-4 11 l-4 -11 l-11 -4 l11 -4 Z" fill="#ffffff" opacity=".9"/>"##
+    );
     svg.push_str("</svg>");
     svg
 }
@@ -132,9 +141,6 @@ const BANGLE: &str = concat!(
     r#"<circle cx="224" cy="294" r="6"/><circle cx="248" cy="290" r="6"/>"#,
     "</g>",
 );
-
-/// A small four-point glint, the same on every picture.
-const SPARKLE: &str = r##"<path d="M300 78 l4 11 l11 4 l-11 4 l-4 11 l-4 -11 l-11 -4 l11 -4 Z" fill="#ffffff" opacity=".9"/>"##;
 
 #[cfg(test)]
 mod tests {

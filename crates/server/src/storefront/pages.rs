@@ -8,6 +8,17 @@ pub(super) const PAGE_SIZE: usize = 48;
 /// How many related products the product page suggests.
 const RELATED: usize = 4;
 
+/// Where a page sits in the category navigation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Here {
+    /// The listing of all jewelry.
+    Everything,
+    /// The listing of one category.
+    Listing(Category),
+    /// A page that is not a listing (a product, the 404).
+    Elsewhere,
+}
+
 /// One link of the category navigation.
 pub(super) struct NavLink {
     pub href: &'static str,
@@ -96,7 +107,7 @@ pub(super) fn home(catalog: &Catalog, category: Option<Category>, page: usize) -
     let href = |n: usize| page_href(category, n);
     HomePage {
         page_title,
-        nav: nav(category),
+        nav: nav(category.map_or(Here::Everything, Here::Listing)),
         heading,
         total,
         first_shown: if cards.is_empty() { 0 } else { start + 1 },
@@ -134,7 +145,7 @@ pub(super) fn product(catalog: &Catalog, product: &Product) -> ProductPage {
         .join(", ");
     ProductPage {
         page_title: format!("{} — Gilded Grove", product.title),
-        nav: nav(Some(product.category)),
+        nav: nav(Here::Elsewhere),
         card: card(product),
         description: product.description.clone(),
         category_label: product.category.label(),
@@ -148,7 +159,7 @@ pub(super) fn product(catalog: &Catalog, product: &Product) -> ProductPage {
 pub(super) fn not_found() -> NotFoundPage {
     NotFoundPage {
         page_title: "Not found — Gilded Grove".to_string(),
-        nav: nav(None),
+        nav: nav(Here::Elsewhere),
     }
 }
 
@@ -164,16 +175,16 @@ fn card(product: &Product) -> Card {
     }
 }
 
-fn nav(current: Option<Category>) -> Vec<NavLink> {
+fn nav(here: Here) -> Vec<NavLink> {
     std::iter::once(NavLink {
         href: category_href(None),
         label: "All jewelry",
-        current: current.is_none(),
+        current: here == Here::Everything,
     })
     .chain(Category::ALL.into_iter().map(|c| NavLink {
         href: category_href(Some(c)),
         label: c.label(),
-        current: current == Some(c),
+        current: here == Here::Listing(c),
     }))
     .collect()
 }

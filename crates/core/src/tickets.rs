@@ -1,0 +1,89 @@
+//! Tickets: a return, a resize or a stylist request, with everything support needs to act on
+//! it without asking the shopper again.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use std::fmt;
+use std::str::FromStr;
+
+/// What a ticket asks for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TicketKind {
+    Return,
+    Resize,
+    Stylist,
+}
+
+impl TicketKind {
+    /// Every kind.
+    pub const ALL: [TicketKind; 3] = [TicketKind::Return, TicketKind::Resize, TicketKind::Stylist];
+
+    /// The stable machine name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TicketKind::Return => "return",
+            TicketKind::Resize => "resize",
+            TicketKind::Stylist => "stylist",
+        }
+    }
+
+    /// The reference prefix: `RT-` for returns and resizes, `ST-` for stylist requests.
+    pub fn prefix(self) -> &'static str {
+        match self {
+            TicketKind::Return | TicketKind::Resize => "RT",
+            TicketKind::Stylist => "ST",
+        }
+    }
+}
+
+impl fmt::Display for TicketKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for TicketKind {
+    type Err = crate::catalog::UnknownName;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        TicketKind::ALL
+            .into_iter()
+            .find(|k| k.as_str() == s)
+            .ok_or_else(|| crate::catalog::UnknownName {
+                kind: "ticket kind",
+                value: s.to_string(),
+            })
+    }
+}
+
+/// One line of a conversation as support reads it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TranscriptLine {
+    /// `shopper` or `concierge`.
+    pub role: String,
+    pub text: String,
+    pub at: DateTime<Utc>,
+}
+
+/// A ticket as stored and shown to support.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Ticket {
+    /// Readable reference, e.g. `RT-482193` or `ST-193027`.
+    pub reference: String,
+    pub kind: TicketKind,
+    pub created_at: DateTime<Utc>,
+    /// The conversation it came from, if any.
+    pub conversation_id: Option<String>,
+    pub name: Option<String>,
+    pub email: String,
+    /// The form as submitted (validated), field by field.
+    pub details: serde_json::Value,
+    /// The conversation up to the request.
+    pub transcript: Vec<TranscriptLine>,
+    /// Product ids on the shopper's shortlist.
+    pub shortlist: Vec<String>,
+    /// The conversation's active product filters.
+    pub filters: serde_json::Value,
+    /// Product ids the concierge showed, most recent last.
+    pub products_shown: Vec<String>,
+}

@@ -1,0 +1,374 @@
+//! One test per behaviour of the issue, named as sentences.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use aurora_nlu::{Category, ConfigError, Intent, Metal, NluConfig, Understander, Understanding};
+
+fn u() -> Understander {
+    Understander::new(&NluConfig::default()).unwrap()
+}
+
+fn understand(text: &str) -> Understanding {
+    u().understand(text)
+}
+
+fn intent(text: &str) -> Intent {
+    understand(text).intent
+}
+
+fn prices(text: &str) -> (Option<f64>, Option<f64>) {
+    let f = understand(text).filters;
+    (f.min_price, f.max_price)
+}
+
+#[test]
+fn slash_commands_pick_their_intent() {
+    assert_eq!(intent("/stylist"), Intent::Stylist);
+    assert_eq!(intent("/track"), Intent::TrackOrder);
+    assert_eq!(intent("/returns"), Intent::Returns);
+    assert_eq!(intent("/quiz"), Intent::StyleQuiz);
+    assert_eq!(intent("/help"), Intent::Help);
+    assert_eq!(intent("  /shortlist"), Intent::Shortlist);
+}
+
+#[test]
+fn the_json_has_the_documented_shape() {
+    let json = serde_json::to_value(understand("rose gold rings under $800")).unwrap();
+    assert_eq!(
+        json,
+        serde_json::json!({"intent": "find_product", "filters": {"category": "rings", "metals": ["rose_gold"],
+            "min_price": null, "max_price": 800, "ready_to_ship": false}, "order_number": null})
+    );
+}
+
+#[test]
+fn whole_prices_serialise_as_integers_and_cents_as_decimals() {
+    let json = serde_json::to_string(&understand("rings under $12.50")).unwrap();
+    assert!(json.contains("\"max_price\":12.5"), "{json}");
+    let json = serde_json::to_string(&understand("rings under $800")).unwrap();
+    assert!(json.contains("\"max_price\":800,"), "{json}");
+}
+
+#[test]
+fn an_understanding_round_trips_through_json() {
+    let x = understand("vintage 18k white gold hoops between 500 and 1,200 dollars ready to ship");
+    let back: Understanding = serde_json::from_str(&serde_json::to_string(&x).unwrap()).unwrap();
+    assert_eq!(x, back);
+}
+
+#[test]
+fn upper_bound_words_set_max_price() {
+    for text in [
+        "rings under 500",
+        "rings below 500",
+        "rings less than 500",
+        "rings cheaper than 500",
+        "rings no more than 500",
+        "rings up to 500",
+        "rings max 500",
+        "rings, budget 500",
+        "rings < 500",
+        "rings $500 or less",
+    ] {
+        assert_eq!(prices(text), (None, Some(500.0)), "{text}");
+    }
+}
+
+#[test]
+fn lower_bound_words_set_min_price() {
+    for text in [
+        "rings over 500",
+        "rings above 500",
+        "rings more than 500",
+        "rings at least 500",
+        "rings > 500",
+    ] {
+        assert_eq!(prices(text), (Some(500.0), None), "{text}");
+    }
+}
+
+#[test]
+fn ranges_set_both_bounds() {
+    for text in [
+        "rings between 300 and 600",
+        "rings 300-600",
+        "rings from 300 to 600",
+        "rings $300 - $600",
+    ] {
+        assert_eq!(prices(text), (Some(300.0), Some(600.0)), "{text}");
+    }
+}
+
+#[test]
+fn money_formats_are_read() {
+    assert_eq!(prices("ring under $1,250.00"), (None, Some(1250.0)));
+    assert_eq!(prices("ring under 1.5k"), (None, Some(1500.0)));
+    assert_eq!(prices("ring under 2k"), (None, Some(2000.0)));
+    assert_eq!(prices("ring for USD 650"), (None, Some(650.0)));
+    assert_eq!(prices("necklace under 50 bucks"), (None, Some(50.0)));
+    assert_eq!(prices("ring under three thousand"), (None, Some(3000.0)));
+    assert_eq!(
+        prices("bracelet under two hundred and fifty dollars"),
+        (None, Some(250.0))
+    );
+}
+
+#[test]
+fn a_karat_is_never_a_price() {
+    assert_eq!(prices("14k gold ring"), (None, None));
+    assert_eq!(prices("18K hoops"), (None, None));
+    let u = understand("14k gold ring under $900");
+    assert_eq!(
+        (u.filters.min_price, u.filters.max_price),
+        (None, Some(900.0))
+    );
+    assert_eq!(u.filters.metals, vec![Metal::YellowGold]);
+}
+
+#[test]
+fn sizes_carats_quantities_and_lengths_are_never_prices() {
+    assert_eq!(prices("ring size 7"), (None, None));
+    assert_eq!(prices("3 carat diamond ring"), (None, None));
+    assert_eq!(prices("I need 2 rings"), (None, None));
+    assert_eq!(prices("16 inch chain"), (None, None));
+    assert_eq!(prices("size 7 ring under 900"), (None, Some(900.0)));
+}
+
+#[test]
+fn an_order_number_is_never_a_price() {
+    let x = understand("where is order 123456");
+    assert_eq!(x.order_number.as_deref(), Some("123456"));
+    assert_eq!((x.filters.min_price, x.filters.max_price), (None, None));
+}
+
+#[test]
+fn categories_have_synonyms() {
+    let cat = |t: &str| understand(t).filters.category;
+    for t in [
+        "wedding band",
+        "solitaire with a round diamond",
+        "gold signet",
+        "eternity band",
+    ] {
+        assert_eq!(cat(t), Some(Category::Rings), "{t}");
+    }
+    for t in [
+        "silver pendant",
+        "gold chain",
+        "diamond choker",
+        "pearl lariat",
+    ] {
+        assert_eq!(cat(t), Some(Category::Necklaces), "{t}");
+    }
+    for t in ["diamond studs", "gold hoops", "pearl drops"] {
+        assert_eq!(cat(t), Some(Category::Earrings), "{t}");
+    }
+    for t in ["gold bangle", "silver cuff", "tennis bracelet"] {
+        assert_eq!(cat(t), Some(Category::Bracelets), "{t}");
+    }
+}
+
+#[test]
+fn metals_have_synonyms_and_can_be_combined() {
+    let metals = |t: &str| understand(t).filters.metals;
+    assert_eq!(metals("pink gold ring"), vec![Metal::RoseGold]);
+    assert_eq!(metals("18k white gold ring"), vec![Metal::WhiteGold]);
+    assert_eq!(
+        metals("white gold or platinum ring"),
+        vec![Metal::WhiteGold, Metal::Platinum]
+    );
+    assert_eq!(metals("sterling silver hoops"), vec![Metal::Silver]);
+}
+
+#[test]
+fn several_filters_fit_in_one_message() {
+    let x = understand("vintage rose gold engagement ring between 1k and 3k, ready to ship");
+    assert_eq!(x.intent, Intent::FindProduct);
+    assert_eq!(x.filters.category, Some(Category::Rings));
+    assert_eq!(x.filters.metals, vec![Metal::RoseGold]);
+    assert_eq!(
+        (x.filters.min_price, x.filters.max_price),
+        (Some(1000.0), Some(3000.0))
+    );
+    assert!(x.filters.ready_to_ship);
+    assert_eq!(x.filters.styles, vec!["vintage".to_owned()]);
+}
+
+#[test]
+fn capsule_custom_and_made_to_order_requests_are_find_product_with_the_words_kept() {
+    for (text, word) in [
+        ("do you do custom engagement rings", "custom"),
+        ("tell me about the capsule collection", "capsule"),
+        ("can I get a made-to-order necklace", "made"),
+    ] {
+        let x = understand(text);
+        assert_eq!(x.intent, Intent::FindProduct, "{text}");
+        assert!(
+            x.filters.query.as_deref().unwrap_or("").contains(word),
+            "{text}: {:?}",
+            x.filters.query
+        );
+    }
+}
+
+#[test]
+fn shoppers_typos_are_understood() {
+    assert_eq!(
+        understand("silver neckalce").filters.category,
+        Some(Category::Necklaces)
+    );
+    assert_eq!(
+        understand("gold braclet").filters.category,
+        Some(Category::Bracelets)
+    );
+    assert_eq!(
+        understand("pearl earings").filters.category,
+        Some(Category::Earrings)
+    );
+    assert_eq!(
+        understand("platnum band").filters.metals,
+        vec![Metal::Platinum]
+    );
+    assert_eq!(
+        understand("diamond rign").filters.category,
+        Some(Category::Rings)
+    );
+}
+
+#[test]
+fn jewelry_words_in_sentences_that_are_not_shopping_are_not_find_product() {
+    for text in [
+        "my platinum card was declined",
+        "add 7 rings to my playlist",
+        "who won the gold medal",
+        "ring me back later",
+    ] {
+        assert_ne!(intent(text), Intent::FindProduct, "{text}");
+    }
+}
+
+#[test]
+fn out_of_scope_sentences_are_unknown() {
+    for text in [
+        "book me a flight to paris",
+        "what's the weather tomorrow",
+        "how do I reset my pin",
+    ] {
+        assert_eq!(intent(text), Intent::Unknown, "{text}");
+    }
+}
+
+#[test]
+fn returns_cover_return_refund_exchange_and_resize() {
+    for text in [
+        "I want to return my necklace",
+        "can I get a refund",
+        "exchange these earrings for a bigger pair",
+        "my ring needs resizing",
+        "the ring is too small",
+    ] {
+        assert_eq!(intent(text), Intent::Returns, "{text}");
+    }
+}
+
+#[test]
+fn asking_for_a_human_is_stylist_but_asking_if_the_bot_is_human_is_not() {
+    for text in [
+        "talk to a stylist",
+        "can I speak to an agent",
+        "a person please",
+        "customer service",
+    ] {
+        assert_eq!(intent(text), Intent::Stylist, "{text}");
+    }
+    assert_ne!(intent("are you a real person"), Intent::Stylist);
+}
+
+#[test]
+fn tracking_needs_an_order() {
+    assert_eq!(intent("where is my order"), Intent::TrackOrder);
+    assert_eq!(intent("has my package shipped"), Intent::TrackOrder);
+    assert_ne!(intent("when will my new card arrive"), Intent::TrackOrder);
+}
+
+#[test]
+fn greeting_help_shortlist_and_quiz_are_recognised() {
+    assert_eq!(intent("hello there"), Intent::Greeting);
+    assert_eq!(intent("hi, where is my order"), Intent::TrackOrder);
+    assert_eq!(intent("what can you do"), Intent::Help);
+    assert_eq!(intent("show me my shortlist"), Intent::Shortlist);
+    assert_eq!(intent("I'd like to take the style quiz"), Intent::StyleQuiz);
+}
+
+#[test]
+fn order_numbers_count_with_prefix_hash_or_order_words() {
+    let on = |t: &str| understand(t).order_number;
+    assert_eq!(on("where is gg-123456?").as_deref(), Some("GG-123456"));
+    assert_eq!(on("status of #98765").as_deref(), Some("98765"));
+    assert_eq!(on("my order number is 4455667").as_deref(), Some("4455667"));
+    assert_eq!(on("purchase 12345 never came").as_deref(), Some("12345"));
+    assert_eq!(on("a ring under 5000"), None);
+    assert_eq!(on("ring size 7"), None);
+    assert_eq!(on("I was born in 1990"), None);
+}
+
+#[test]
+fn the_order_number_pattern_is_a_setting() {
+    let custom = Understander::new(&NluConfig {
+        order_number_pattern: r"AB\d{3}".to_owned(),
+    })
+    .unwrap();
+    assert_eq!(
+        custom.understand("where is ab123").order_number.as_deref(),
+        Some("AB123")
+    );
+    assert_eq!(
+        custom.understand("where is order 123456").order_number,
+        None
+    );
+}
+
+#[test]
+fn a_bad_order_number_pattern_is_a_clear_config_error() {
+    let err = Understander::new(&NluConfig {
+        order_number_pattern: "(unclosed".to_owned(),
+    })
+    .unwrap_err();
+    assert!(matches!(err, ConfigError::InvalidOrderNumberPattern { .. }));
+    assert!(err.to_string().contains("order_number_pattern"), "{err}");
+}
+
+#[test]
+fn order_number_form_fields_must_match_whole() {
+    let u = u();
+    assert_eq!(
+        u.parse_order_number("  #gg-123456 ").as_deref(),
+        Some("GG-123456")
+    );
+    assert_eq!(u.parse_order_number("123456").as_deref(), Some("123456"));
+    assert_eq!(u.parse_order_number("order 123456"), None);
+    assert_eq!(u.parse_order_number("123"), None);
+    assert_eq!(u.parse_order_number(""), None);
+}
+
+#[test]
+fn explain_names_the_matched_words_and_why_others_lost() {
+    let text = u().explain("rose gold rings under $800").to_string();
+    assert!(text.contains("intent: find_product"), "{text}");
+    assert!(text.contains("\"rose gold\": metal rose_gold"), "{text}");
+    assert!(text.contains("max 800"), "{text}");
+    assert!(text.contains("track_order:"), "{text}");
+    let text = u().explain("my platinum card was declined").to_string();
+    assert!(text.contains("intent: unknown"), "{text}");
+}
+
+#[test]
+fn long_messages_are_truncated_not_rejected() {
+    let long = format!("{} rose gold ring", "la ".repeat(5000));
+    let x = understand(&long);
+    assert_eq!(
+        x.filters.category, None,
+        "words after 2,000 characters are not read"
+    );
+    let explained = u().explain(&long);
+    assert_eq!(explained.text.chars().count(), aurora_nlu::MAX_CHARS);
+}

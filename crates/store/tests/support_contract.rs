@@ -1,0 +1,212 @@
+//! The shopper-support half of the Store contract: conversations, tickets, shortlist, CSAT,
+//! idempotency keys and the webhook outbox. Each test runs on SQLite and on PostgreSQL.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use aurora_core::conversations::{Conversation, Message, Role};
+use aurora_core::store::{IdempotencyClaim, Store, StoreError};
+use aurora_core::tickets::{Ticket, TicketKind, TranscriptLine};
+use aurora_store::backend_tests;
+use chrono::{DateTime, Duration, TimeZone, Utc};
+use serde_json::json;
+use std::sync::Arc;
+
+backend_tests!(
+    a_conversation_keeps_its_messages_in_order_and_its_state,
+    ending_a_conversation_twice_reports_the_second_time,
+    a_ticket_round_trips_marks_its_conversation_and_queues_one_webhook,
+    a_ticket_reference_is_never_reused,
+    the_shortlist_adds_once_and_removes_once_per_visitor,
+    csat_is_recorded_once_per_conversation,
+    an_idempotency_key_is_new_then_in_progress_then_replayed,
+    an_idempotency_key_with_another_body_is_a_mismatch,
+    a_released_or_expired_idempotency_key_can_be_claimed_again,
+    a_failed_webhook_is_retried_later_and_a_delivered_one_is_not,
+);
+
+fn at(minute: u32) -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 11, 2, 10, minute, 0).unwrap()
+}
+
+fn conversation(id: &str) -> Conversation {
+    Conversation {
+        id: id.into(),
+        visitor_id: "visitor-1".into(),
+        started_at: at(0),
+        last_activity_at: at(0),
+        ended_at: None,
+        replies: 1,
+        has_ticket: false,
+        state: json!({"filters": {}}),
+    }
+}
+
+fn message(role: Role, text: &str, minute: u32) -> Message {
+    Message {
+        role,
+        text: Some(text.into()),
+        blocks: json!([{"type": "text", "text": text}]),
+        at: at(minute),
+    }
+}
+
+async fn a_conversation_keeps_its_messages_in_order_and_its_state(store: Arc<dyn Store>) {
+    store
+        .create_conversation(&conversation("c1"), &[message(Role::Concierge, "Welcome", 0)])
+        .await
+        .unwrap();
+    let state = json!({"filters": {"category": "rings"}});
+    let exchange = [message(Role::Shopper, "rings", 1), message(Role::Concierge, "Here are rings", 1)];
+    store.append_messages("c1", &exchange, &state, 1, at(1)).await.unwrap();
+    store
+        .append_messages("c1", &[message(Role::Shopper, "under 500", 2)], &state, 0, at(2))
+        .await
+        .unwrap();
+
+    let texts: Vec<_> = store
+        .messages("c1")
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|m| m.text.unwrap())
+        .collect();
+    assert_eq!(texts, ["Welcome", "rings", "Here are rings", "under 500"]);
+    let stored = store.conversation("c1").await.unwrap().unwrap();
+    assert_eq!(stored.state, state);
+    assert_eq!(stored.replies, 2);
+    assert_eq!(stored.last_activity_at, at(2));
+    assert_eq!(store.conversation("nope").await.unwrap(), None);
+    let missing = store.append_messages("nope", &exchange, &state, 1, at(3)).await;
+    assert!(missing.is_err());
+}
+
+async fn ending_a_conversation_twice_reports_the_second_time(store: Arc<dyn Store>) {
+    store.create_conversation(&conversation("c1"), &[]).await.unwrap();
+    assert!(store.end_conversation("c1", at(5)).await.unwrap());
+    assert!(!store.end_conversation("c1", at(6)).await.unwrap());
+    assert_eq!(store.conversation("c1").await.unwrap().unwrap().ended_at, Some(at(5)));
+}
+
+fn ticket(reference: &str) -> Ticket {
+    Ticket {
+        reference: reference.into(),
+        kind: TicketKind::Stylist,
+        created_at: at(3),
+        conversation_id: Some("c1".into()),
+        name: Some("Ava Thompson".into()),
+        email: "ava@example.com".into(),
+        details: json!({"message": "Engagement ring ideas", "preferred_contact": "email"}),
+        transcript: vec![TranscriptLine {
+            role: "shopper".into(),
+            text: "rose gold rings".into(),
+            at: at(1),
+        }],
+        shortlist: vec!["halo-ring".into()],
+        filters: json!({"category": "rings", "metals": ["rose_gold"]}),
+        products_shown: vec!["halo-ring".into(), "band".into()],
+    }
+}
+
+async fn a_ticket_round_trips_marks_its_conversation_and_queues_one_webhook(store: Arc<dyn Store>) {
+    store.create_conversation(&conversation("c1"), &[]).await.unwrap();
+    store.create_ticket(&ticket("ST-100001"), Some("{\"text\":\"hi\"}")).await.unwrap();
+    assert_eq!(store.ticket("ST-100001").await.unwrap(), Some(ticket("ST-100001")));
+    assert!(store.conversation("c1").await.unwrap().unwrap().has_ticket);
+    let recent = store.recent_tickets(10).await.unwrap();
+    assert_eq!(recent.len(), 1);
+    let due = store.due_webhooks(at(3), 10).await.unwrap();
+    assert_eq!(due.len(), 1);
+    assert_eq!(due[0].ticket_ref, "ST-100001");
+    assert_eq!(due[0].payload, "{\"text\":\"hi\"}");
+    assert!(store.due_webhooks(at(2), 10).await.unwrap().is_empty(), "not due before creation");
+}
+
+async fn a_ticket_reference_is_never_reused(store: Arc<dyn Store>) {
+    store.create_conversation(&conversation("c1"), &[]).await.unwrap();
+    store.create_ticket(&ticket("RT-100001"), None).await.unwrap();
+    let again = store.create_ticket(&ticket("RT-100001"), Some("{}")).await;
+    assert!(matches!(again, Err(StoreError::Conflict(_))), "{again:?}");
+    assert!(store.due_webhooks(at(59), 10).await.unwrap().is_empty(), "no webhook for a failed ticket");
+}
+
+async fn the_shortlist_adds_once_and_removes_once_per_visitor(store: Arc<dyn Store>) {
+    assert!(store.shortlist_add("v1", "b-ring", at(1)).await.unwrap());
+    assert!(store.shortlist_add("v1", "a-ring", at(2)).await.unwrap());
+    assert!(!store.shortlist_add("v1", "b-ring", at(3)).await.unwrap());
+    assert!(store.shortlist_add("v2", "c-ring", at(1)).await.unwrap());
+    assert_eq!(store.shortlist("v1").await.unwrap(), ["b-ring", "a-ring"]);
+    assert!(store.shortlist_remove("v1", "b-ring").await.unwrap());
+    assert!(!store.shortlist_remove("v1", "b-ring").await.unwrap());
+    assert_eq!(store.shortlist("v1").await.unwrap(), ["a-ring"]);
+    assert_eq!(store.shortlist("v2").await.unwrap(), ["c-ring"]);
+}
+
+async fn csat_is_recorded_once_per_conversation(store: Arc<dyn Store>) {
+    store.create_conversation(&conversation("c1"), &[]).await.unwrap();
+    assert!(store.record_csat("c1", 5, Some("Lovely"), at(4)).await.unwrap());
+    assert!(!store.record_csat("c1", 1, None, at(5)).await.unwrap());
+}
+
+async fn claim(store: &Arc<dyn Store>, key: &str, hash: &str, now: DateTime<Utc>) -> IdempotencyClaim {
+    store
+        .claim_idempotency_key("visitor-1", "/api/support/stylist", key, hash, now, now - Duration::hours(24))
+        .await
+        .unwrap()
+}
+
+async fn an_idempotency_key_is_new_then_in_progress_then_replayed(store: Arc<dyn Store>) {
+    assert_eq!(claim(&store, "k1", "h1", at(0)).await, IdempotencyClaim::New);
+    assert_eq!(claim(&store, "k1", "h1", at(0)).await, IdempotencyClaim::InProgress);
+    store
+        .complete_idempotency_key("visitor-1", "/api/support/stylist", "k1", 201, "{\"ok\":1}")
+        .await
+        .unwrap();
+    assert_eq!(
+        claim(&store, "k1", "h1", at(1)).await,
+        IdempotencyClaim::Done { status: 201, response: "{\"ok\":1}".into() }
+    );
+    // Another visitor's or another route's same key is independent.
+    let other = store
+        .claim_idempotency_key("visitor-2", "/api/support/stylist", "k1", "h1", at(1), at(0))
+        .await
+        .unwrap();
+    assert_eq!(other, IdempotencyClaim::New);
+}
+
+async fn an_idempotency_key_with_another_body_is_a_mismatch(store: Arc<dyn Store>) {
+    assert_eq!(claim(&store, "k1", "h1", at(0)).await, IdempotencyClaim::New);
+    assert_eq!(claim(&store, "k1", "h2", at(0)).await, IdempotencyClaim::Mismatch);
+}
+
+async fn a_released_or_expired_idempotency_key_can_be_claimed_again(store: Arc<dyn Store>) {
+    assert_eq!(claim(&store, "k1", "h1", at(0)).await, IdempotencyClaim::New);
+    store.release_idempotency_key("visitor-1", "/api/support/stylist", "k1").await.unwrap();
+    assert_eq!(claim(&store, "k1", "h1", at(0)).await, IdempotencyClaim::New);
+    store
+        .complete_idempotency_key("visitor-1", "/api/support/stylist", "k1", 200, "{}")
+        .await
+        .unwrap();
+    // Releasing an answered key does nothing: the answer stands.
+    store.release_idempotency_key("visitor-1", "/api/support/stylist", "k1").await.unwrap();
+    assert!(matches!(claim(&store, "k1", "h1", at(1)).await, IdempotencyClaim::Done { .. }));
+    let a_day_later = at(1) + Duration::hours(25);
+    assert_eq!(claim(&store, "k1", "h2", a_day_later).await, IdempotencyClaim::New);
+}
+
+async fn a_failed_webhook_is_retried_later_and_a_delivered_one_is_not(store: Arc<dyn Store>) {
+    store.create_conversation(&conversation("c1"), &[]).await.unwrap();
+    store.create_ticket(&ticket("ST-100002"), Some("{}")).await.unwrap();
+    let item = store.due_webhooks(at(3), 10).await.unwrap().remove(0);
+    store.webhook_failed(&item.id, 1, Some(at(10)), "connection refused").await.unwrap();
+    assert!(store.due_webhooks(at(9), 10).await.unwrap().is_empty());
+    let retry = store.due_webhooks(at(10), 10).await.unwrap();
+    assert_eq!(retry.len(), 1);
+    assert_eq!(retry[0].attempts, 1);
+    store.webhook_delivered(&item.id, at(10)).await.unwrap();
+    assert!(store.due_webhooks(at(59), 10).await.unwrap().is_empty());
+
+    store.create_ticket(&ticket("ST-100003"), Some("{}")).await.unwrap();
+    let item = store.due_webhooks(at(3), 10).await.unwrap().remove(0);
+    store.webhook_failed(&item.id, 10, None, "gave up").await.unwrap();
+    assert!(store.due_webhooks(at(59), 10).await.unwrap().is_empty(), "given up");
+    assert!(store.ticket("ST-100003").await.unwrap().is_some(), "the ticket stays");
+}
