@@ -33,6 +33,17 @@ pub enum Command {
     /// secret key, and serves the storefront at http://127.0.0.1:8080 (AURORA_LISTEN). It
     /// refuses to touch a database that holds a real store's data.
     Demo,
+    /// Show how the concierge understands shopper messages.
+    ///
+    /// With a message as arguments, explains which words matched which intent, filter or order
+    /// number, and why other intents lost ("why did the widget say that?"). Without arguments,
+    /// reads one message per line on stdin and writes one JSON object per line, in order:
+    /// {"intent": …, "filters": {"category", "metals", "min_price", "max_price",
+    /// "ready_to_ship", …}, "order_number": …}.
+    Understand {
+        /// The message to explain.
+        message: Vec<String>,
+    },
     /// Manage the product catalog.
     #[command(subcommand)]
     Catalog(CatalogCommand),

@@ -61,10 +61,23 @@ pub struct Config {
     pub request_timeout_seconds: u64,
     pub log: String,
     pub log_format: LogFormat,
+    pub identity_secret: Option<Secret>,
+    pub allowed_origins: String,
+    pub trusted_proxies: String,
+    pub rate_limit_visitor_per_minute: u32,
+    pub rate_limit_ip_per_minute: u32,
+    pub order_lookups_per_15_minutes: u32,
+    pub webhook_url: Option<String>,
+    pub store_name: String,
+    pub store_contact: String,
+    pub stylist_response_time: String,
+    pub return_window_days: u32,
+    pub order_number_pattern: String,
+    pub order_number_example: String,
 }
 
 /// The setting names, as they appear in aurora.toml (and, upper-cased with `AURORA_`, the env).
-const KEYS: [&str; 11] = [
+const KEYS: [&str; 24] = [
     "listen",
     "database_url",
     "secret_key",
@@ -76,6 +89,19 @@ const KEYS: [&str; 11] = [
     "request_timeout_seconds",
     "log",
     "log_format",
+    "identity_secret",
+    "allowed_origins",
+    "trusted_proxies",
+    "rate_limit_visitor_per_minute",
+    "rate_limit_ip_per_minute",
+    "order_lookups_per_15_minutes",
+    "webhook_url",
+    "store_name",
+    "store_contact",
+    "stylist_response_time",
+    "return_window_days",
+    "order_number_pattern",
+    "order_number_example",
 ];
 
 pub const DEMO_DATABASE_URL: &str = "sqlite:aurora-demo.db";
@@ -95,6 +121,19 @@ impl Default for Config {
             request_timeout_seconds: 15,
             log: "info".to_string(),
             log_format: LogFormat::Auto,
+            identity_secret: None,
+            allowed_origins: String::new(),
+            trusted_proxies: String::new(),
+            rate_limit_visitor_per_minute: 60,
+            rate_limit_ip_per_minute: 300,
+            order_lookups_per_15_minutes: 5,
+            webhook_url: None,
+            store_name: "our store".to_string(),
+            store_contact: "our customer service".to_string(),
+            stylist_response_time: "within one business day".to_string(),
+            return_window_days: 30,
+            order_number_pattern: aurora_nlu::DEFAULT_ORDER_NUMBER_PATTERN.to_string(),
+            order_number_example: "GG-104233".to_string(),
         }
     }
 }
@@ -154,12 +193,32 @@ impl Config {
             ),
             _ => {}
         }
+        if let Err(reason) = self.trusted_proxies.parse::<aurora_server::TrustedProxies>() {
+            bail!("AURORA_TRUSTED_PROXIES: {reason}");
+        }
+        for origin in self.origins() {
+            if !(origin.starts_with("http://") || origin.starts_with("https://")) || origin.ends_with('/') {
+                bail!("AURORA_ALLOWED_ORIGINS: `{origin}` is not an origin like https://shop.example.com");
+            }
+        }
+        if let Some(url) = &self.webhook_url {
+            if !(url.starts_with("http://") || url.starts_with("https://")) {
+                bail!("AURORA_WEBHOOK_URL: must be an http:// or https:// URL");
+            }
+        }
+        if let Err(error) = aurora_nlu::Understander::new(&self.nlu()) {
+            bail!("AURORA_ORDER_NUMBER_PATTERN: {error}");
+        }
         let positive = [
             ("AURORA_DATABASE_MAX_CONNECTIONS", u64::from(self.database_max_connections)),
             ("AURORA_DATABASE_TIMEOUT_MS", self.database_timeout_ms),
             ("AURORA_CATALOG_POLL_SECONDS", self.catalog_poll_seconds),
             ("AURORA_MAX_BODY_BYTES", self.max_body_bytes as u64),
             ("AURORA_REQUEST_TIMEOUT_SECONDS", self.request_timeout_seconds),
+            ("AURORA_RATE_LIMIT_VISITOR_PER_MINUTE", u64::from(self.rate_limit_visitor_per_minute)),
+            ("AURORA_RATE_LIMIT_IP_PER_MINUTE", u64::from(self.rate_limit_ip_per_minute)),
+            ("AURORA_ORDER_LOOKUPS_PER_15_MINUTES", u64::from(self.order_lookups_per_15_minutes)),
+            ("AURORA_RETURN_WINDOW_DAYS", u64::from(self.return_window_days)),
         ];
         for (name, value) in positive {
             if value == 0 {
@@ -167,6 +226,23 @@ impl Config {
             }
         }
         Ok(())
+    }
+
+    /// The store origins allowed to call the shopper API from a browser.
+    pub fn origins(&self) -> Vec<String> {
+        self.allowed_origins
+            .split(',')
+            .map(str::trim)
+            .filter(|o| !o.is_empty())
+            .map(str::to_string)
+            .collect()
+    }
+
+    /// Message-understanding settings.
+    pub fn nlu(&self) -> aurora_nlu::NluConfig {
+        aurora_nlu::NluConfig {
+            order_number_pattern: self.order_number_pattern.clone(),
+        }
     }
 
     /// Connection settings for the store crate.

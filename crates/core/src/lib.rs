@@ -2,6 +2,7 @@
 //! No HTTP, no SQL: the server and the store crates depend on this one, never the other way.
 
 pub mod catalog;
+pub mod concierge;
 pub mod conversations;
 pub mod demo;
 pub mod orders;

@@ -88,6 +88,8 @@ pub trait Store: Send + Sync + 'static {
     async fn insert_order(&self, order: &Order) -> StoreResult<()>;
     /// One order by its normalised number.
     async fn order(&self, number: &str) -> StoreResult<Option<Order>>;
+    /// An email's most recent orders (case-insensitive), newest first.
+    async fn orders_by_email(&self, email: &str, limit: u32) -> StoreResult<Vec<Order>>;
     /// How many orders are stored.
     async fn order_count(&self) -> StoreResult<u64>;
 

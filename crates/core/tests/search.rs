@@ -412,7 +412,7 @@ mod search {
                 price_cents: cheapest
             })
         );
-        assert!(cheapest > 300_00);
+        assert!(Some(cheapest) > dollars(300));
 
         let relaxed: Vec<Relaxed> = alternatives.relaxations.iter().map(|r| r.relaxed).collect();
         assert!(relaxed.contains(&Relaxed::Price), "{relaxed:?}");
@@ -513,7 +513,7 @@ mod search {
             .map(|p| p.price_cents)
             .max()
             .unwrap();
-        assert!(dearest < 5_000_00);
+        assert!(Some(dearest) < dollars(5_000));
         let alternatives = index().alternatives(&query, 3);
         assert_eq!(
             alternatives.price_hint,

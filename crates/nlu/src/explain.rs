@@ -70,7 +70,7 @@ pub(crate) fn build(a: Analysis<'_>) -> Explanation {
         ));
     }
     for m in &a.found.metals {
-        let word = t.span_text(m.token, m.token + 1);
+        let word = t.span_text(m.token, m.token + m.len);
         match m.ignored {
             Some(why) => notes.push(format!(
                 "\"{word}\" not counted as {}: {why}",

@@ -20,6 +20,7 @@ pub(crate) struct CatMention {
 pub(crate) struct MetalMention {
     pub metal: Metal,
     pub token: usize,
+    pub len: usize,
     pub ignored: Option<&'static str>,
 }
 
@@ -210,6 +211,7 @@ pub(crate) fn collect(t: &Tokens<'_>, matches: &[Match], price: &PriceScan) -> F
                     f.metals.push(MetalMention {
                         metal,
                         token: m.start,
+                        len: m.len,
                         ignored,
                     });
                 }
@@ -235,6 +237,7 @@ pub(crate) fn collect(t: &Tokens<'_>, matches: &[Match], price: &PriceScan) -> F
             f.metals.push(MetalMention {
                 metal: colour,
                 token: i,
+                len: 1,
                 ignored: None,
             });
         }

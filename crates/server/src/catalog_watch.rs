@@ -22,6 +22,8 @@ async fn refresh(state: &AppState) -> Result<(), aurora_core::store::StoreError>
     }
     let products = state.store.all_products().await?;
     tracing::info!(version, products = products.len(), "catalog reloaded");
-    state.set_catalog(Catalog::new(version, products));
+    if let Err(error) = state.set_catalog(Catalog::new(version, products)) {
+        tracing::error!(%error, "could not index the new catalog; still serving the previous one");
+    }
     Ok(())
 }

@@ -2,14 +2,25 @@
 //! It never writes SQL: everything stored goes through [`aurora_core::store::Store`].
 
 mod catalog_watch;
+mod client_ip;
 mod error;
+mod extract;
+mod identity;
+mod idempotency;
+mod limits;
+mod metrics;
 mod middleware;
 mod routes;
 mod state;
 mod storefront;
+mod webhook;
 
 pub use catalog_watch::watch_catalog;
+pub use webhook::deliver_webhooks;
 pub use error::{ApiError, FieldError};
+pub use client_ip::TrustedProxies;
+pub use identity::{Tokens, sign_identity};
+pub use limits::LimitSettings;
 pub use state::{AppState, ServerSettings};
 
 use axum::Router;
@@ -18,7 +29,7 @@ use tokio::net::TcpListener;
 
 /// The whole application: API routes, the storefront in demo mode, and the middleware stack.
 pub fn app(state: AppState) -> Router {
-    let mut router = routes::router();
+    let mut router = routes::router(&state);
     if state.settings.demo {
         router = router.merge(storefront::router());
     }

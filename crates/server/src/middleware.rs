@@ -26,6 +26,33 @@ const SECURITY_HEADERS: [(HeaderName, &str); 4] = [
     ),
 ];
 
+/// CORS for the shopper API: only the configured store origins, with the headers the widget
+/// sends and the rate-limit headers it reads.
+pub(crate) fn cors(settings: &ServerSettings) -> tower_http::cors::CorsLayer {
+    use tower_http::cors::{AllowOrigin, CorsLayer};
+    let origins: Vec<HeaderValue> = settings
+        .allowed_origins
+        .iter()
+        .filter_map(|origin| HeaderValue::from_str(origin).ok())
+        .collect();
+    CorsLayer::new()
+        .allow_origin(AllowOrigin::list(origins))
+        .allow_methods([axum::http::Method::GET, axum::http::Method::POST, axum::http::Method::DELETE])
+        .allow_headers([
+            header::CONTENT_TYPE,
+            HeaderName::from_static("x-aurora-visitor"),
+            HeaderName::from_static("x-aurora-identity"),
+            HeaderName::from_static("idempotency-key"),
+        ])
+        .expose_headers([
+            header::RETRY_AFTER,
+            HeaderName::from_static("ratelimit"),
+            HeaderName::from_static("ratelimit-policy"),
+            header::ETAG,
+        ])
+        .max_age(std::time::Duration::from_secs(600))
+}
+
 /// Wraps the routed app in the middleware stack and gives unknown paths a problem+json 404.
 pub(crate) fn wrap(router: Router, settings: &ServerSettings) -> Router {
     let mut router = router

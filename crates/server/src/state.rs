@@ -1,5 +1,11 @@
+use crate::client_ip::TrustedProxies;
+use crate::identity::Tokens;
+use crate::limits::{LimitSettings, Limits};
 use aurora_core::catalog::Catalog;
+use aurora_core::catalog::search::{SearchError, SearchIndex};
+use aurora_core::concierge::Concierge;
 use aurora_core::store::Store;
+use chrono::{DateTime, Utc};
 use std::sync::{Arc, RwLock};
 use std::time::Duration;
 
@@ -12,6 +18,14 @@ pub struct ServerSettings {
     pub max_body_bytes: usize,
     /// A request that takes longer is answered 503 `timeout`.
     pub request_timeout: Duration,
+    /// Store origins allowed to call the shopper API from a browser (CORS).
+    pub allowed_origins: Vec<String>,
+    /// Proxies whose `X-Forwarded-For` is believed.
+    pub trusted_proxies: TrustedProxies,
+    /// Rate limits.
+    pub limits: LimitSettings,
+    /// Where new tickets are posted (JSON with a Slack-compatible `text`).
+    pub webhook_url: Option<String>,
 }
 
 impl Default for ServerSettings {
@@ -20,42 +34,81 @@ impl Default for ServerSettings {
             demo: false,
             max_body_bytes: 64 * 1024,
             request_timeout: Duration::from_secs(15),
+            allowed_origins: Vec::new(),
+            trusted_proxies: TrustedProxies::default(),
+            limits: LimitSettings::default(),
+            webhook_url: None,
         }
     }
 }
 
-/// Shared by every handler: storage, the current catalog snapshot, settings.
+type Clock = Arc<dyn Fn() -> DateTime<Utc> + Send + Sync>;
+
+/// Shared by every handler: storage, the current catalog and its search index, the concierge,
+/// tokens, rate limits, settings.
 #[derive(Clone)]
 pub struct AppState {
     pub store: Arc<dyn Store>,
     pub settings: Arc<ServerSettings>,
-    catalog: Arc<RwLock<Arc<Catalog>>>,
+    pub concierge: Arc<Concierge>,
+    pub tokens: Arc<Tokens>,
+    pub limits: Arc<Limits>,
+    index: Arc<RwLock<Arc<SearchIndex>>>,
+    clock: Clock,
 }
 
 impl AppState {
     /// State over `store`, starting from `catalog` (see [`crate::watch_catalog`] to keep it fresh).
-    pub fn new(store: Arc<dyn Store>, settings: ServerSettings, catalog: Catalog) -> Self {
-        AppState {
+    pub fn new(
+        store: Arc<dyn Store>,
+        settings: ServerSettings,
+        catalog: Catalog,
+        concierge: Concierge,
+        tokens: Tokens,
+    ) -> Result<Self, SearchError> {
+        let index = SearchIndex::build(Arc::new(catalog))?;
+        Ok(AppState {
             store,
+            limits: Arc::new(Limits::new(&settings.limits)),
             settings: Arc::new(settings),
-            catalog: Arc::new(RwLock::new(Arc::new(catalog))),
-        }
+            concierge: Arc::new(concierge),
+            tokens: Arc::new(tokens),
+            index: Arc::new(RwLock::new(Arc::new(index))),
+            clock: Arc::new(Utc::now),
+        })
     }
 
-    /// The catalog as of the last import this instance has seen.
-    pub fn catalog(&self) -> Arc<Catalog> {
-        match self.catalog.read() {
+    /// The same state with another clock (tests move time forward).
+    pub fn with_clock(mut self, clock: impl Fn() -> DateTime<Utc> + Send + Sync + 'static) -> Self {
+        self.clock = Arc::new(clock);
+        self
+    }
+
+    /// The current time, from the state's clock.
+    pub fn now(&self) -> DateTime<Utc> {
+        (self.clock)()
+    }
+
+    /// The search index of the catalog as of the last import this instance has seen.
+    pub fn index(&self) -> Arc<SearchIndex> {
+        match self.index.read() {
             Ok(guard) => guard.clone(),
             Err(poisoned) => poisoned.into_inner().clone(),
         }
     }
 
-    /// Replaces the catalog snapshot (after an import).
-    pub fn set_catalog(&self, catalog: Catalog) {
-        let fresh = Arc::new(catalog);
-        match self.catalog.write() {
+    /// The catalog as of the last import this instance has seen.
+    pub fn catalog(&self) -> Arc<Catalog> {
+        self.index().catalog().clone()
+    }
+
+    /// Replaces the catalog (after an import) and its search index.
+    pub fn set_catalog(&self, catalog: Catalog) -> Result<(), SearchError> {
+        let fresh = Arc::new(SearchIndex::build(Arc::new(catalog))?);
+        match self.index.write() {
             Ok(mut guard) => *guard = fresh,
             Err(poisoned) => *poisoned.into_inner() = fresh,
         }
+        Ok(())
     }
 }

@@ -255,6 +255,25 @@ macro_rules! sql_store {
                 }))
             }
 
+            async fn orders_by_email(&self, email: &str, limit: u32) -> StoreResult<Vec<Order>> {
+                let numbers: Vec<String> = sqlx::query_scalar(
+                    "SELECT number FROM orders WHERE LOWER(email) = LOWER($1) \
+                     ORDER BY placed_at DESC, number LIMIT $2",
+                )
+                .bind(email.trim())
+                .bind(i64::from(limit))
+                .fetch_all(&self.pool)
+                .await
+                .map_err(store_error)?;
+                let mut orders = Vec::with_capacity(numbers.len());
+                for number in numbers {
+                    if let Some(order) = self.order(&number).await? {
+                        orders.push(order);
+                    }
+                }
+                Ok(orders)
+            }
+
             async fn order_count(&self) -> StoreResult<u64> {
                 count(&self.pool, "SELECT COUNT(*) FROM orders").await
             }

@@ -8,6 +8,10 @@ use std::process::ExitCode;
 /// `aurora demo`: the Gilded Grove demo store on its own database, seeded when empty.
 pub async fn run(mut config: Config) -> anyhow::Result<ExitCode> {
     let store = open_store(&config).await?;
+    if config.store_name == Config::default().store_name {
+        config.store_name = "Gilded Grove".to_string();
+        config.store_contact = "hello@gildedgrove.example or +1 555 0134".to_string();
+    }
     seed(store.as_ref(), &config).await?;
     if config.secret_key.is_none() {
         let generated: String = rand::rng()

@@ -4,6 +4,7 @@ mod catalog;
 mod demo;
 mod migrate;
 mod serve;
+mod understand;
 
 use crate::cli::{CatalogCommand, Cli, Command};
 use crate::config::{Config, Mode};
@@ -26,5 +27,6 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Catalog(CatalogCommand::Import { file, format }) => {
             catalog::import(config, &file, format).await
         }
+        Command::Understand { message } => understand::run(&config, &message),
     }
 }

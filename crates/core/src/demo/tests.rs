@@ -394,3 +394,19 @@ fn the_orders_cited_in_the_docs_keep_their_email_and_status() {
             .any(|e| e.tracking_url.is_some())
     );
 }
+
+#[test]
+fn the_figures_in_the_module_docs_are_true() {
+    let all = products();
+    assert_eq!(all.len(), 359);
+    assert_eq!(orders(now()).len(), 32);
+    let prices = || all.iter().map(|p| p.price_cents);
+    assert_eq!(prices().min(), Some(49 * DOLLAR));
+    assert_eq!(prices().max(), Some(14_250 * DOLLAR));
+    let cheapest_platinum_ring = all
+        .iter()
+        .filter(|p| p.category == Category::Rings && p.metal == Metal::Platinum)
+        .map(|p| p.price_cents)
+        .min();
+    assert_eq!(cheapest_platinum_ring, Some(449 * DOLLAR));
+}

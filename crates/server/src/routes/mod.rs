@@ -1,10 +1,23 @@
 //! The API routes, one module per area.
 
+mod conversations;
+mod forms;
 mod health;
+mod products;
+mod shortlist;
 
 use crate::AppState;
 use axum::Router;
+use axum::middleware::from_fn_with_state;
 
-pub(crate) fn router() -> Router<AppState> {
-    Router::new().merge(health::router())
+pub(crate) fn router(state: &AppState) -> Router<AppState> {
+    let shopper = Router::new()
+        .merge(conversations::router())
+        .merge(forms::router())
+        .merge(products::router())
+        .merge(shortlist::router())
+        .route_layer(from_fn_with_state(state.clone(), crate::idempotency::idempotency))
+        .route_layer(from_fn_with_state(state.clone(), crate::limits::limit_requests))
+        .layer(crate::middleware::cors(&state.settings));
+    Router::new().merge(health::router()).merge(shopper)
 }

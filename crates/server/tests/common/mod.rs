@@ -3,7 +3,8 @@
 
 use aurora_core::catalog::Catalog;
 use aurora_core::store::Store;
-use aurora_server::{AppState, ServerSettings};
+use aurora_core::concierge::{Concierge, ConciergeSettings};
+use aurora_server::{AppState, ServerSettings, Tokens};
 use axum::Router;
 use axum::body::Body;
 use axum::http::{HeaderMap, Request, StatusCode};
@@ -11,11 +12,24 @@ use http_body_util::BodyExt;
 use std::sync::Arc;
 use tower::ServiceExt;
 
+/// The visitor-token secret of the test apps.
+pub const SECRET: &str = "test-secret-key-0123456789-abcdefghijklmnop";
+/// The identity secret the test "store backend" signs shoppers with.
+pub const IDENTITY_SECRET: &str = "test-identity-secret";
+
 /// The state of an app over `store`, its catalog loaded as the binary loads it.
 pub async fn state(store: Arc<dyn Store>, settings: ServerSettings) -> AppState {
     let version = store.catalog_version().await.unwrap();
     let catalog = Catalog::new(version, store.all_products().await.unwrap());
-    AppState::new(store, settings, catalog)
+    let concierge = Concierge::new(
+        &aurora_nlu::NluConfig::default(),
+        ConciergeSettings {
+            store_name: "Gilded Grove".into(),
+            ..ConciergeSettings::default()
+        },
+    )
+    .unwrap();
+    AppState::new(store, settings, catalog, concierge, Tokens::new(SECRET, Some(IDENTITY_SECRET))).unwrap()
 }
 
 /// The real router over `store`.

@@ -34,15 +34,20 @@ pub enum Relaxed {
     Metal,
     /// Price bounds dropped; products come nearest to the budget first.
     Price,
+    /// Made-to-order products admitted too.
     ReadyToShip,
+    /// Any style.
     Style,
+    /// Any category.
     Category,
+    /// The free text dropped.
     Text,
 }
 
 /// The original query with one filter relaxed, and what it finds.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Relaxation {
+    /// The one filter that differs from the original query.
     pub relaxed: Relaxed,
     /// The relaxed query, to describe it or to fetch more.
     pub query: ProductQuery,
@@ -50,6 +55,7 @@ pub struct Relaxation {
     pub sort: Sort,
     /// The first products of `query`.
     pub products: Vec<Product>,
+    /// Every match of `query`.
     pub total: usize,
 }
 
@@ -71,7 +77,7 @@ pub(super) fn alternatives(
     let price_hint = price_hint(index, query);
     let relaxed = |relaxed: Relaxed, query: ProductQuery, sort: Sort| {
         let found = index.search(&query, sort, 0, limit);
-        (found.total > 0).then(|| Relaxation {
+        (found.total > 0).then_some(Relaxation {
             relaxed,
             query,
             sort,

@@ -26,6 +26,7 @@ use text::TextIndex;
 /// Structured filters plus free text. Prices in cents.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ProductQuery {
+    /// Only this category; `None` means any.
     pub category: Option<Category>,
     /// Any of these metals; empty means any metal.
     pub metals: Vec<Metal>,
@@ -48,14 +49,18 @@ pub enum Sort {
     /// Text score when there is text, else featured: ready to ship first, then cheapest.
     #[default]
     Relevance,
+    /// Cheapest first, ties by id.
     PriceAsc,
+    /// Dearest first, ties by id.
     PriceDesc,
 }
 
 /// One page of results and how many products matched in all.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct SearchResults {
+    /// The requested page.
     pub products: Vec<Product>,
+    /// Every match, across all pages.
     pub total: usize,
 }
 

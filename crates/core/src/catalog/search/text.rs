@@ -25,6 +25,7 @@ const MAX_WORDS: usize = 12;
 const TITLE_BOOST: f32 = 2.0;
 /// Fuzzy and prefix matches score a constant; kept below a typical exact BM25 score so exact
 /// words win, but high enough that a typo still ranks the product it meant.
+/// A typo of a title word ("neckalce") says more than one of a description word.
 const FUZZY_TITLE_BOOST: f32 = 1.0;
 const FUZZY_BODY_BOOST: f32 = 0.5;
 const PREFIX_BOOST: f32 = 0.5;
@@ -153,8 +154,9 @@ impl TextIndex {
 
     /// The distinct searchable words of `text`, or `None` when it has none (blank, only "for her").
     pub(super) fn words(&self, text: Option<&str>) -> Option<Vec<String>> {
+        let text = text?;
         let mut analyzer = self.analyzer.clone();
-        let mut stream = analyzer.token_stream(text?);
+        let mut stream = analyzer.token_stream(text);
         let mut words: Vec<String> = Vec::new();
         while words.len() < MAX_WORDS && stream.advance() {
             let word = &stream.token().text;
@@ -197,30 +199,25 @@ impl TextIndex {
         let boosted = |query: Box<dyn Query>, boost: f32| -> Box<dyn Query> {
             Box::new(BoostQuery::new(query, boost))
         };
-        let distance = fuzzy_distance(word.chars().count());
-        let mut any_of: Vec<Box<dyn Query>> = Vec::with_capacity(5);
-        for (field, exact_boost, fuzzy_boost) in [
-            (self.title, TITLE_BOOST, FUZZY_TITLE_BOOST),
-            (self.body, 1.0, FUZZY_BODY_BOOST),
-        ] {
+        let exact = |field: Field| -> Box<dyn Query> {
             let term = Term::from_field_text(field, word);
-            any_of.push(boosted(
-                Box::new(TermQuery::new(term.clone(), IndexRecordOption::WithFreqs)),
-                exact_boost,
-            ));
-            if distance > 0 {
-                any_of.push(boosted(
-                    Box::new(FuzzyTermQuery::new(term, distance, true)),
-                    fuzzy_boost,
-                ));
-            }
+            Box::new(TermQuery::new(term, IndexRecordOption::WithFreqs))
+        };
+        let fuzzy = |field: Field, distance: u8| -> Box<dyn Query> {
+            let term = Term::from_field_text(field, word);
+            Box::new(FuzzyTermQuery::new(term, distance, true))
+        };
+        let chars = word.chars().count();
+        let mut any_of = vec![boosted(exact(self.title), TITLE_BOOST), exact(self.body)];
+        let distance = fuzzy_distance(chars);
+        if distance > 0 {
+            any_of.push(boosted(fuzzy(self.title, distance), FUZZY_TITLE_BOOST));
+            any_of.push(boosted(fuzzy(self.body, distance), FUZZY_BODY_BOOST));
         }
-        if word.chars().count() >= 3 {
-            let term = Term::from_field_text(self.body, word);
-            any_of.push(boosted(
-                Box::new(FuzzyTermQuery::new_prefix(term, 0, true)),
-                PREFIX_BOOST,
-            ));
+        if chars >= 3 {
+            let prefix =
+                FuzzyTermQuery::new_prefix(Term::from_field_text(self.body, word), 0, true);
+            any_of.push(boosted(Box::new(prefix), PREFIX_BOOST));
         }
         Box::new(BooleanQuery::union(any_of))
     }

@@ -1,0 +1,274 @@
+//! Product discovery replies: filters carried over, results as cards, and never a dead end.
+
+use super::blocks::{Block, FilterChip, ProductCard, QuickReply, text};
+use super::state::ConversationState;
+use crate::catalog::search::{ProductQuery, Relaxed, SearchIndex, Sort, describe};
+use crate::catalog::{Category, Metal, format_price};
+use aurora_nlu::Filters;
+
+/// Cards per reply.
+pub const PAGE: usize = 6;
+
+/// Merges what the shopper just asked for into the active filters: what they name replaces
+/// the same filter, the rest carries over.
+pub fn merge(query: &mut ProductQuery, filters: &Filters) {
+    if let Some(category) = filters.category {
+        let category = category_of(category);
+        if query.category != Some(category) {
+            query.text = None;
+        }
+        query.category = Some(category);
+    }
+    if !filters.metals.is_empty() {
+        query.metals = filters.metals.iter().map(|m| metal_of(*m)).collect();
+    }
+    if filters.min_price.is_some() || filters.max_price.is_some() {
+        query.min_price_cents = filters.min_price.map(cents);
+        query.max_price_cents = filters.max_price.map(cents);
+    }
+    if filters.ready_to_ship {
+        query.ready_to_ship = true;
+    }
+    if !filters.styles.is_empty() {
+        query.styles = filters.styles.clone();
+    }
+    if let Some(words) = &filters.query {
+        query.text = Some(words.clone());
+    }
+}
+
+fn cents(major: f64) -> i64 {
+    (major * 100.0).round() as i64
+}
+
+fn category_of(category: aurora_nlu::Category) -> Category {
+    match category {
+        aurora_nlu::Category::Rings => Category::Rings,
+        aurora_nlu::Category::Necklaces => Category::Necklaces,
+        aurora_nlu::Category::Earrings => Category::Earrings,
+        aurora_nlu::Category::Bracelets => Category::Bracelets,
+    }
+}
+
+fn metal_of(metal: aurora_nlu::Metal) -> Metal {
+    match metal {
+        aurora_nlu::Metal::YellowGold => Metal::YellowGold,
+        aurora_nlu::Metal::WhiteGold => Metal::WhiteGold,
+        aurora_nlu::Metal::RoseGold => Metal::RoseGold,
+        aurora_nlu::Metal::Platinum => Metal::Platinum,
+        aurora_nlu::Metal::Silver => Metal::Silver,
+    }
+}
+
+/// The active filters as removable chips.
+pub fn chips(query: &ProductQuery) -> Vec<FilterChip> {
+    let chip = |label: String, filter: &str| FilterChip {
+        label,
+        remove_action: format!("remove:{filter}"),
+    };
+    let mut chips = Vec::new();
+    if let Some(category) = query.category {
+        chips.push(chip(category.label().to_string(), "category"));
+    }
+    if !query.metals.is_empty() {
+        let labels: Vec<&str> = query.metals.iter().map(|m| m.label()).collect();
+        chips.push(chip(labels.join(" or "), "metals"));
+    }
+    match (query.min_price_cents, query.max_price_cents) {
+        (None, None) => {}
+        (Some(min), None) => chips.push(chip(format!("From {}", format_price(min)), "price")),
+        (None, Some(max)) => chips.push(chip(format!("Under {}", format_price(max)), "price")),
+        (Some(min), Some(max)) => chips.push(chip(
+            format!("{} – {}", format_price(min), format_price(max)),
+            "price",
+        )),
+    }
+    if query.ready_to_ship {
+        chips.push(chip("Ready to ship".to_string(), "ready_to_ship"));
+    }
+    if !query.styles.is_empty() {
+        chips.push(chip(query.styles.join(" or "), "styles"));
+    }
+    if let Some(words) = &query.text {
+        chips.push(chip(format!("“{words}”"), "text"));
+    }
+    chips
+}
+
+/// Removes one filter by the name its chip uses; `false` for an unknown name.
+pub fn remove(query: &mut ProductQuery, filter: &str) -> bool {
+    match filter {
+        "category" => query.category = None,
+        "metals" => query.metals.clear(),
+        "price" => {
+            query.min_price_cents = None;
+            query.max_price_cents = None;
+        }
+        "ready_to_ship" => query.ready_to_ship = false,
+        "styles" => query.styles.clear(),
+        "text" => query.text = None,
+        _ => return false,
+    }
+    true
+}
+
+/// Shows the next page of the active query (from `state.offset`), or what to do instead.
+pub fn products_reply(index: &SearchIndex, state: &mut ConversationState) -> (Vec<Block>, usize) {
+    let found = index.search(&state.query, Sort::Relevance, state.offset, PAGE);
+    if found.total == 0 {
+        return (no_results(index, state), 0);
+    }
+    if found.products.is_empty() {
+        state.offset = 0;
+        return (
+            vec![
+                text(format!(
+                    "That's all {} of the {}. Change a filter to see others.",
+                    found.total,
+                    describe(&state.query)
+                )),
+                Block::QuickReplies {
+                    replies: filter_replies(&state.query),
+                },
+            ],
+            0,
+        );
+    }
+    let first = state.offset + 1;
+    let last = state.offset + found.products.len();
+    state.offset = last;
+    state.remember_shown(found.products.iter().map(|p| p.id.as_str()));
+    let what = describe(&state.query);
+    let intro = if found.total == found.products.len() && first == 1 {
+        format!("Here are the {} {what} we have.", found.total)
+    } else {
+        format!("Here are {what}: {first} to {last} of {}.", found.total)
+    };
+    let mut replies = Vec::new();
+    if last < found.total {
+        replies.push(QuickReply::new("Show more", "more"));
+    }
+    replies.extend(filter_replies(&state.query));
+    let shown = found.products.len();
+    let mut blocks = vec![
+        text(intro),
+        Block::Products {
+            products: found.products.iter().map(ProductCard::from).collect(),
+            total: found.total,
+            filters: chips(&state.query),
+        },
+    ];
+    if !unfiltered(&state.query) {
+        blocks.push(text(
+            "Tell me more to narrow it down (a metal, a budget, a style), or remove a filter above.",
+        ));
+    }
+    blocks.push(Block::QuickReplies { replies });
+    (blocks, shown)
+}
+
+fn filter_replies(query: &ProductQuery) -> Vec<QuickReply> {
+    let mut replies = Vec::new();
+    if !query.ready_to_ship {
+        replies.push(QuickReply::new("Only ready to ship", "ready_to_ship"));
+    }
+    if !unfiltered(query) {
+        replies.push(QuickReply::new("Clear filters", "clear_filters"));
+    }
+    replies.push(QuickReply::new("Talk to a stylist", "stylist"));
+    replies
+}
+
+/// "No platinum rings under $300. Platinum rings start at $449; or here are white gold rings
+/// under $300." — the nearest alternatives, one filter relaxed at a time, and a stylist.
+fn no_results(index: &SearchIndex, state: &mut ConversationState) -> Vec<Block> {
+    let alternatives = index.alternatives(&state.query, PAGE);
+    let what = describe(&state.query);
+    let mut sentence = format!("No {what}.");
+    if let Some(hint) = alternatives.price_hint {
+        let without_price = ProductQuery {
+            min_price_cents: None,
+            max_price_cents: None,
+            ..state.query.clone()
+        };
+        let those = capitalised(&describe(&without_price));
+        use crate::catalog::search::PriceHint;
+        sentence.push(' ');
+        sentence.push_str(&match hint {
+            PriceHint::StartsAt { price_cents } => {
+                format!("{those} start at {}.", format_price(price_cents))
+            }
+            PriceHint::TopsOutAt { price_cents } => {
+                format!("{those} top out at {}.", format_price(price_cents))
+            }
+            PriceHint::Around {
+                below_cents,
+                above_cents,
+            } => format!(
+                "The nearest {} are {} and {}.",
+                describe(&without_price),
+                format_price(below_cents),
+                format_price(above_cents)
+            ),
+        });
+    }
+    let mut blocks = Vec::new();
+    let mut replies = Vec::new();
+    let mut relaxations = alternatives.relaxations.into_iter();
+    if let Some(first) = relaxations.next() {
+        sentence.push_str(&format!(" Here are {} instead:", describe(&first.query)));
+        blocks.push(text(sentence));
+        state.remember_shown(first.products.iter().map(|p| p.id.as_str()));
+        blocks.push(Block::Products {
+            products: first.products.iter().map(ProductCard::from).collect(),
+            total: first.total,
+            filters: chips(&first.query),
+        });
+        replies.push(QuickReply::new(
+            &format!("See all {}", describe(&first.query)),
+            &relax_action(first.relaxed, &first.query),
+        ));
+    } else {
+        blocks.push(text(sentence));
+    }
+    for other in relaxations.take(3) {
+        replies.push(QuickReply::new(
+            &capitalised(&describe(&other.query)),
+            &relax_action(other.relaxed, &other.query),
+        ));
+    }
+    blocks.push(text(
+        "A stylist can also look for you, including pieces made to order.",
+    ));
+    replies.push(QuickReply::new("Talk to a stylist", "stylist"));
+    blocks.push(Block::QuickReplies { replies });
+    blocks
+}
+
+/// The action that applies a relaxation to the conversation's filters.
+fn relax_action(relaxed: Relaxed, query: &ProductQuery) -> String {
+    match relaxed {
+        Relaxed::Metal => match query.metals.first() {
+            Some(metal) => format!("metal:{}", metal.as_str()),
+            None => "remove:metals".to_string(),
+        },
+        Relaxed::Price => "remove:price".to_string(),
+        Relaxed::ReadyToShip => "remove:ready_to_ship".to_string(),
+        Relaxed::Style => "remove:styles".to_string(),
+        Relaxed::Category => "remove:category".to_string(),
+        Relaxed::Text => "remove:text".to_string(),
+    }
+}
+
+fn capitalised(text: &str) -> String {
+    let mut chars = text.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}
+
+/// Whether a query narrows nothing.
+fn unfiltered(query: &ProductQuery) -> bool {
+    *query == ProductQuery::default()
+}

@@ -1,0 +1,437 @@
+//! The forms' submissions: order lookup, return or resize, stylist request, CSAT.
+
+use super::blocks::{Block, NoticeLevel, QuickReply, Timeline, notice, text};
+use super::forms::{self, Invalid, Values};
+use super::{Concierge, ConversationState, Turn, blocks_text};
+use crate::conversations::Role;
+use crate::orders::{Order, OrderStatus};
+use crate::store::{StoreError, StoreResult};
+use crate::tickets::{Ticket, TicketKind, TranscriptLine};
+use serde_json::{Map, Value, json};
+
+/// Why a submission was not accepted.
+#[derive(Debug, thiserror::Error)]
+pub enum SubmitError {
+    /// Fields are invalid (422).
+    #[error("invalid fields")]
+    Invalid(Vec<Invalid>),
+    /// The conversation is not in a state that allows it (409), with a stable code.
+    #[error("{1}")]
+    Conflict(&'static str, String),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+/// The result of an order lookup.
+#[derive(Debug, Clone, PartialEq)]
+pub enum LookupOutcome {
+    /// The order and email match: its timeline.
+    Found(Vec<Block>),
+    /// No such order, or another email: the same answer either way, so orders can't be probed.
+    NotFound(Vec<Block>),
+}
+
+/// A ticket created, and the blocks that confirm it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TicketReceipt {
+    pub ticket: Ticket,
+    pub blocks: Vec<Block>,
+}
+
+fn field(values: &Values, name: &str) -> String {
+    values
+        .get(name)
+        .and_then(Value::as_str)
+        .unwrap_or("")
+        .to_string()
+}
+
+/// The order's timeline blocks.
+pub(super) fn order_blocks(order: &Order) -> Vec<Block> {
+    let timeline = Timeline::from(order);
+    let mut blocks = vec![
+        text(format!(
+            "Order {} is {}.",
+            order.number,
+            timeline.status_label.to_lowercase()
+        )),
+        Block::OrderTimeline(timeline),
+    ];
+    if let Some(shipped) = order
+        .events
+        .iter()
+        .rev()
+        .find(|e| e.status == OrderStatus::Shipped)
+    {
+        if order.status() == OrderStatus::Shipped {
+            if let (Some(carrier), Some(number)) = (&shipped.carrier, &shipped.tracking_number) {
+                blocks.push(text(format!(
+                    "It is on its way with {carrier}, tracking number {number}."
+                )));
+            }
+        }
+    }
+    blocks.push(Block::QuickReplies {
+        replies: vec![
+            QuickReply::new("Returns & resizing", "returns"),
+            QuickReply::new("Talk to a stylist", "stylist"),
+        ],
+    });
+    blocks
+}
+
+/// Parses the order number (store format) and email of a form; every problem listed.
+fn order_and_email(
+    concierge: &Concierge,
+    values: &Values,
+) -> Result<(String, String), SubmitError> {
+    let number = concierge
+        .understander()
+        .parse_order_number(&field(values, "order_number"));
+    match number {
+        Some(number) => Ok((number, field(values, "email"))),
+        None => Err(SubmitError::Invalid(vec![Invalid::new(
+            "order_number",
+            format!(
+                "doesn't look like one of our order numbers (for example {})",
+                concierge.settings().order_number_example
+            ),
+        )])),
+    }
+}
+
+/// Looks up an order by number and email (case-insensitive).
+pub async fn lookup_order(
+    concierge: &Concierge,
+    turn: &Turn<'_>,
+    body: &Map<String, Value>,
+) -> Result<LookupOutcome, SubmitError> {
+    let form = forms::order_lookup(&Default::default(), "");
+    let values =
+        forms::validate(&form, body, &["conversation_id"]).map_err(SubmitError::Invalid)?;
+    let (number, email) = order_and_email(concierge, &values)?;
+    match turn.store.order(&number).await? {
+        Some(order) if order.email_matches(&email) => {
+            Ok(LookupOutcome::Found(order_blocks(&order)))
+        }
+        _ => Ok(LookupOutcome::NotFound(vec![
+            notice(
+                NoticeLevel::Warning,
+                "We couldn't find an order with that number and email. Please check both (the email is the one you used at checkout).",
+            ),
+            Block::QuickReplies {
+                replies: vec![
+                    QuickReply::new("Try again", "track_order"),
+                    QuickReply::new("Talk to a stylist", "stylist"),
+                ],
+            },
+        ])),
+    }
+}
+
+/// Creates a return or resize ticket, or explains why the request cannot be accepted.
+pub async fn submit_return(
+    concierge: &Concierge,
+    turn: &Turn<'_>,
+    conversation_id: Option<&str>,
+    body: &Map<String, Value>,
+    references: &(dyn Fn(TicketKind) -> String + Sync),
+) -> Result<Result<TicketReceipt, Vec<Block>>, SubmitError> {
+    let form = forms::return_or_resize(&Default::default(), "");
+    let values =
+        forms::validate(&form, body, &["conversation_id"]).map_err(SubmitError::Invalid)?;
+    let (number, email) = order_and_email(concierge, &values)?;
+    let kind = if field(&values, "request") == "resize" {
+        TicketKind::Resize
+    } else {
+        TicketKind::Return
+    };
+    let mut details = values.clone();
+    details.insert("order_number".into(), Value::String(number.clone()));
+    if kind == TicketKind::Resize {
+        match forms::parse_ring_size(&field(&values, "new_size")) {
+            Some(size) => {
+                details.insert("new_size".into(), Value::String(size));
+            }
+            None => {
+                return Err(SubmitError::Invalid(vec![Invalid::new(
+                    "new_size",
+                    "must be a US ring size from 2 to 16, e.g. 6 or 6.5",
+                )]));
+            }
+        }
+    }
+    let order = match turn.store.order(&number).await? {
+        Some(order) if order.email_matches(&email) => order,
+        _ => {
+            return Err(SubmitError::Invalid(vec![Invalid::new(
+                "order_number",
+                "We couldn't find an order with that number and email.",
+            )]));
+        }
+    };
+    if let Some(reason) = refusal(concierge, turn, &order, kind) {
+        return Ok(Err(vec![
+            notice(NoticeLevel::Info, reason),
+            Block::QuickReplies {
+                replies: vec![QuickReply::new("Talk to a stylist", "stylist")],
+            },
+        ]));
+    }
+    let ticket = new_ticket(
+        turn,
+        conversation_id,
+        kind,
+        None,
+        &email,
+        Value::Object(details),
+    )
+    .await?;
+    let ticket = store_ticket(turn, ticket, references).await?;
+    let what = if kind == TicketKind::Resize {
+        "resize"
+    } else {
+        "return"
+    };
+    let blocks = vec![
+        text(format!(
+            "Your {what} request {} for order {} is in. We'll email {} with the next steps within two business days.",
+            ticket.reference, order.number, ticket.email
+        )),
+        csat_prompt(),
+    ];
+    Ok(Ok(TicketReceipt { ticket, blocks }))
+}
+
+/// Why a return or resize of `order` is refused, in words the shopper can act on.
+fn refusal(
+    concierge: &Concierge,
+    turn: &Turn<'_>,
+    order: &Order,
+    kind: TicketKind,
+) -> Option<String> {
+    let window = concierge.settings().return_window_days;
+    match kind {
+        TicketKind::Resize => (!order.items.iter().any(|i| i.ring_size.is_some())).then(|| {
+            format!("Order {} has no rings, and only rings can be resized. A stylist can help with other adjustments.", order.number)
+        }),
+        _ if order.status() == OrderStatus::Cancelled => Some(format!(
+            "Order {} was cancelled, so there is nothing to return.",
+            order.number
+        )),
+        _ if order.items.iter().all(|i| i.made_to_order) => Some(format!(
+            "The pieces of order {} were made to order for you, so they can't be returned; they can be resized, though. Choose “Resize a ring” or talk to a stylist.",
+            order.number
+        )),
+        _ => match order.events.iter().rev().find(|e| e.status == OrderStatus::Delivered) {
+            None => Some(format!(
+                "Order {} hasn't been delivered yet. Returns open once it arrives; to change or cancel it, talk to a stylist.",
+                order.number
+            )),
+            Some(delivered) if (turn.now - delivered.at).num_days() > i64::from(window) => Some(format!(
+                "Order {} was delivered on {}, more than {window} days ago, so it is outside our {window}-day return window. A stylist can look at what is possible.",
+                order.number,
+                delivered.at.format("%B %-d, %Y")
+            )),
+            Some(_) => None,
+        },
+    }
+}
+
+/// Creates a stylist ticket carrying the transcript, shortlist, filters and products shown.
+pub async fn submit_stylist(
+    concierge: &Concierge,
+    turn: &Turn<'_>,
+    conversation_id: Option<&str>,
+    body: &Map<String, Value>,
+    references: &(dyn Fn(TicketKind) -> String + Sync),
+) -> Result<TicketReceipt, SubmitError> {
+    let form = forms::stylist(&Default::default());
+    let values =
+        forms::validate(&form, body, &["conversation_id"]).map_err(SubmitError::Invalid)?;
+    if field(&values, "preferred_contact") == "phone" && field(&values, "phone").is_empty() {
+        return Err(SubmitError::Invalid(vec![Invalid::new(
+            "phone",
+            "Phone is required when we should call you",
+        )]));
+    }
+    let name = field(&values, "name");
+    let email = field(&values, "email");
+    let ticket = new_ticket(
+        turn,
+        conversation_id,
+        TicketKind::Stylist,
+        Some(name),
+        &email,
+        Value::Object(values),
+    )
+    .await?;
+    let ticket = store_ticket(turn, ticket, references).await?;
+    let blocks = vec![
+        text(format!(
+            "Thank you! Your request {} is with our stylists, and one will reply {} by {}. They will see this conversation and your shortlist.",
+            ticket.reference,
+            concierge.settings().stylist_response_time,
+            if ticket.details["preferred_contact"] == "phone" {
+                "phone"
+            } else {
+                "email"
+            }
+        )),
+        csat_prompt(),
+    ];
+    Ok(TicketReceipt { ticket, blocks })
+}
+
+async fn new_ticket(
+    turn: &Turn<'_>,
+    conversation_id: Option<&str>,
+    kind: TicketKind,
+    name: Option<String>,
+    email: &str,
+    details: Value,
+) -> StoreResult<Ticket> {
+    let (transcript, filters, products_shown) = match conversation_id {
+        Some(id) => {
+            let state = match turn.store.conversation(id).await? {
+                Some(conversation) => ConversationState::from_json(&conversation.state),
+                None => ConversationState::default(),
+            };
+            let transcript = turn
+                .store
+                .messages(id)
+                .await?
+                .into_iter()
+                .map(|m| TranscriptLine {
+                    role: m.role.as_str().to_string(),
+                    text: match m.role {
+                        Role::Shopper => m.text.unwrap_or_default(),
+                        Role::Concierge => {
+                            let blocks: Vec<super::blocks::Block> =
+                                serde_json::from_value(m.blocks).unwrap_or_default();
+                            blocks_text(&blocks)
+                        }
+                    },
+                    at: m.at,
+                })
+                .collect();
+            (
+                transcript,
+                serde_json::to_value(&state.query).unwrap_or_default(),
+                state.shown,
+            )
+        }
+        None => (Vec::new(), json!({}), Vec::new()),
+    };
+    Ok(Ticket {
+        reference: String::new(),
+        kind,
+        created_at: turn.now,
+        conversation_id: conversation_id.map(str::to_string),
+        name,
+        email: email.to_string(),
+        details,
+        transcript,
+        shortlist: turn.store.shortlist(turn.visitor_id).await?,
+        filters,
+        products_shown,
+    })
+}
+
+/// Stores the ticket under a fresh reference (retrying the rare collision) with its webhook.
+async fn store_ticket(
+    turn: &Turn<'_>,
+    mut ticket: Ticket,
+    references: &(dyn Fn(TicketKind) -> String + Sync),
+) -> StoreResult<Ticket> {
+    let mut attempts = 0;
+    loop {
+        ticket.reference = references(ticket.kind);
+        let payload = webhook_payload(&ticket);
+        match turn.store.create_ticket(&ticket, Some(&payload)).await {
+            Err(StoreError::Conflict(_)) if attempts < 5 => attempts += 1,
+            Err(error) => return Err(error),
+            Ok(()) => return Ok(ticket),
+        }
+    }
+}
+
+/// The webhook body for a new ticket: JSON with a Slack-compatible `text`.
+pub fn webhook_payload(ticket: &Ticket) -> String {
+    let who = ticket.name.as_deref().unwrap_or(&ticket.email);
+    let summary = match ticket.kind {
+        TicketKind::Stylist => format!(
+            "New stylist request {} from {who} ({}): {}",
+            ticket.reference,
+            ticket.email,
+            ticket.details["message"].as_str().unwrap_or("")
+        ),
+        kind => format!(
+            "New {kind} request {} for order {} from {}",
+            ticket.reference,
+            ticket.details["order_number"].as_str().unwrap_or("?"),
+            ticket.email
+        ),
+    };
+    json!({
+        "text": summary,
+        "event": "ticket.created",
+        "ticket": {
+            "reference": ticket.reference,
+            "kind": ticket.kind,
+            "created_at": ticket.created_at,
+            "conversation_id": ticket.conversation_id,
+            "name": ticket.name,
+            "email": ticket.email,
+            "details": ticket.details,
+            "shortlist": ticket.shortlist,
+            "transcript_lines": ticket.transcript.len(),
+        }
+    })
+    .to_string()
+}
+
+fn csat_prompt() -> Block {
+    Block::CsatPrompt {
+        question: "How did I do? Rate this conversation from 1 to 5.".to_string(),
+    }
+}
+
+/// Records a satisfaction score for a conversation that was offered one.
+pub async fn submit_csat(
+    turn: &Turn<'_>,
+    conversation_id: &str,
+    body: &Map<String, Value>,
+) -> Result<Vec<Block>, SubmitError> {
+    let values = forms::validate(&forms::csat(), body, &["conversation_id"])
+        .map_err(SubmitError::Invalid)?;
+    let score: i32 = field(&values, "score").parse().unwrap_or(0);
+    let comment = values.get("comment").and_then(Value::as_str);
+    let conversation =
+        turn.store
+            .conversation(conversation_id)
+            .await?
+            .ok_or(SubmitError::Conflict(
+                "not_found",
+                "No such conversation.".to_string(),
+            ))?;
+    let offered =
+        conversation.has_ticket || (conversation.is_ended(turn.now) && conversation.replies >= 2);
+    if !offered {
+        return Err(SubmitError::Conflict(
+            "csat_not_offered",
+            "Feedback opens after a request or at the end of a conversation.".to_string(),
+        ));
+    }
+    if !turn
+        .store
+        .record_csat(conversation_id, score, comment, turn.now)
+        .await?
+    {
+        return Err(SubmitError::Conflict(
+            "csat_already_given",
+            "Thanks, we already have your rating for this conversation.".to_string(),
+        ));
+    }
+    Ok(vec![text("Thank you for your feedback!")])
+}

@@ -1,0 +1,98 @@
+//! `Idempotency-Key` for every POST of the shopper API, scoped per visitor (or, before a
+//! visitor exists, per client IP) and route: the same key and body replay the first answer
+//! (no second ticket), another body is a 422, a key still being processed is a 409. Keys
+//! expire after 24 hours.
+
+use crate::client_ip::client_ip;
+use crate::extract::VISITOR_HEADER;
+use crate::{ApiError, AppState};
+use aurora_core::store::IdempotencyClaim;
+use axum::body::{Body, to_bytes};
+use axum::extract::{MatchedPath, Request, State};
+use axum::http::{HeaderValue, Method, StatusCode, header};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use sha2::{Digest, Sha256};
+
+/// The request header.
+pub const IDEMPOTENCY_HEADER: &str = "idempotency-key";
+const KEY_MAX_LEN: usize = 255;
+const EXPIRY: chrono::Duration = chrono::Duration::hours(24);
+
+/// The middleware.
+pub async fn idempotency(State(state): State<AppState>, request: Request, next: Next) -> Response {
+    if request.method() != Method::POST {
+        return next.run(request).await;
+    }
+    let Some(key) = request.headers().get(IDEMPOTENCY_HEADER).cloned() else {
+        return next.run(request).await;
+    };
+    let key = match key.to_str() {
+        Ok(key) if !key.is_empty() && key.len() <= KEY_MAX_LEN => key.to_string(),
+        _ => {
+            return ApiError::new(StatusCode::BAD_REQUEST, "bad_idempotency_key", format!("{IDEMPOTENCY_HEADER} must be 1 to {KEY_MAX_LEN} visible characters."))
+                .into_response();
+        }
+    };
+    match run(&state, key, request, next).await {
+        Ok(response) | Err(response) => response,
+    }
+}
+
+async fn run(state: &AppState, key: String, request: Request, next: Next) -> Result<Response, Response> {
+    let (parts, body) = request.into_parts();
+    let route = parts.extensions.get::<MatchedPath>().map_or_else(|| parts.uri.path().to_string(), |p| p.as_str().to_string());
+    let scope = match parts.headers.get(VISITOR_HEADER).and_then(|v| v.to_str().ok()).and_then(|t| state.tokens.verify_visitor(t)) {
+        Some(visitor) => format!("visitor:{visitor}"),
+        None => format!("ip:{}", client_ip(&parts, state)),
+    };
+    let bytes = to_bytes(body, state.settings.max_body_bytes).await.map_err(|_| {
+        ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, "body_too_large", "The request body is too large.").into_response()
+    })?;
+    let hash = format!("{:x}", Sha256::digest(&bytes));
+    let now = state.now();
+    let claim = state
+        .store
+        .claim_idempotency_key(&scope, &route, &key, &hash, now, now - EXPIRY)
+        .await
+        .map_err(|e| ApiError::from(e).into_response())?;
+    match claim {
+        IdempotencyClaim::InProgress => Err(ApiError::conflict(
+            "idempotency_key_in_use",
+            "A request with this Idempotency-Key is still being processed. Retry shortly.",
+        )
+        .into_response()),
+        IdempotencyClaim::Mismatch => Err(ApiError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "idempotency_key_reused",
+            "This Idempotency-Key was used with a different request body.",
+        )
+        .into_response()),
+        IdempotencyClaim::Done { status, response } => Ok(replay(status, response)),
+        IdempotencyClaim::New => {
+            let response = next.run(Request::from_parts(parts, Body::from(bytes))).await;
+            let status = response.status();
+            if status.is_server_error() {
+                let _ = state.store.release_idempotency_key(&scope, &route, &key).await;
+                return Ok(response);
+            }
+            let (parts, body) = response.into_parts();
+            let body = to_bytes(body, usize::MAX).await.unwrap_or_default();
+            let text = String::from_utf8_lossy(&body).into_owned();
+            if let Err(error) = state.store.complete_idempotency_key(&scope, &route, &key, status.as_u16(), &text).await {
+                // The answer stands; a retry will be told the key is in use rather than redo it.
+                tracing::error!(%error, "could not record an idempotent answer");
+            }
+            Ok(Response::from_parts(parts, Body::from(body)))
+        }
+    }
+}
+
+fn replay(status: u16, body: String) -> Response {
+    let status = StatusCode::from_u16(status).unwrap_or(StatusCode::OK);
+    let content_type = if status.is_success() { "application/json" } else { "application/problem+json" };
+    let mut response = (status, body).into_response();
+    response.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
+    response.headers_mut().insert("idempotent-replayed", HeaderValue::from_static("true"));
+    response
+}

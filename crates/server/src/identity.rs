@@ -1,0 +1,213 @@
+//! Who is asking: the visitor token the service issues (HMAC-signed, no personal data), and the
+//! store's signed identity of a logged-in shopper (an HS256 JWT with `email` and `exp`).
+
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use chrono::{DateTime, Duration, Utc};
+use hmac::{Hmac, Mac};
+use sha2::Sha256;
+
+type HmacSha256 = Hmac<Sha256>;
+
+const VISITOR_PREFIX: &str = "v1";
+/// Identity tokens may not be valid for longer than this from now.
+const IDENTITY_MAX_LIFETIME: Duration = Duration::hours(24);
+
+/// Signs and checks tokens with the store's secrets.
+pub struct Tokens {
+    visitor_key: Vec<u8>,
+    identity_key: Option<Vec<u8>>,
+}
+
+/// A verified signed identity.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct VerifiedIdentity {
+    /// Trimmed, lowercased.
+    pub email: String,
+    pub name: Option<String>,
+}
+
+/// Why an identity token was not accepted (logged and counted, never shown to the shopper).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum IdentityRejected {
+    NotConfigured,
+    Malformed,
+    Algorithm,
+    Signature,
+    Expired,
+    TooLongLived,
+    NoEmail,
+}
+
+impl IdentityRejected {
+    /// A stable reason, for logs and metrics.
+    pub fn reason(&self) -> &'static str {
+        match self {
+            IdentityRejected::NotConfigured => "not_configured",
+            IdentityRejected::Malformed => "malformed",
+            IdentityRejected::Algorithm => "algorithm",
+            IdentityRejected::Signature => "signature",
+            IdentityRejected::Expired => "expired",
+            IdentityRejected::TooLongLived => "too_long_lived",
+            IdentityRejected::NoEmail => "no_email",
+        }
+    }
+}
+
+impl Tokens {
+    /// `secret_key` signs visitor tokens; `identity_secret` is shared with the store's backend.
+    pub fn new(secret_key: &str, identity_secret: Option<&str>) -> Self {
+        Tokens {
+            visitor_key: secret_key.as_bytes().to_vec(),
+            identity_key: identity_secret.map(|s| s.as_bytes().to_vec()),
+        }
+    }
+
+    #[allow(clippy::expect_used)]
+    fn mac(key: &[u8]) -> HmacSha256 {
+        HmacSha256::new_from_slice(key).expect("HMAC takes keys of any length")
+    }
+
+    /// A new visitor: a random id and the token that proves it.
+    pub fn new_visitor(&self) -> (String, String) {
+        let id = format!("{:032x}", rand::random::<u128>());
+        let token = self.visitor_token(&id);
+        (id, token)
+    }
+
+    /// The token of visitor `id`.
+    pub fn visitor_token(&self, id: &str) -> String {
+        let mut mac = Self::mac(&self.visitor_key);
+        mac.update(format!("aurora-visitor:{VISITOR_PREFIX}:{id}").as_bytes());
+        let signature = URL_SAFE_NO_PAD.encode(mac.finalize().into_bytes());
+        format!("{VISITOR_PREFIX}.{id}.{signature}")
+    }
+
+    /// The visitor id a token proves, or `None` for a forged or malformed one.
+    pub fn verify_visitor(&self, token: &str) -> Option<String> {
+        let mut parts = token.split('.');
+        let (Some(VISITOR_PREFIX), Some(id), Some(signature), None) =
+            (parts.next(), parts.next(), parts.next(), parts.next())
+        else {
+            return None;
+        };
+        if id.len() != 32 || !id.bytes().all(|b| b.is_ascii_hexdigit()) {
+            return None;
+        }
+        let signature = URL_SAFE_NO_PAD.decode(signature).ok()?;
+        let mut mac = Self::mac(&self.visitor_key);
+        mac.update(format!("aurora-visitor:{VISITOR_PREFIX}:{id}").as_bytes());
+        mac.verify_slice(&signature).ok()?;
+        Some(id.to_string())
+    }
+
+    /// Checks a store-signed identity JWT (HS256 only; `email`, `exp` at most 24 h ahead).
+    pub fn verify_identity(&self, jwt: &str, now: DateTime<Utc>) -> Result<VerifiedIdentity, IdentityRejected> {
+        let key = self.identity_key.as_ref().ok_or(IdentityRejected::NotConfigured)?;
+        let mut parts = jwt.split('.');
+        let (Some(header), Some(payload), Some(signature), None) =
+            (parts.next(), parts.next(), parts.next(), parts.next())
+        else {
+            return Err(IdentityRejected::Malformed);
+        };
+        let decode = |part: &str| -> Result<serde_json::Value, IdentityRejected> {
+            let bytes = URL_SAFE_NO_PAD.decode(part).map_err(|_| IdentityRejected::Malformed)?;
+            serde_json::from_slice(&bytes).map_err(|_| IdentityRejected::Malformed)
+        };
+        if decode(header)?["alg"] != "HS256" {
+            return Err(IdentityRejected::Algorithm);
+        }
+        let signature = URL_SAFE_NO_PAD.decode(signature).map_err(|_| IdentityRejected::Malformed)?;
+        let mut mac = Self::mac(key);
+        mac.update(format!("{header}.{payload}").as_bytes());
+        mac.verify_slice(&signature).map_err(|_| IdentityRejected::Signature)?;
+        let claims = decode(payload)?;
+        let exp = claims["exp"].as_i64().ok_or(IdentityRejected::Malformed)?;
+        if exp <= now.timestamp() {
+            return Err(IdentityRejected::Expired);
+        }
+        if exp > (now + IDENTITY_MAX_LIFETIME).timestamp() {
+            return Err(IdentityRejected::TooLongLived);
+        }
+        let email = claims["email"].as_str().map(|e| e.trim().to_lowercase()).unwrap_or_default();
+        if !aurora_core::concierge::forms::is_email(&email) {
+            return Err(IdentityRejected::NoEmail);
+        }
+        let name = claims["name"].as_str().map(str::trim).filter(|n| !n.is_empty()).map(|n| n.chars().take(100).collect());
+        Ok(VerifiedIdentity { email, name })
+    }
+}
+
+/// Signs an identity JWT the way a store's backend would (tests and docs examples).
+pub fn sign_identity(secret: &str, claims: &serde_json::Value) -> String {
+    let header = URL_SAFE_NO_PAD.encode(br#"{"alg":"HS256","typ":"JWT"}"#);
+    let payload = URL_SAFE_NO_PAD.encode(claims.to_string());
+    let mut mac = Tokens::mac(secret.as_bytes());
+    mac.update(format!("{header}.{payload}").as_bytes());
+    let signature = URL_SAFE_NO_PAD.encode(mac.finalize().into_bytes());
+    format!("{header}.{payload}.{signature}")
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+    use super::*;
+    use serde_json::json;
+
+    fn tokens() -> Tokens {
+        Tokens::new("visitor-secret-0123456789abcdef0123456789", Some("identity-secret"))
+    }
+
+    #[test]
+    fn a_visitor_token_proves_its_id_and_survives_a_restart() {
+        let (id, token) = tokens().new_visitor();
+        assert_eq!(tokens().verify_visitor(&token), Some(id));
+    }
+
+    #[test]
+    fn a_forged_or_mangled_visitor_token_is_rejected() {
+        let (id, token) = tokens().new_visitor();
+        let other = Tokens::new("another-secret-0123456789abcdef012345678", None);
+        assert_eq!(other.verify_visitor(&token), None);
+        let swapped = token.replacen(&id, &"0".repeat(32), 1);
+        assert_eq!(tokens().verify_visitor(&swapped), None);
+        for bad in ["", "v1", "v1..", "v2.abc.def", &format!("{token}.x"), "v1.zz.zz"] {
+            assert_eq!(tokens().verify_visitor(bad), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn a_valid_identity_gives_its_lowercased_email() {
+        let now = Utc::now();
+        let jwt = sign_identity("identity-secret", &json!({"email": " Ava@Example.com ", "exp": now.timestamp() + 3600, "name": "Ava"}));
+        let identity = tokens().verify_identity(&jwt, now).unwrap();
+        assert_eq!(identity.email, "ava@example.com");
+        assert_eq!(identity.name.as_deref(), Some("Ava"));
+    }
+
+    #[test]
+    fn bad_identities_are_rejected_for_a_reason() {
+        let now = Utc::now();
+        let exp = now.timestamp() + 3600;
+        let cases = [
+            (sign_identity("wrong", &json!({"email": "a@b.co", "exp": exp})), IdentityRejected::Signature),
+            (sign_identity("identity-secret", &json!({"email": "a@b.co", "exp": now.timestamp() - 1})), IdentityRejected::Expired),
+            (sign_identity("identity-secret", &json!({"email": "a@b.co", "exp": now.timestamp() + 25 * 3600})), IdentityRejected::TooLongLived),
+            (sign_identity("identity-secret", &json!({"email": "nobody", "exp": exp})), IdentityRejected::NoEmail),
+            ("a.b".to_string(), IdentityRejected::Malformed),
+        ];
+        for (jwt, expected) in cases {
+            assert_eq!(tokens().verify_identity(&jwt, now), Err(expected));
+        }
+        // alg "none" with an empty signature is refused before anything else.
+        let none = format!(
+            "{}.{}.",
+            URL_SAFE_NO_PAD.encode(br#"{"alg":"none"}"#),
+            URL_SAFE_NO_PAD.encode(json!({"email": "a@b.co", "exp": exp}).to_string())
+        );
+        assert_eq!(tokens().verify_identity(&none, now), Err(IdentityRejected::Algorithm));
+        let unconfigured = Tokens::new("visitor-secret-0123456789abcdef0123456789", None);
+        let jwt = sign_identity("identity-secret", &json!({"email": "a@b.co", "exp": exp}));
+        assert_eq!(unconfigured.verify_identity(&jwt, now), Err(IdentityRejected::NotConfigured));
+    }
+}

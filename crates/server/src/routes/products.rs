@@ -1,0 +1,149 @@
+//! Product search and details, from the in-memory catalog and its search index.
+
+use crate::{ApiError, AppState, FieldError};
+use aurora_core::catalog::search::{ProductQuery, Sort};
+use aurora_core::concierge::blocks::ProductCard;
+use axum::extract::{Path, Query, State};
+use axum::routing::get;
+use axum::{Json, Router};
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use serde_json::{Value, json};
+use std::collections::HashMap;
+
+/// Most products per page.
+pub const LIMIT_MAX: usize = 100;
+const LIMIT_DEFAULT: usize = 24;
+const PARAMETERS: [&str; 11] = [
+    "category", "metals", "min_price", "max_price", "ready_to_ship", "style", "q", "sort", "limit", "cursor", "metal",
+];
+
+pub(crate) fn router() -> Router<AppState> {
+    Router::new()
+        .route("/api/support/products", get(search))
+        .route("/api/support/products/{id}", get(details))
+}
+
+/// A search request, parsed; every bad parameter is reported.
+struct Search {
+    query: ProductQuery,
+    sort: Sort,
+    limit: usize,
+    offset: usize,
+}
+
+fn price(name: &str, value: &str, errors: &mut Vec<FieldError>) -> Option<i64> {
+    match value.parse::<f64>() {
+        Ok(major) if major.is_finite() && (0.0..=10_000_000.0).contains(&major) => Some((major * 100.0).round() as i64),
+        _ => {
+            errors.push(FieldError { field: name.into(), message: format!("`{value}` is not a price from 0 to 10000000") });
+            None
+        }
+    }
+}
+
+fn parse(params: &HashMap<String, String>) -> Result<Search, ApiError> {
+    let mut errors = Vec::new();
+    let mut query = ProductQuery::default();
+    for key in params.keys() {
+        if !PARAMETERS.contains(&key.as_str()) {
+            errors.push(FieldError { field: key.clone(), message: "is not a known parameter".into() });
+        }
+    }
+    if let Some(value) = params.get("category") {
+        match value.parse() {
+            Ok(category) => query.category = Some(category),
+            Err(_) => errors.push(FieldError { field: "category".into(), message: "must be rings, necklaces, earrings or bracelets".into() }),
+        }
+    }
+    for name in ["metals", "metal"] {
+        for value in params.get(name).into_iter().flat_map(|v| v.split(',')).filter(|v| !v.is_empty()) {
+            match value.trim().parse() {
+                Ok(metal) if !query.metals.contains(&metal) => query.metals.push(metal),
+                Ok(_) => {}
+                Err(_) => errors.push(FieldError { field: name.into(), message: format!("`{value}` is not yellow_gold, white_gold, rose_gold, platinum or silver") }),
+            }
+        }
+    }
+    query.min_price_cents = params.get("min_price").and_then(|v| price("min_price", v, &mut errors));
+    query.max_price_cents = params.get("max_price").and_then(|v| price("max_price", v, &mut errors));
+    if let (Some(min), Some(max)) = (query.min_price_cents, query.max_price_cents) {
+        if min > max {
+            errors.push(FieldError { field: "min_price".into(), message: "must not be above max_price".into() });
+        }
+    }
+    match params.get("ready_to_ship").map(String::as_str) {
+        None | Some("false") => {}
+        Some("true") => query.ready_to_ship = true,
+        Some(_) => errors.push(FieldError { field: "ready_to_ship".into(), message: "must be true or false".into() }),
+    }
+    if let Some(styles) = params.get("style") {
+        query.styles = styles.split(',').map(|s| s.trim().to_lowercase()).filter(|s| !s.is_empty()).take(10).collect();
+    }
+    if let Some(text) = params.get("q") {
+        if text.chars().count() > 200 {
+            errors.push(FieldError { field: "q".into(), message: "must be at most 200 characters".into() });
+        } else if !text.trim().is_empty() {
+            query.text = Some(text.trim().to_string());
+        }
+    }
+    let sort = match params.get("sort").map(String::as_str) {
+        None | Some("relevance") => Sort::Relevance,
+        Some("price_asc") => Sort::PriceAsc,
+        Some("price_desc") => Sort::PriceDesc,
+        Some(_) => {
+            errors.push(FieldError { field: "sort".into(), message: "must be relevance, price_asc or price_desc".into() });
+            Sort::Relevance
+        }
+    };
+    let limit = match params.get("limit").map(|v| v.parse::<usize>()) {
+        None => LIMIT_DEFAULT,
+        Some(Ok(n)) if (1..=LIMIT_MAX).contains(&n) => n,
+        Some(_) => {
+            errors.push(FieldError { field: "limit".into(), message: format!("must be a number from 1 to {LIMIT_MAX}") });
+            LIMIT_DEFAULT
+        }
+    };
+    let offset = match params.get("cursor") {
+        None => 0,
+        Some(cursor) => match decode_cursor(cursor) {
+            Some(offset) => offset,
+            None => {
+                errors.push(FieldError { field: "cursor".into(), message: "is not a cursor this API returned".into() });
+                0
+            }
+        },
+    };
+    if errors.is_empty() { Ok(Search { query, sort, limit, offset }) } else { Err(ApiError::invalid(errors)) }
+}
+
+fn encode_cursor(offset: usize) -> String {
+    URL_SAFE_NO_PAD.encode(format!("o{offset}"))
+}
+
+fn decode_cursor(cursor: &str) -> Option<usize> {
+    let bytes = URL_SAFE_NO_PAD.decode(cursor).ok()?;
+    std::str::from_utf8(&bytes).ok()?.strip_prefix('o')?.parse().ok()
+}
+
+async fn search(State(state): State<AppState>, Query(params): Query<HashMap<String, String>>) -> Result<Json<Value>, ApiError> {
+    let search = parse(&params)?;
+    let index = state.index();
+    let found = index.search(&search.query, search.sort, search.offset, search.limit);
+    let next = search.offset + found.products.len();
+    let cards: Vec<ProductCard> = found.products.iter().map(ProductCard::from).collect();
+    Ok(Json(json!({
+        "products": cards,
+        "total": found.total,
+        "next_cursor": (next < found.total).then(|| encode_cursor(next)),
+    })))
+}
+
+async fn details(State(state): State<AppState>, Path(id): Path<String>) -> Result<Json<Value>, ApiError> {
+    let catalog = state.catalog();
+    let product = catalog.get(&id).ok_or_else(|| ApiError::not_found("There is no such product."))?;
+    let mut body = serde_json::to_value(ProductCard::from(product)).unwrap_or_default();
+    body["description"] = Value::String(product.description.clone());
+    body["styles"] = json!(product.styles);
+    Ok(Json(body))
+}
