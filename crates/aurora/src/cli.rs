@@ -47,6 +47,28 @@ pub enum Command {
     /// Manage the product catalog.
     #[command(subcommand)]
     Catalog(CatalogCommand),
+    /// Read support tickets (returns, resizes, stylist requests) until the dashboard exists.
+    #[command(subcommand)]
+    Tickets(TicketsCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum TicketsCommand {
+    /// The newest tickets, one line each: reference, time, kind, email, summary.
+    List {
+        /// How many.
+        #[arg(long, default_value_t = 20)]
+        limit: u32,
+    },
+    /// One ticket with everything it carries: the request, the transcript, the shortlist, the
+    /// active filters and the products shown.
+    Show {
+        /// The ticket reference, e.g. ST-193027.
+        reference: String,
+        /// Print it as JSON.
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 #[derive(Debug, Subcommand)]

@@ -162,8 +162,10 @@ impl Config {
         if file.is_some() || Path::new("aurora.toml").exists() {
             figment = figment.merge(toml);
         }
-        let env = Env::prefixed("AURORA_")
-            .filter(|key| KEYS.iter().any(|known| key.as_str().eq_ignore_ascii_case(known)));
+        let env = Env::prefixed("AURORA_").filter(|key| {
+            KEYS.iter()
+                .any(|known| key.as_str().eq_ignore_ascii_case(known))
+        });
         let mut config: Config = figment
             .merge(env)
             .extract()
@@ -193,32 +195,57 @@ impl Config {
             ),
             _ => {}
         }
-        if let Err(reason) = self.trusted_proxies.parse::<aurora_server::TrustedProxies>() {
+        if let Err(reason) = self
+            .trusted_proxies
+            .parse::<aurora_server::TrustedProxies>()
+        {
             bail!("AURORA_TRUSTED_PROXIES: {reason}");
         }
         for origin in self.origins() {
-            if !(origin.starts_with("http://") || origin.starts_with("https://")) || origin.ends_with('/') {
-                bail!("AURORA_ALLOWED_ORIGINS: `{origin}` is not an origin like https://shop.example.com");
+            if !(origin.starts_with("http://") || origin.starts_with("https://"))
+                || origin.ends_with('/')
+            {
+                bail!(
+                    "AURORA_ALLOWED_ORIGINS: `{origin}` is not an origin like https://shop.example.com"
+                );
             }
         }
-        if let Some(url) = &self.webhook_url {
-            if !(url.starts_with("http://") || url.starts_with("https://")) {
-                bail!("AURORA_WEBHOOK_URL: must be an http:// or https:// URL");
-            }
+        if let Some(url) = &self.webhook_url
+            && !(url.starts_with("http://") || url.starts_with("https://"))
+        {
+            bail!("AURORA_WEBHOOK_URL: must be an http:// or https:// URL");
         }
         if let Err(error) = aurora_nlu::Understander::new(&self.nlu()) {
             bail!("AURORA_ORDER_NUMBER_PATTERN: {error}");
         }
         let positive = [
-            ("AURORA_DATABASE_MAX_CONNECTIONS", u64::from(self.database_max_connections)),
+            (
+                "AURORA_DATABASE_MAX_CONNECTIONS",
+                u64::from(self.database_max_connections),
+            ),
             ("AURORA_DATABASE_TIMEOUT_MS", self.database_timeout_ms),
             ("AURORA_CATALOG_POLL_SECONDS", self.catalog_poll_seconds),
             ("AURORA_MAX_BODY_BYTES", self.max_body_bytes as u64),
-            ("AURORA_REQUEST_TIMEOUT_SECONDS", self.request_timeout_seconds),
-            ("AURORA_RATE_LIMIT_VISITOR_PER_MINUTE", u64::from(self.rate_limit_visitor_per_minute)),
-            ("AURORA_RATE_LIMIT_IP_PER_MINUTE", u64::from(self.rate_limit_ip_per_minute)),
-            ("AURORA_ORDER_LOOKUPS_PER_15_MINUTES", u64::from(self.order_lookups_per_15_minutes)),
-            ("AURORA_RETURN_WINDOW_DAYS", u64::from(self.return_window_days)),
+            (
+                "AURORA_REQUEST_TIMEOUT_SECONDS",
+                self.request_timeout_seconds,
+            ),
+            (
+                "AURORA_RATE_LIMIT_VISITOR_PER_MINUTE",
+                u64::from(self.rate_limit_visitor_per_minute),
+            ),
+            (
+                "AURORA_RATE_LIMIT_IP_PER_MINUTE",
+                u64::from(self.rate_limit_ip_per_minute),
+            ),
+            (
+                "AURORA_ORDER_LOOKUPS_PER_15_MINUTES",
+                u64::from(self.order_lookups_per_15_minutes),
+            ),
+            (
+                "AURORA_RETURN_WINDOW_DAYS",
+                u64::from(self.return_window_days),
+            ),
         ];
         for (name, value) in positive {
             if value == 0 {
@@ -264,7 +291,9 @@ impl Config {
 }
 
 /// Opens the configured database, naming it (without password) when that fails.
-pub async fn open_store(config: &Config) -> anyhow::Result<std::sync::Arc<dyn aurora_core::store::Store>> {
+pub async fn open_store(
+    config: &Config,
+) -> anyhow::Result<std::sync::Arc<dyn aurora_core::store::Store>> {
     aurora_store::open(&config.database_url, &config.connect_options())
         .await
         .with_context(|| format!("cannot open the database {}", config.database_display()))
@@ -278,7 +307,12 @@ fn redact_url(url: &str) -> String {
     let rest = &url[scheme_end..];
     match (rest.find('@'), rest.find(':')) {
         (Some(at), Some(colon)) if colon < at => {
-            format!("{}{}:***{}", &url[..scheme_end], &rest[..colon], &rest[at..])
+            format!(
+                "{}{}:***{}",
+                &url[..scheme_end],
+                &rest[..colon],
+                &rest[at..]
+            )
         }
         _ => url.to_string(),
     }
@@ -307,7 +341,12 @@ mod tests {
     #[test]
     fn the_key_list_names_exactly_the_fields_of_config() {
         let value = serde_json::to_value(Config::default()).unwrap();
-        let mut fields: Vec<&str> = value.as_object().unwrap().keys().map(String::as_str).collect();
+        let mut fields: Vec<&str> = value
+            .as_object()
+            .unwrap()
+            .keys()
+            .map(String::as_str)
+            .collect();
         let mut keys = KEYS.to_vec();
         fields.sort_unstable();
         keys.sort_unstable();
@@ -331,7 +370,10 @@ mod tests {
             redact_url("postgres://aurora:hunter2@db:5432/aurora"),
             "postgres://aurora:***@db:5432/aurora"
         );
-        assert_eq!(redact_url("postgres://aurora@db/aurora"), "postgres://aurora@db/aurora");
+        assert_eq!(
+            redact_url("postgres://aurora@db/aurora"),
+            "postgres://aurora@db/aurora"
+        );
         assert_eq!(redact_url("sqlite:aurora.db"), "sqlite:aurora.db");
     }
 }

@@ -13,7 +13,11 @@ fn import(url: &str, file: &str) -> (bool, String, String) {
         .args(["catalog", "import"])
         .arg(fixture(file))
         .env("AURORA_DATABASE_URL", url));
-    (output.status.success(), text(&output.stdout), text(&output.stderr))
+    (
+        output.status.success(),
+        text(&output.stdout),
+        text(&output.stderr),
+    )
 }
 
 async fn imports_then_rejects_a_broken_file_without_changing_anything(db: TestDb) {
@@ -33,13 +37,28 @@ async fn imports_then_rejects_a_broken_file_without_changing_anything(db: TestDb
     assert_eq!(store.product_count().await.unwrap(), count);
     assert_eq!(store.catalog_version().await.unwrap(), version + 1);
 
-    for broken in ["shopify-broken.csv", "shopify-missing-column.csv", "catalog-broken.jsonl", "empty.csv"] {
+    for broken in [
+        "shopify-broken.csv",
+        "shopify-missing-column.csv",
+        "catalog-broken.jsonl",
+        "empty.csv",
+    ] {
         let (ok, stdout, stderr) = import(&db.url, broken);
         assert!(!ok, "{broken} was accepted: {stdout}");
-        assert!(stderr.contains("nothing was imported"), "{broken}: {stderr}");
-        assert!(stderr.contains(broken), "the report names the file: {stderr}");
+        assert!(
+            stderr.contains("nothing was imported"),
+            "{broken}: {stderr}"
+        );
+        assert!(
+            stderr.contains(broken),
+            "the report names the file: {stderr}"
+        );
         assert!(stderr.contains("row "), "the report names rows: {stderr}");
-        assert_eq!(store.product_count().await.unwrap(), count, "{broken} changed the catalog");
+        assert_eq!(
+            store.product_count().await.unwrap(),
+            count,
+            "{broken} changed the catalog"
+        );
         assert_eq!(store.catalog_version().await.unwrap(), version + 1);
     }
     assert_eq!(store.all_products().await.unwrap(), products);
@@ -62,7 +81,10 @@ async fn the_report_names_the_row_and_column_of_every_bad_row() {
     let db = TestDb::sqlite();
     let (ok, _, stderr) = import(&db.url, "shopify-broken.csv");
     assert!(!ok);
-    let located = stderr.lines().filter(|l| l.contains(": row ") && l.contains("column ")).count();
+    let located = stderr
+        .lines()
+        .filter(|l| l.contains(": row ") && l.contains("column "))
+        .count();
     assert!(located >= 3, "expected several located errors: {stderr}");
 }
 
@@ -82,5 +104,9 @@ fn a_file_of_unknown_type_asks_for_a_format() {
     std::fs::write(&file, "hello").unwrap();
     let output = run(aurora(dir.path()).args(["catalog", "import"]).arg(&file));
     assert!(!output.status.success());
-    assert!(text(&output.stderr).contains("--format"), "{}", text(&output.stderr));
+    assert!(
+        text(&output.stderr).contains("--format"),
+        "{}",
+        text(&output.stderr)
+    );
 }

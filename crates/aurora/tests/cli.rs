@@ -38,7 +38,10 @@ fn serve_requires_a_secret_key_and_never_prints_it() {
         command
     });
     assert!(running.logs().contains("listening"), "{}", running.logs());
-    assert!(!running.logs().contains(SECRET), "the secret key was logged");
+    assert!(
+        !running.logs().contains(SECRET),
+        "the secret key was logged"
+    );
     let status = running.terminate();
     assert!(status.success());
 }
@@ -46,21 +49,34 @@ fn serve_requires_a_secret_key_and_never_prints_it() {
 #[test]
 fn settings_in_aurora_toml_are_read_and_an_unknown_one_is_refused() {
     let dir = tempfile::tempdir().unwrap();
-    std::fs::write(dir.path().join("aurora.toml"), "database_url = \"sqlite:from-toml.db\"\n").unwrap();
+    std::fs::write(
+        dir.path().join("aurora.toml"),
+        "database_url = \"sqlite:from-toml.db\"\n",
+    )
+    .unwrap();
     let output = run(aurora(dir.path()).arg("migrate"));
     assert!(output.status.success(), "{}", text(&output.stderr));
     assert!(dir.path().join("from-toml.db").exists());
 
     // The environment overrides the file.
-    let output = run(aurora(dir.path()).arg("migrate").env("AURORA_DATABASE_URL", "sqlite:from-env.db"));
+    let output = run(aurora(dir.path())
+        .arg("migrate")
+        .env("AURORA_DATABASE_URL", "sqlite:from-env.db"));
     assert!(output.status.success());
     assert!(dir.path().join("from-env.db").exists());
 
-    std::fs::write(dir.path().join("aurora.toml"), "databse_url = \"sqlite:typo.db\"\n").unwrap();
+    std::fs::write(
+        dir.path().join("aurora.toml"),
+        "databse_url = \"sqlite:typo.db\"\n",
+    )
+    .unwrap();
     let output = run(aurora(dir.path()).arg("migrate"));
     let stderr = text(&output.stderr);
     assert!(!output.status.success());
-    assert!(stderr.contains("`databse_url`") && stderr.contains("unknown field"), "{stderr}");
+    assert!(
+        stderr.contains("`databse_url`") && stderr.contains("unknown field"),
+        "{stderr}"
+    );
 }
 
 #[test]
@@ -84,7 +100,10 @@ fn help_explains_every_command() {
     let demo = text(&run(aurora(dir.path()).args(["help", "demo"])).stdout);
     assert!(demo.contains("aurora-demo.db"), "{demo}");
     let import = text(&run(aurora(dir.path()).args(["catalog", "import", "--help"])).stdout);
-    assert!(import.contains("Shopify") && import.contains("nothing is imported"), "{import}");
+    assert!(
+        import.contains("Shopify") && import.contains("nothing is imported"),
+        "{import}"
+    );
 }
 
 #[tokio::test]
@@ -95,7 +114,9 @@ async fn sigterm_stops_the_service_after_it_answered() {
         command.env("AURORA_SECRET_KEY", SECRET); // no subcommand: serve
         command
     });
-    let ready = reqwest::get(running.url("/api/health/ready")).await.unwrap();
+    let ready = reqwest::get(running.url("/api/health/ready"))
+        .await
+        .unwrap();
     assert_eq!(ready.status(), 200);
     assert!(running.terminate().success());
 }

@@ -21,10 +21,16 @@ impl FromStr for TrustedProxies {
                 Some((address, prefix)) => (address, Some(prefix)),
                 None => (item, None),
             };
-            let address: IpAddr = address.parse().map_err(|_| format!("`{item}` is not an IP address or network"))?;
+            let address: IpAddr = address
+                .parse()
+                .map_err(|_| format!("`{item}` is not an IP address or network"))?;
             let max = if address.is_ipv4() { 32 } else { 128 };
             let prefix = match prefix {
-                Some(p) => p.parse::<u8>().ok().filter(|p| *p <= max).ok_or_else(|| format!("`{item}` has a bad prefix length"))?,
+                Some(p) => p
+                    .parse::<u8>()
+                    .ok()
+                    .filter(|p| *p <= max)
+                    .ok_or_else(|| format!("`{item}` has a bad prefix length"))?,
                 None => max,
             };
             networks.push((address, prefix));
@@ -80,7 +86,10 @@ pub struct ClientIp(pub IpAddr);
 impl FromRequestParts<crate::AppState> for ClientIp {
     type Rejection = Infallible;
 
-    async fn from_request_parts(parts: &mut Parts, state: &crate::AppState) -> Result<Self, Infallible> {
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &crate::AppState,
+    ) -> Result<Self, Infallible> {
         Ok(ClientIp(client_ip(parts, state)))
     }
 }
@@ -91,7 +100,10 @@ pub fn client_ip(parts: &Parts, state: &crate::AppState) -> IpAddr {
         .extensions
         .get::<ConnectInfo<SocketAddr>>()
         .map_or(IpAddr::from([127, 0, 0, 1]), |info| info.0.ip());
-    let forwarded = parts.headers.get("x-forwarded-for").and_then(|v| v.to_str().ok());
+    let forwarded = parts
+        .headers
+        .get("x-forwarded-for")
+        .and_then(|v| v.to_str().ok());
     state.settings.trusted_proxies.client(peer, forwarded)
 }
 
@@ -107,12 +119,27 @@ mod tests {
     #[test]
     fn forwarded_for_is_believed_only_from_a_trusted_proxy() {
         let proxies: TrustedProxies = "10.0.0.0/8, 127.0.0.1".parse().unwrap();
-        assert_eq!(proxies.client(ip("203.0.113.9"), Some("1.2.3.4")), ip("203.0.113.9"));
-        assert_eq!(proxies.client(ip("10.1.2.3"), Some("1.2.3.4")), ip("1.2.3.4"));
+        assert_eq!(
+            proxies.client(ip("203.0.113.9"), Some("1.2.3.4")),
+            ip("203.0.113.9")
+        );
+        assert_eq!(
+            proxies.client(ip("10.1.2.3"), Some("1.2.3.4")),
+            ip("1.2.3.4")
+        );
         // A client cannot spoof by prepending: the rightmost untrusted hop counts.
-        assert_eq!(proxies.client(ip("10.1.2.3"), Some("6.6.6.6, 1.2.3.4, 10.9.9.9")), ip("1.2.3.4"));
-        assert_eq!(proxies.client(ip("127.0.0.1"), Some("garbage")), ip("127.0.0.1"));
-        assert_eq!(TrustedProxies::default().client(ip("10.1.2.3"), Some("1.2.3.4")), ip("10.1.2.3"));
+        assert_eq!(
+            proxies.client(ip("10.1.2.3"), Some("6.6.6.6, 1.2.3.4, 10.9.9.9")),
+            ip("1.2.3.4")
+        );
+        assert_eq!(
+            proxies.client(ip("127.0.0.1"), Some("garbage")),
+            ip("127.0.0.1")
+        );
+        assert_eq!(
+            TrustedProxies::default().client(ip("10.1.2.3"), Some("1.2.3.4")),
+            ip("10.1.2.3")
+        );
     }
 
     #[test]

@@ -28,11 +28,9 @@ fn visitor_of(parts: &Parts, state: &AppState) -> Result<Option<String>, ApiErro
         return Ok(None);
     };
     let token = header.to_str().unwrap_or("");
-    state
-        .tokens
-        .verify_visitor(token)
-        .map(Some)
-        .ok_or_else(|| ApiError::unauthorized("The visitor token is not valid. Start a new conversation."))
+    state.tokens.verify_visitor(token).map(Some).ok_or_else(|| {
+        ApiError::unauthorized("The visitor token is not valid. Start a new conversation.")
+    })
 }
 
 impl FromRequestParts<AppState> for Visitor {
@@ -61,7 +59,10 @@ pub struct Identity(pub Option<VerifiedIdentity>);
 impl FromRequestParts<AppState> for Identity {
     type Rejection = std::convert::Infallible;
 
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
         let Some(header) = parts.headers.get(IDENTITY_HEADER) else {
             return Ok(Identity(None));
         };
@@ -97,13 +98,23 @@ impl FromRequest<AppState> for JsonObject {
                 "Send the body as application/json.",
             ));
         }
-        let bytes = Bytes::from_request(request, state).await.map_err(|rejection| {
-            if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
-                ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, "body_too_large", "The request body is too large.")
-            } else {
-                ApiError::new(StatusCode::BAD_REQUEST, "bad_body", "The request body could not be read.")
-            }
-        })?;
+        let bytes = Bytes::from_request(request, state)
+            .await
+            .map_err(|rejection| {
+                if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
+                    ApiError::new(
+                        StatusCode::PAYLOAD_TOO_LARGE,
+                        "body_too_large",
+                        "The request body is too large.",
+                    )
+                } else {
+                    ApiError::new(
+                        StatusCode::BAD_REQUEST,
+                        "bad_body",
+                        "The request body could not be read.",
+                    )
+                }
+            })?;
         match serde_json::from_slice::<Value>(&bytes) {
             Ok(Value::Object(map)) => Ok(JsonObject(map)),
             Ok(_) => Err(ApiError::invalid(vec![FieldError {
@@ -125,11 +136,17 @@ impl JsonObject {
             None | Some(Value::Null) => None,
             Some(Value::String(text)) if text.chars().count() <= max => Some(text.clone()),
             Some(Value::String(_)) => {
-                errors.push(FieldError { field: name.into(), message: format!("must be at most {max} characters") });
+                errors.push(FieldError {
+                    field: name.into(),
+                    message: format!("must be at most {max} characters"),
+                });
                 None
             }
             Some(_) => {
-                errors.push(FieldError { field: name.into(), message: "must be text".into() });
+                errors.push(FieldError {
+                    field: name.into(),
+                    message: "must be text".into(),
+                });
                 None
             }
         }
@@ -139,7 +156,10 @@ impl JsonObject {
     pub fn only(&self, known: &[&str], errors: &mut Vec<FieldError>) {
         for key in self.0.keys() {
             if !known.contains(&key.as_str()) {
-                errors.push(FieldError { field: key.clone(), message: "is not a known field".into() });
+                errors.push(FieldError {
+                    field: key.clone(),
+                    message: "is not a known field".into(),
+                });
             }
         }
     }
@@ -147,5 +167,9 @@ impl JsonObject {
 
 /// 422 when `errors` is not empty.
 pub fn check(errors: Vec<FieldError>) -> Result<(), ApiError> {
-    if errors.is_empty() { Ok(()) } else { Err(ApiError::invalid(errors)) }
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(ApiError::invalid(errors))
+    }
 }

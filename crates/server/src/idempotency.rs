@@ -30,8 +30,12 @@ pub async fn idempotency(State(state): State<AppState>, request: Request, next: 
     let key = match key.to_str() {
         Ok(key) if !key.is_empty() && key.len() <= KEY_MAX_LEN => key.to_string(),
         _ => {
-            return ApiError::new(StatusCode::BAD_REQUEST, "bad_idempotency_key", format!("{IDEMPOTENCY_HEADER} must be 1 to {KEY_MAX_LEN} visible characters."))
-                .into_response();
+            return ApiError::new(
+                StatusCode::BAD_REQUEST,
+                "bad_idempotency_key",
+                format!("{IDEMPOTENCY_HEADER} must be 1 to {KEY_MAX_LEN} visible characters."),
+            )
+            .into_response();
         }
     };
     match run(&state, key, request, next).await {
@@ -39,16 +43,36 @@ pub async fn idempotency(State(state): State<AppState>, request: Request, next: 
     }
 }
 
-async fn run(state: &AppState, key: String, request: Request, next: Next) -> Result<Response, Response> {
+async fn run(
+    state: &AppState,
+    key: String,
+    request: Request,
+    next: Next,
+) -> Result<Response, Response> {
     let (parts, body) = request.into_parts();
-    let route = parts.extensions.get::<MatchedPath>().map_or_else(|| parts.uri.path().to_string(), |p| p.as_str().to_string());
-    let scope = match parts.headers.get(VISITOR_HEADER).and_then(|v| v.to_str().ok()).and_then(|t| state.tokens.verify_visitor(t)) {
+    let route = parts
+        .extensions
+        .get::<MatchedPath>()
+        .map_or_else(|| parts.uri.path().to_string(), |p| p.as_str().to_string());
+    let scope = match parts
+        .headers
+        .get(VISITOR_HEADER)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|t| state.tokens.verify_visitor(t))
+    {
         Some(visitor) => format!("visitor:{visitor}"),
         None => format!("ip:{}", client_ip(&parts, state)),
     };
-    let bytes = to_bytes(body, state.settings.max_body_bytes).await.map_err(|_| {
-        ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, "body_too_large", "The request body is too large.").into_response()
-    })?;
+    let bytes = to_bytes(body, state.settings.max_body_bytes)
+        .await
+        .map_err(|_| {
+            ApiError::new(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "body_too_large",
+                "The request body is too large.",
+            )
+            .into_response()
+        })?;
     let hash = format!("{:x}", Sha256::digest(&bytes));
     let now = state.now();
     let claim = state
@@ -70,16 +94,25 @@ async fn run(state: &AppState, key: String, request: Request, next: Next) -> Res
         .into_response()),
         IdempotencyClaim::Done { status, response } => Ok(replay(status, response)),
         IdempotencyClaim::New => {
-            let response = next.run(Request::from_parts(parts, Body::from(bytes))).await;
+            let response = next
+                .run(Request::from_parts(parts, Body::from(bytes)))
+                .await;
             let status = response.status();
             if status.is_server_error() {
-                let _ = state.store.release_idempotency_key(&scope, &route, &key).await;
+                let _ = state
+                    .store
+                    .release_idempotency_key(&scope, &route, &key)
+                    .await;
                 return Ok(response);
             }
             let (parts, body) = response.into_parts();
             let body = to_bytes(body, usize::MAX).await.unwrap_or_default();
             let text = String::from_utf8_lossy(&body).into_owned();
-            if let Err(error) = state.store.complete_idempotency_key(&scope, &route, &key, status.as_u16(), &text).await {
+            if let Err(error) = state
+                .store
+                .complete_idempotency_key(&scope, &route, &key, status.as_u16(), &text)
+                .await
+            {
                 // The answer stands; a retry will be told the key is in use rather than redo it.
                 tracing::error!(%error, "could not record an idempotent answer");
             }
@@ -90,9 +123,17 @@ async fn run(state: &AppState, key: String, request: Request, next: Next) -> Res
 
 fn replay(status: u16, body: String) -> Response {
     let status = StatusCode::from_u16(status).unwrap_or(StatusCode::OK);
-    let content_type = if status.is_success() { "application/json" } else { "application/problem+json" };
+    let content_type = if status.is_success() {
+        "application/json"
+    } else {
+        "application/problem+json"
+    };
     let mut response = (status, body).into_response();
-    response.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
-    response.headers_mut().insert("idempotent-replayed", HeaderValue::from_static("true"));
+    response
+        .headers_mut()
+        .insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
+    response
+        .headers_mut()
+        .insert("idempotent-replayed", HeaderValue::from_static("true"));
     response
 }

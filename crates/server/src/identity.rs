@@ -102,8 +102,15 @@ impl Tokens {
     }
 
     /// Checks a store-signed identity JWT (HS256 only; `email`, `exp` at most 24 h ahead).
-    pub fn verify_identity(&self, jwt: &str, now: DateTime<Utc>) -> Result<VerifiedIdentity, IdentityRejected> {
-        let key = self.identity_key.as_ref().ok_or(IdentityRejected::NotConfigured)?;
+    pub fn verify_identity(
+        &self,
+        jwt: &str,
+        now: DateTime<Utc>,
+    ) -> Result<VerifiedIdentity, IdentityRejected> {
+        let key = self
+            .identity_key
+            .as_ref()
+            .ok_or(IdentityRejected::NotConfigured)?;
         let mut parts = jwt.split('.');
         let (Some(header), Some(payload), Some(signature), None) =
             (parts.next(), parts.next(), parts.next(), parts.next())
@@ -111,16 +118,21 @@ impl Tokens {
             return Err(IdentityRejected::Malformed);
         };
         let decode = |part: &str| -> Result<serde_json::Value, IdentityRejected> {
-            let bytes = URL_SAFE_NO_PAD.decode(part).map_err(|_| IdentityRejected::Malformed)?;
+            let bytes = URL_SAFE_NO_PAD
+                .decode(part)
+                .map_err(|_| IdentityRejected::Malformed)?;
             serde_json::from_slice(&bytes).map_err(|_| IdentityRejected::Malformed)
         };
         if decode(header)?["alg"] != "HS256" {
             return Err(IdentityRejected::Algorithm);
         }
-        let signature = URL_SAFE_NO_PAD.decode(signature).map_err(|_| IdentityRejected::Malformed)?;
+        let signature = URL_SAFE_NO_PAD
+            .decode(signature)
+            .map_err(|_| IdentityRejected::Malformed)?;
         let mut mac = Self::mac(key);
         mac.update(format!("{header}.{payload}").as_bytes());
-        mac.verify_slice(&signature).map_err(|_| IdentityRejected::Signature)?;
+        mac.verify_slice(&signature)
+            .map_err(|_| IdentityRejected::Signature)?;
         let claims = decode(payload)?;
         let exp = claims["exp"].as_i64().ok_or(IdentityRejected::Malformed)?;
         if exp <= now.timestamp() {
@@ -129,11 +141,18 @@ impl Tokens {
         if exp > (now + IDENTITY_MAX_LIFETIME).timestamp() {
             return Err(IdentityRejected::TooLongLived);
         }
-        let email = claims["email"].as_str().map(|e| e.trim().to_lowercase()).unwrap_or_default();
+        let email = claims["email"]
+            .as_str()
+            .map(|e| e.trim().to_lowercase())
+            .unwrap_or_default();
         if !aurora_core::concierge::forms::is_email(&email) {
             return Err(IdentityRejected::NoEmail);
         }
-        let name = claims["name"].as_str().map(str::trim).filter(|n| !n.is_empty()).map(|n| n.chars().take(100).collect());
+        let name = claims["name"]
+            .as_str()
+            .map(str::trim)
+            .filter(|n| !n.is_empty())
+            .map(|n| n.chars().take(100).collect());
         Ok(VerifiedIdentity { email, name })
     }
 }
@@ -155,7 +174,10 @@ mod tests {
     use serde_json::json;
 
     fn tokens() -> Tokens {
-        Tokens::new("visitor-secret-0123456789abcdef0123456789", Some("identity-secret"))
+        Tokens::new(
+            "visitor-secret-0123456789abcdef0123456789",
+            Some("identity-secret"),
+        )
     }
 
     #[test]
@@ -171,7 +193,14 @@ mod tests {
         assert_eq!(other.verify_visitor(&token), None);
         let swapped = token.replacen(&id, &"0".repeat(32), 1);
         assert_eq!(tokens().verify_visitor(&swapped), None);
-        for bad in ["", "v1", "v1..", "v2.abc.def", &format!("{token}.x"), "v1.zz.zz"] {
+        for bad in [
+            "",
+            "v1",
+            "v1..",
+            "v2.abc.def",
+            &format!("{token}.x"),
+            "v1.zz.zz",
+        ] {
             assert_eq!(tokens().verify_visitor(bad), None, "{bad}");
         }
     }
@@ -179,7 +208,10 @@ mod tests {
     #[test]
     fn a_valid_identity_gives_its_lowercased_email() {
         let now = Utc::now();
-        let jwt = sign_identity("identity-secret", &json!({"email": " Ava@Example.com ", "exp": now.timestamp() + 3600, "name": "Ava"}));
+        let jwt = sign_identity(
+            "identity-secret",
+            &json!({"email": " Ava@Example.com ", "exp": now.timestamp() + 3600, "name": "Ava"}),
+        );
         let identity = tokens().verify_identity(&jwt, now).unwrap();
         assert_eq!(identity.email, "ava@example.com");
         assert_eq!(identity.name.as_deref(), Some("Ava"));
@@ -190,10 +222,28 @@ mod tests {
         let now = Utc::now();
         let exp = now.timestamp() + 3600;
         let cases = [
-            (sign_identity("wrong", &json!({"email": "a@b.co", "exp": exp})), IdentityRejected::Signature),
-            (sign_identity("identity-secret", &json!({"email": "a@b.co", "exp": now.timestamp() - 1})), IdentityRejected::Expired),
-            (sign_identity("identity-secret", &json!({"email": "a@b.co", "exp": now.timestamp() + 25 * 3600})), IdentityRejected::TooLongLived),
-            (sign_identity("identity-secret", &json!({"email": "nobody", "exp": exp})), IdentityRejected::NoEmail),
+            (
+                sign_identity("wrong", &json!({"email": "a@b.co", "exp": exp})),
+                IdentityRejected::Signature,
+            ),
+            (
+                sign_identity(
+                    "identity-secret",
+                    &json!({"email": "a@b.co", "exp": now.timestamp() - 1}),
+                ),
+                IdentityRejected::Expired,
+            ),
+            (
+                sign_identity(
+                    "identity-secret",
+                    &json!({"email": "a@b.co", "exp": now.timestamp() + 25 * 3600}),
+                ),
+                IdentityRejected::TooLongLived,
+            ),
+            (
+                sign_identity("identity-secret", &json!({"email": "nobody", "exp": exp})),
+                IdentityRejected::NoEmail,
+            ),
             ("a.b".to_string(), IdentityRejected::Malformed),
         ];
         for (jwt, expected) in cases {
@@ -205,9 +255,15 @@ mod tests {
             URL_SAFE_NO_PAD.encode(br#"{"alg":"none"}"#),
             URL_SAFE_NO_PAD.encode(json!({"email": "a@b.co", "exp": exp}).to_string())
         );
-        assert_eq!(tokens().verify_identity(&none, now), Err(IdentityRejected::Algorithm));
+        assert_eq!(
+            tokens().verify_identity(&none, now),
+            Err(IdentityRejected::Algorithm)
+        );
         let unconfigured = Tokens::new("visitor-secret-0123456789abcdef0123456789", None);
         let jwt = sign_identity("identity-secret", &json!({"email": "a@b.co", "exp": exp}));
-        assert_eq!(unconfigured.verify_identity(&jwt, now), Err(IdentityRejected::NotConfigured));
+        assert_eq!(
+            unconfigured.verify_identity(&jwt, now),
+            Err(IdentityRejected::NotConfigured)
+        );
     }
 }

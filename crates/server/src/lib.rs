@@ -5,8 +5,8 @@ mod catalog_watch;
 mod client_ip;
 mod error;
 mod extract;
-mod identity;
 mod idempotency;
+mod identity;
 mod limits;
 mod metrics;
 mod middleware;
@@ -14,14 +14,15 @@ mod routes;
 mod state;
 mod storefront;
 mod webhook;
+mod widget;
 
 pub use catalog_watch::watch_catalog;
-pub use webhook::deliver_webhooks;
-pub use error::{ApiError, FieldError};
 pub use client_ip::TrustedProxies;
+pub use error::{ApiError, FieldError};
 pub use identity::{Tokens, sign_identity};
 pub use limits::LimitSettings;
 pub use state::{AppState, ServerSettings};
+pub use webhook::deliver_webhooks;
 
 use axum::Router;
 use std::future::Future;
@@ -29,7 +30,7 @@ use tokio::net::TcpListener;
 
 /// The whole application: API routes, the storefront in demo mode, and the middleware stack.
 pub fn app(state: AppState) -> Router {
-    let mut router = routes::router(&state);
+    let mut router = routes::router(&state).merge(widget::router());
     if state.settings.demo {
         router = router.merge(storefront::router());
     }

@@ -124,10 +124,17 @@ impl Limits {
     }
 
     /// One order lookup attempt.
-    pub fn order_lookup(&self, ip: IpAddr, visitor: &str, order_number: &str) -> Result<(), Limited> {
+    pub fn order_lookup(
+        &self,
+        ip: IpAddr,
+        visitor: &str,
+        order_number: &str,
+    ) -> Result<(), Limited> {
         self.lookup_ip.check(&ip, Scope::OrderLookup)?;
-        self.lookup_visitor.check(&visitor.to_string(), Scope::OrderLookup)?;
-        self.lookup_order.check(&order_number.to_uppercase(), Scope::OrderLookup)
+        self.lookup_visitor
+            .check(&visitor.to_string(), Scope::OrderLookup)?;
+        self.lookup_order
+            .check(&order_number.to_uppercase(), Scope::OrderLookup)
     }
 
     /// Forgets keys whose limits have fully recovered, so memory stays bounded.
@@ -142,16 +149,22 @@ impl Limits {
 
 impl From<Limited> for ApiError {
     fn from(limited: Limited) -> Self {
-        metrics::counter!("aurora_rate_limited_total", "scope" => limited.scope.as_str()).increment(1);
-        let seconds = limited.retry_after.as_secs() + u64::from(limited.retry_after.subsec_nanos() > 0);
+        metrics::counter!("aurora_rate_limited_total", "scope" => limited.scope.as_str())
+            .increment(1);
+        let seconds =
+            limited.retry_after.as_secs() + u64::from(limited.retry_after.subsec_nanos() > 0);
         let detail = match limited.scope {
             Scope::OrderLookup => format!(
                 "Too many order lookups. For your security, please wait {} before trying again, or talk to a stylist.",
                 minutes_or_seconds(seconds)
             ),
-            _ => format!("Too many requests. Please wait {} and try again.", minutes_or_seconds(seconds)),
+            _ => format!(
+                "Too many requests. Please wait {} and try again.",
+                minutes_or_seconds(seconds)
+            ),
         };
-        let header = |value: String| HeaderValue::from_str(&value).unwrap_or(HeaderValue::from_static("0"));
+        let header =
+            |value: String| HeaderValue::from_str(&value).unwrap_or(HeaderValue::from_static("0"));
         ApiError::new(StatusCode::TOO_MANY_REQUESTS, "rate_limited", detail)
             .with_header("retry-after", header(seconds.to_string()))
             .with_header(
@@ -160,9 +173,11 @@ impl From<Limited> for ApiError {
             )
             .with_header(
                 "ratelimit",
-                header(format!("limit={}, remaining=0, reset={seconds}", limited.limit)),
+                header(format!(
+                    "limit={}, remaining=0, reset={seconds}",
+                    limited.limit
+                )),
             )
-
     }
 }
 
@@ -191,7 +206,8 @@ pub async fn limit_requests(
     if let Err(limited) = state.limits.request(ip, visitor.as_deref()) {
         return ApiError::from(limited).into_response();
     }
-    next.run(axum::extract::Request::from_parts(parts, body)).await
+    next.run(axum::extract::Request::from_parts(parts, body))
+        .await
 }
 
 #[cfg(test)]

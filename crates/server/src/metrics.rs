@@ -25,7 +25,8 @@ pub fn ticket(kind: &'static str) {
 /// A CSAT response.
 pub fn csat(score: i32) {
     metrics::counter!("aurora_csat_responses_total").increment(1);
-    metrics::counter!("aurora_csat_score_points_total").increment(u64::try_from(score).unwrap_or(0));
+    metrics::counter!("aurora_csat_score_points_total")
+        .increment(u64::try_from(score).unwrap_or(0));
 }
 
 /// A conversation ended, with or without a ticket (deflection).

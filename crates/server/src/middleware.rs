@@ -37,7 +37,11 @@ pub(crate) fn cors(settings: &ServerSettings) -> tower_http::cors::CorsLayer {
         .collect();
     CorsLayer::new()
         .allow_origin(AllowOrigin::list(origins))
-        .allow_methods([axum::http::Method::GET, axum::http::Method::POST, axum::http::Method::DELETE])
+        .allow_methods([
+            axum::http::Method::GET,
+            axum::http::Method::POST,
+            axum::http::Method::DELETE,
+        ])
         .allow_headers([
             header::CONTENT_TYPE,
             HeaderName::from_static("x-aurora-visitor"),
@@ -79,18 +83,20 @@ pub(crate) fn wrap(router: Router, settings: &ServerSettings) -> Router {
     router.layer(
         ServiceBuilder::new()
             .layer(SetRequestIdLayer::new(REQUEST_ID, MakeRequestUuid))
-            .layer(TraceLayer::new_for_http().make_span_with(|request: &Request| {
-                let route = request
-                    .extensions()
-                    .get::<MatchedPath>()
-                    .map_or("unmatched", MatchedPath::as_str);
-                let request_id = request
-                    .headers()
-                    .get(REQUEST_ID)
-                    .and_then(|v| v.to_str().ok())
-                    .unwrap_or("");
-                tracing::info_span!("request", method = %request.method(), route, request_id)
-            }))
+            .layer(
+                TraceLayer::new_for_http().make_span_with(|request: &Request| {
+                    let route = request
+                        .extensions()
+                        .get::<MatchedPath>()
+                        .map_or("unmatched", MatchedPath::as_str);
+                    let request_id = request
+                        .headers()
+                        .get(REQUEST_ID)
+                        .and_then(|v| v.to_str().ok())
+                        .unwrap_or("");
+                    tracing::info_span!("request", method = %request.method(), route, request_id)
+                }),
+            )
             .layer(PropagateRequestIdLayer::new(REQUEST_ID)),
     )
 }

@@ -13,7 +13,10 @@ const BATCH: u32 = 20;
 
 /// Polls the outbox every `every` and posts what is due to `url`. Runs until dropped.
 pub async fn deliver_webhooks(state: AppState, url: String, every: StdDuration) {
-    let client = match reqwest::Client::builder().timeout(StdDuration::from_secs(10)).build() {
+    let client = match reqwest::Client::builder()
+        .timeout(StdDuration::from_secs(10))
+        .build()
+    {
         Ok(client) => client,
         Err(error) => {
             tracing::error!(%error, "cannot build the webhook client; webhooks are off");
@@ -68,7 +71,11 @@ async fn deliver(state: &AppState, client: &reqwest::Client, url: &str, item: Ou
     } else {
         tracing::warn!(ticket = item.ticket_ref, attempts, %error, "webhook failed; will retry");
     }
-    if let Err(error) = state.store.webhook_failed(&item.id, attempts, retry_at, &error).await {
+    if let Err(error) = state
+        .store
+        .webhook_failed(&item.id, attempts, retry_at, &error)
+        .await
+    {
         tracing::warn!(%error, "could not record the webhook failure");
     }
 }

@@ -45,7 +45,11 @@ async fn every_response_has_a_request_id_and_security_headers(store: Arc<dyn Sto
         assert_eq!(answer.header("x-request-id").len(), 36, "a UUID on {path}");
         assert_eq!(answer.header("x-content-type-options"), "nosniff");
         assert_eq!(answer.header("x-frame-options"), "DENY");
-        assert!(answer.header("content-security-policy").contains("default-src 'self'"));
+        assert!(
+            answer
+                .header("content-security-policy")
+                .contains("default-src 'self'")
+        );
         assert!(!answer.header("referrer-policy").is_empty());
     }
     // A caller's own request id is kept, so logs can be joined across services.

@@ -65,7 +65,11 @@ impl Proxy {
 
 /// `url` with its `host:port` replaced by `address`.
 fn through(url: &str, address: SocketAddr) -> (String, String) {
-    let start = url.find('@').or_else(|| url.find("://").map(|i| i + 2)).unwrap() + 1;
+    let start = url
+        .find('@')
+        .or_else(|| url.find("://").map(|i| i + 2))
+        .unwrap()
+        + 1;
     let end = start + url[start..].find('/').unwrap();
     let target = url[start..end].to_string();
     (format!("{}{address}{}", &url[..start], &url[end..]), target)
@@ -87,16 +91,31 @@ async fn readiness_is_503_while_the_database_is_unreachable_and_200_once_it_is_b
     let store = aurora_store::open(&proxied_url, &options).await.unwrap();
     let app = aurora_server::app(common::state(store, ServerSettings::default()).await);
 
-    assert_eq!(common::get(&app, "/api/health/ready").await.status, StatusCode::OK);
+    assert_eq!(
+        common::get(&app, "/api/health/ready").await.status,
+        StatusCode::OK
+    );
 
     proxy.cut();
     let down = common::get(&app, "/api/health/ready").await;
-    assert_eq!(down.status, StatusCode::SERVICE_UNAVAILABLE, "{}", down.text());
+    assert_eq!(
+        down.status,
+        StatusCode::SERVICE_UNAVAILABLE,
+        "{}",
+        down.text()
+    );
     assert_eq!(down.header("content-type"), "application/problem+json");
     assert_eq!(down.json()["code"], "database_unavailable");
-    assert!(!down.text().contains("127.0.0.1"), "internals leaked: {}", down.text());
+    assert!(
+        !down.text().contains("127.0.0.1"),
+        "internals leaked: {}",
+        down.text()
+    );
     // Liveness does not depend on the database.
-    assert_eq!(common::get(&app, "/api/health").await.status, StatusCode::OK);
+    assert_eq!(
+        common::get(&app, "/api/health").await.status,
+        StatusCode::OK
+    );
 
     proxy.restore();
     let mut status = StatusCode::SERVICE_UNAVAILABLE;
@@ -107,5 +126,9 @@ async fn readiness_is_503_while_the_database_is_unreachable_and_200_once_it_is_b
         }
         tokio::time::sleep(Duration::from_millis(200)).await;
     }
-    assert_eq!(status, StatusCode::OK, "still not ready after the database came back");
+    assert_eq!(
+        status,
+        StatusCode::OK,
+        "still not ready after the database came back"
+    );
 }

@@ -266,15 +266,3 @@ async fn without_demo_mode_there_is_no_storefront() {
         );
     }
 }
-
-#[tokio::test]
-#[ignore = "TEMP preview"]
-async fn zz_preview() {
-    let (_db, app) = demo_app().await;
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:18931").await.unwrap();
-    aurora_server::serve(listener, app, async {
-        tokio::time::sleep(std::time::Duration::from_secs(300)).await;
-    })
-    .await
-    .unwrap();
-}

@@ -51,21 +51,41 @@ async fn a_new_database_is_empty_at_catalog_version_zero(store: Arc<dyn Store>) 
 }
 
 async fn importing_products_creates_them_and_bumps_the_version(store: Arc<dyn Store>) {
-    let summary = import(&store, &[product("b-ring", 120_000), product("a-ring", 5_000)]).await;
-    assert_eq!((summary.created, summary.updated, summary.version), (2, 0, 1));
+    let summary = import(
+        &store,
+        &[product("b-ring", 120_000), product("a-ring", 5_000)],
+    )
+    .await;
+    assert_eq!(
+        (summary.created, summary.updated, summary.version),
+        (2, 0, 1)
+    );
     assert_eq!(store.catalog_version().await.unwrap(), 1);
     let all = store.all_products().await.unwrap();
-    assert_eq!(all, vec![product("a-ring", 5_000), product("b-ring", 120_000)]);
-    assert_eq!(store.product("b-ring").await.unwrap(), Some(product("b-ring", 120_000)));
+    assert_eq!(
+        all,
+        vec![product("a-ring", 5_000), product("b-ring", 120_000)]
+    );
+    assert_eq!(
+        store.product("b-ring").await.unwrap(),
+        Some(product("b-ring", 120_000))
+    );
 }
 
 async fn importing_the_same_products_again_updates_and_never_duplicates(store: Arc<dyn Store>) {
-    import(&store, &[product("a-ring", 5_000), product("b-ring", 6_000)]).await;
+    import(
+        &store,
+        &[product("a-ring", 5_000), product("b-ring", 6_000)],
+    )
+    .await;
     let mut changed = product("a-ring", 7_500);
     changed.metal = Metal::Platinum;
     changed.styles = vec!["modern".into()];
     let summary = import(&store, &[changed.clone(), product("c-ring", 1)]).await;
-    assert_eq!((summary.created, summary.updated, summary.version), (1, 1, 2));
+    assert_eq!(
+        (summary.created, summary.updated, summary.version),
+        (1, 1, 2)
+    );
     assert_eq!(store.product_count().await.unwrap(), 3);
     assert_eq!(store.product("a-ring").await.unwrap(), Some(changed));
 }
@@ -81,7 +101,10 @@ async fn an_import_dropped_before_commit_writes_nothing(store: Arc<dyn Store>) {
 async fn a_batch_with_a_repeated_id_keeps_the_last_one(store: Arc<dyn Store>) {
     let summary = import(&store, &[product("a-ring", 1), product("a-ring", 2)]).await;
     assert_eq!((summary.created, summary.updated), (1, 0));
-    assert_eq!(store.product("a-ring").await.unwrap().unwrap().price_cents, 2);
+    assert_eq!(
+        store.product("a-ring").await.unwrap().unwrap().price_cents,
+        2
+    );
 }
 
 fn order(number: &str) -> Order {
@@ -143,7 +166,10 @@ async fn a_second_order_with_the_same_number_is_a_conflict(store: Arc<dyn Store>
     let again = store.insert_order(&order("GG-100001")).await;
     assert!(matches!(again, Err(StoreError::Conflict(_))), "{again:?}");
     // The failed insert left nothing half-written behind.
-    assert_eq!(store.order("GG-100001").await.unwrap(), Some(order("GG-100001")));
+    assert_eq!(
+        store.order("GG-100001").await.unwrap(),
+        Some(order("GG-100001"))
+    );
 }
 
 async fn an_unknown_order_or_product_is_none(store: Arc<dyn Store>) {
@@ -153,7 +179,16 @@ async fn an_unknown_order_or_product_is_none(store: Arc<dyn Store>) {
 
 async fn the_first_stored_setting_wins(store: Arc<dyn Store>) {
     assert_eq!(store.setting("secret").await.unwrap(), None);
-    assert_eq!(store.setting_or_insert("secret", "one").await.unwrap(), "one");
-    assert_eq!(store.setting_or_insert("secret", "two").await.unwrap(), "one");
-    assert_eq!(store.setting("secret").await.unwrap().as_deref(), Some("one"));
+    assert_eq!(
+        store.setting_or_insert("secret", "one").await.unwrap(),
+        "one"
+    );
+    assert_eq!(
+        store.setting_or_insert("secret", "two").await.unwrap(),
+        "one"
+    );
+    assert_eq!(
+        store.setting("secret").await.unwrap().as_deref(),
+        Some("one")
+    );
 }

@@ -51,14 +51,29 @@ fn message(role: Role, text: &str, minute: u32) -> Message {
 
 async fn a_conversation_keeps_its_messages_in_order_and_its_state(store: Arc<dyn Store>) {
     store
-        .create_conversation(&conversation("c1"), &[message(Role::Concierge, "Welcome", 0)])
+        .create_conversation(
+            &conversation("c1"),
+            &[message(Role::Concierge, "Welcome", 0)],
+        )
         .await
         .unwrap();
     let state = json!({"filters": {"category": "rings"}});
-    let exchange = [message(Role::Shopper, "rings", 1), message(Role::Concierge, "Here are rings", 1)];
-    store.append_messages("c1", &exchange, &state, 1, at(1)).await.unwrap();
+    let exchange = [
+        message(Role::Shopper, "rings", 1),
+        message(Role::Concierge, "Here are rings", 1),
+    ];
     store
-        .append_messages("c1", &[message(Role::Shopper, "under 500", 2)], &state, 0, at(2))
+        .append_messages("c1", &exchange, &state, 1, at(1))
+        .await
+        .unwrap();
+    store
+        .append_messages(
+            "c1",
+            &[message(Role::Shopper, "under 500", 2)],
+            &state,
+            0,
+            at(2),
+        )
         .await
         .unwrap();
 
@@ -75,15 +90,23 @@ async fn a_conversation_keeps_its_messages_in_order_and_its_state(store: Arc<dyn
     assert_eq!(stored.replies, 2);
     assert_eq!(stored.last_activity_at, at(2));
     assert_eq!(store.conversation("nope").await.unwrap(), None);
-    let missing = store.append_messages("nope", &exchange, &state, 1, at(3)).await;
+    let missing = store
+        .append_messages("nope", &exchange, &state, 1, at(3))
+        .await;
     assert!(missing.is_err());
 }
 
 async fn ending_a_conversation_twice_reports_the_second_time(store: Arc<dyn Store>) {
-    store.create_conversation(&conversation("c1"), &[]).await.unwrap();
+    store
+        .create_conversation(&conversation("c1"), &[])
+        .await
+        .unwrap();
     assert!(store.end_conversation("c1", at(5)).await.unwrap());
     assert!(!store.end_conversation("c1", at(6)).await.unwrap());
-    assert_eq!(store.conversation("c1").await.unwrap().unwrap().ended_at, Some(at(5)));
+    assert_eq!(
+        store.conversation("c1").await.unwrap().unwrap().ended_at,
+        Some(at(5))
+    );
 }
 
 fn ticket(reference: &str) -> Ticket {
@@ -107,9 +130,18 @@ fn ticket(reference: &str) -> Ticket {
 }
 
 async fn a_ticket_round_trips_marks_its_conversation_and_queues_one_webhook(store: Arc<dyn Store>) {
-    store.create_conversation(&conversation("c1"), &[]).await.unwrap();
-    store.create_ticket(&ticket("ST-100001"), Some("{\"text\":\"hi\"}")).await.unwrap();
-    assert_eq!(store.ticket("ST-100001").await.unwrap(), Some(ticket("ST-100001")));
+    store
+        .create_conversation(&conversation("c1"), &[])
+        .await
+        .unwrap();
+    store
+        .create_ticket(&ticket("ST-100001"), Some("{\"text\":\"hi\"}"))
+        .await
+        .unwrap();
+    assert_eq!(
+        store.ticket("ST-100001").await.unwrap(),
+        Some(ticket("ST-100001"))
+    );
     assert!(store.conversation("c1").await.unwrap().unwrap().has_ticket);
     let recent = store.recent_tickets(10).await.unwrap();
     assert_eq!(recent.len(), 1);
@@ -117,15 +149,27 @@ async fn a_ticket_round_trips_marks_its_conversation_and_queues_one_webhook(stor
     assert_eq!(due.len(), 1);
     assert_eq!(due[0].ticket_ref, "ST-100001");
     assert_eq!(due[0].payload, "{\"text\":\"hi\"}");
-    assert!(store.due_webhooks(at(2), 10).await.unwrap().is_empty(), "not due before creation");
+    assert!(
+        store.due_webhooks(at(2), 10).await.unwrap().is_empty(),
+        "not due before creation"
+    );
 }
 
 async fn a_ticket_reference_is_never_reused(store: Arc<dyn Store>) {
-    store.create_conversation(&conversation("c1"), &[]).await.unwrap();
-    store.create_ticket(&ticket("RT-100001"), None).await.unwrap();
+    store
+        .create_conversation(&conversation("c1"), &[])
+        .await
+        .unwrap();
+    store
+        .create_ticket(&ticket("RT-100001"), None)
+        .await
+        .unwrap();
     let again = store.create_ticket(&ticket("RT-100001"), Some("{}")).await;
     assert!(matches!(again, Err(StoreError::Conflict(_))), "{again:?}");
-    assert!(store.due_webhooks(at(59), 10).await.unwrap().is_empty(), "no webhook for a failed ticket");
+    assert!(
+        store.due_webhooks(at(59), 10).await.unwrap().is_empty(),
+        "no webhook for a failed ticket"
+    );
 }
 
 async fn the_shortlist_adds_once_and_removes_once_per_visitor(store: Arc<dyn Store>) {
@@ -141,62 +185,131 @@ async fn the_shortlist_adds_once_and_removes_once_per_visitor(store: Arc<dyn Sto
 }
 
 async fn csat_is_recorded_once_per_conversation(store: Arc<dyn Store>) {
-    store.create_conversation(&conversation("c1"), &[]).await.unwrap();
-    assert!(store.record_csat("c1", 5, Some("Lovely"), at(4)).await.unwrap());
+    store
+        .create_conversation(&conversation("c1"), &[])
+        .await
+        .unwrap();
+    assert!(
+        store
+            .record_csat("c1", 5, Some("Lovely"), at(4))
+            .await
+            .unwrap()
+    );
     assert!(!store.record_csat("c1", 1, None, at(5)).await.unwrap());
 }
 
-async fn claim(store: &Arc<dyn Store>, key: &str, hash: &str, now: DateTime<Utc>) -> IdempotencyClaim {
+async fn claim(
+    store: &Arc<dyn Store>,
+    key: &str,
+    hash: &str,
+    now: DateTime<Utc>,
+) -> IdempotencyClaim {
     store
-        .claim_idempotency_key("visitor-1", "/api/support/stylist", key, hash, now, now - Duration::hours(24))
+        .claim_idempotency_key(
+            "visitor-1",
+            "/api/support/stylist",
+            key,
+            hash,
+            now,
+            now - Duration::hours(24),
+        )
         .await
         .unwrap()
 }
 
 async fn an_idempotency_key_is_new_then_in_progress_then_replayed(store: Arc<dyn Store>) {
-    assert_eq!(claim(&store, "k1", "h1", at(0)).await, IdempotencyClaim::New);
-    assert_eq!(claim(&store, "k1", "h1", at(0)).await, IdempotencyClaim::InProgress);
+    assert_eq!(
+        claim(&store, "k1", "h1", at(0)).await,
+        IdempotencyClaim::New
+    );
+    assert_eq!(
+        claim(&store, "k1", "h1", at(0)).await,
+        IdempotencyClaim::InProgress
+    );
     store
         .complete_idempotency_key("visitor-1", "/api/support/stylist", "k1", 201, "{\"ok\":1}")
         .await
         .unwrap();
     assert_eq!(
         claim(&store, "k1", "h1", at(1)).await,
-        IdempotencyClaim::Done { status: 201, response: "{\"ok\":1}".into() }
+        IdempotencyClaim::Done {
+            status: 201,
+            response: "{\"ok\":1}".into()
+        }
     );
     // Another visitor's or another route's same key is independent.
     let other = store
-        .claim_idempotency_key("visitor-2", "/api/support/stylist", "k1", "h1", at(1), at(0))
+        .claim_idempotency_key(
+            "visitor-2",
+            "/api/support/stylist",
+            "k1",
+            "h1",
+            at(1),
+            at(0),
+        )
         .await
         .unwrap();
     assert_eq!(other, IdempotencyClaim::New);
 }
 
 async fn an_idempotency_key_with_another_body_is_a_mismatch(store: Arc<dyn Store>) {
-    assert_eq!(claim(&store, "k1", "h1", at(0)).await, IdempotencyClaim::New);
-    assert_eq!(claim(&store, "k1", "h2", at(0)).await, IdempotencyClaim::Mismatch);
+    assert_eq!(
+        claim(&store, "k1", "h1", at(0)).await,
+        IdempotencyClaim::New
+    );
+    assert_eq!(
+        claim(&store, "k1", "h2", at(0)).await,
+        IdempotencyClaim::Mismatch
+    );
 }
 
 async fn a_released_or_expired_idempotency_key_can_be_claimed_again(store: Arc<dyn Store>) {
-    assert_eq!(claim(&store, "k1", "h1", at(0)).await, IdempotencyClaim::New);
-    store.release_idempotency_key("visitor-1", "/api/support/stylist", "k1").await.unwrap();
-    assert_eq!(claim(&store, "k1", "h1", at(0)).await, IdempotencyClaim::New);
+    assert_eq!(
+        claim(&store, "k1", "h1", at(0)).await,
+        IdempotencyClaim::New
+    );
+    store
+        .release_idempotency_key("visitor-1", "/api/support/stylist", "k1")
+        .await
+        .unwrap();
+    assert_eq!(
+        claim(&store, "k1", "h1", at(0)).await,
+        IdempotencyClaim::New
+    );
     store
         .complete_idempotency_key("visitor-1", "/api/support/stylist", "k1", 200, "{}")
         .await
         .unwrap();
     // Releasing an answered key does nothing: the answer stands.
-    store.release_idempotency_key("visitor-1", "/api/support/stylist", "k1").await.unwrap();
-    assert!(matches!(claim(&store, "k1", "h1", at(1)).await, IdempotencyClaim::Done { .. }));
+    store
+        .release_idempotency_key("visitor-1", "/api/support/stylist", "k1")
+        .await
+        .unwrap();
+    assert!(matches!(
+        claim(&store, "k1", "h1", at(1)).await,
+        IdempotencyClaim::Done { .. }
+    ));
     let a_day_later = at(1) + Duration::hours(25);
-    assert_eq!(claim(&store, "k1", "h2", a_day_later).await, IdempotencyClaim::New);
+    assert_eq!(
+        claim(&store, "k1", "h2", a_day_later).await,
+        IdempotencyClaim::New
+    );
 }
 
 async fn a_failed_webhook_is_retried_later_and_a_delivered_one_is_not(store: Arc<dyn Store>) {
-    store.create_conversation(&conversation("c1"), &[]).await.unwrap();
-    store.create_ticket(&ticket("ST-100002"), Some("{}")).await.unwrap();
+    store
+        .create_conversation(&conversation("c1"), &[])
+        .await
+        .unwrap();
+    store
+        .create_ticket(&ticket("ST-100002"), Some("{}"))
+        .await
+        .unwrap();
     let item = store.due_webhooks(at(3), 10).await.unwrap().remove(0);
-    store.webhook_failed(&item.id, 1, Some(at(10)), "connection refused").await.unwrap();
+    store
+        .webhook_failed(&item.id, 1, Some(at(10)), "connection refused")
+        .await
+        .unwrap();
     assert!(store.due_webhooks(at(9), 10).await.unwrap().is_empty());
     let retry = store.due_webhooks(at(10), 10).await.unwrap();
     assert_eq!(retry.len(), 1);
@@ -204,9 +317,21 @@ async fn a_failed_webhook_is_retried_later_and_a_delivered_one_is_not(store: Arc
     store.webhook_delivered(&item.id, at(10)).await.unwrap();
     assert!(store.due_webhooks(at(59), 10).await.unwrap().is_empty());
 
-    store.create_ticket(&ticket("ST-100003"), Some("{}")).await.unwrap();
+    store
+        .create_ticket(&ticket("ST-100003"), Some("{}"))
+        .await
+        .unwrap();
     let item = store.due_webhooks(at(3), 10).await.unwrap().remove(0);
-    store.webhook_failed(&item.id, 10, None, "gave up").await.unwrap();
-    assert!(store.due_webhooks(at(59), 10).await.unwrap().is_empty(), "given up");
-    assert!(store.ticket("ST-100003").await.unwrap().is_some(), "the ticket stays");
+    store
+        .webhook_failed(&item.id, 10, None, "gave up")
+        .await
+        .unwrap();
+    assert!(
+        store.due_webhooks(at(59), 10).await.unwrap().is_empty(),
+        "given up"
+    );
+    assert!(
+        store.ticket("ST-100003").await.unwrap().is_some(),
+        "the ticket stays"
+    );
 }

@@ -48,7 +48,8 @@ pub async fn import(
 
     let store = open_store(&config).await?;
     let progress = progress_bar(file)?;
-    let (sender, mut receiver) = tokio::sync::mpsc::channel::<Result<Vec<Product>, String>>(BATCHES_IN_FLIGHT);
+    let (sender, mut receiver) =
+        tokio::sync::mpsc::channel::<Result<Vec<Product>, String>>(BATCHES_IN_FLIGHT);
     let path = file.to_path_buf();
     let bar = progress.clone();
     let producer = tokio::task::spawn_blocking(move || {
@@ -64,12 +65,20 @@ pub async fn import(
             match item {
                 Ok(product) => batch.push(product),
                 Err(errors) => {
-                    let text = errors.iter().map(ToString::to_string).collect::<Vec<_>>().join("; ");
+                    let text = errors
+                        .iter()
+                        .map(ToString::to_string)
+                        .collect::<Vec<_>>()
+                        .join("; ");
                     let _ = sender.blocking_send(Err(text));
                     return;
                 }
             }
-            if batch.len() == BATCH && sender.blocking_send(Ok(std::mem::take(&mut batch))).is_err() {
+            if batch.len() == BATCH
+                && sender
+                    .blocking_send(Ok(std::mem::take(&mut batch)))
+                    .is_err()
+            {
                 return;
             }
         }
@@ -82,7 +91,9 @@ pub async fn import(
     while let Some(batch) = receiver.recv().await {
         match batch {
             Ok(products) => transaction.write(&products).await?,
-            Err(problem) => bail!("{name} changed while it was imported ({problem}); nothing was imported"),
+            Err(problem) => {
+                bail!("{name} changed while it was imported ({problem}); nothing was imported")
+            }
         }
     }
     producer.await?;

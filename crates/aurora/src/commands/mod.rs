@@ -4,9 +4,10 @@ mod catalog;
 mod demo;
 mod migrate;
 mod serve;
+mod tickets;
 mod understand;
 
-use crate::cli::{CatalogCommand, Cli, Command};
+use crate::cli::{CatalogCommand, Cli, Command, TicketsCommand};
 use crate::config::{Config, Mode};
 use std::process::ExitCode;
 
@@ -28,5 +29,9 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             catalog::import(config, &file, format).await
         }
         Command::Understand { message } => understand::run(&config, &message),
+        Command::Tickets(TicketsCommand::List { limit }) => tickets::list(config, limit).await,
+        Command::Tickets(TicketsCommand::Show { reference, json }) => {
+            tickets::show(config, &reference, json).await
+        }
     }
 }

@@ -1,8 +1,8 @@
 use crate::config::{Config, open_store};
 use anyhow::{Context, bail};
 use aurora_core::catalog::Catalog;
-use aurora_core::store::Store;
 use aurora_core::concierge::{Concierge, ConciergeSettings};
+use aurora_core::store::Store;
 use aurora_server::{AppState, LimitSettings, ServerSettings, Tokens};
 use std::process::ExitCode;
 use std::sync::Arc;

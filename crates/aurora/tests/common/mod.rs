@@ -62,7 +62,10 @@ impl Running {
             let Some(Ok(line)) = lines.next() else {
                 let status = child.wait().unwrap();
                 std::thread::sleep(Duration::from_millis(100));
-                panic!("aurora exited ({status}) before listening: {}", logs.lock().unwrap());
+                panic!(
+                    "aurora exited ({status}) before listening: {}",
+                    logs.lock().unwrap()
+                );
             };
             if let Some(address) = line.strip_prefix("Aurora Concierge is listening on ") {
                 break address.trim().to_string();

@@ -260,24 +260,25 @@ pub fn validate(
             }
             continue;
         }
-        if let Some(max) = field.max_length {
-            if text.chars().count() > max {
-                problems.push(Invalid::new(
-                    &field.name,
-                    format!("must be at most {max} characters"),
-                ));
-                continue;
-            }
+        if let Some(max) = field.max_length
+            && text.chars().count() > max
+        {
+            problems.push(Invalid::new(
+                &field.name,
+                format!("must be at most {max} characters"),
+            ));
+            continue;
         }
-        if !field.choices.is_empty() && field.kind != FieldType::Checkboxes {
-            if !field.choices.iter().any(|c| c.value == text) {
-                let allowed: Vec<&str> = field.choices.iter().map(|c| c.value.as_str()).collect();
-                problems.push(Invalid::new(
-                    &field.name,
-                    format!("must be one of: {}", allowed.join(", ")),
-                ));
-                continue;
-            }
+        if !field.choices.is_empty()
+            && field.kind != FieldType::Checkboxes
+            && !field.choices.iter().any(|c| c.value == text)
+        {
+            let allowed: Vec<&str> = field.choices.iter().map(|c| c.value.as_str()).collect();
+            problems.push(Invalid::new(
+                &field.name,
+                format!("must be one of: {}", allowed.join(", ")),
+            ));
+            continue;
         }
         if field.kind == FieldType::Email && !is_email(&text) {
             problems.push(Invalid::new(

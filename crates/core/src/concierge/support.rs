@@ -57,19 +57,18 @@ pub(super) fn order_blocks(order: &Order) -> Vec<Block> {
         )),
         Block::OrderTimeline(timeline),
     ];
-    if let Some(shipped) = order
+    let shipped = order
         .events
         .iter()
         .rev()
-        .find(|e| e.status == OrderStatus::Shipped)
+        .find(|e| e.status == OrderStatus::Shipped);
+    if let Some(shipped) = shipped
+        && order.status() == OrderStatus::Shipped
+        && let (Some(carrier), Some(number)) = (&shipped.carrier, &shipped.tracking_number)
     {
-        if order.status() == OrderStatus::Shipped {
-            if let (Some(carrier), Some(number)) = (&shipped.carrier, &shipped.tracking_number) {
-                blocks.push(text(format!(
-                    "It is on its way with {carrier}, tracking number {number}."
-                )));
-            }
-        }
+        blocks.push(text(format!(
+            "It is on its way with {carrier}, tracking number {number}."
+        )));
     }
     blocks.push(Block::QuickReplies {
         replies: vec![

@@ -32,7 +32,10 @@ fn concierge_message(blocks: &[Block], at: chrono::DateTime<chrono::Utc>) -> Mes
 }
 
 /// Starts a conversation; a caller without a visitor token gets one.
-async fn start(State(state): State<AppState>, MaybeVisitor(visitor): MaybeVisitor) -> Result<(StatusCode, Json<Value>), ApiError> {
+async fn start(
+    State(state): State<AppState>,
+    MaybeVisitor(visitor): MaybeVisitor,
+) -> Result<(StatusCode, Json<Value>), ApiError> {
     let (visitor_id, issued) = match visitor {
         Some(id) => (id, None),
         None => {
@@ -68,14 +71,22 @@ async fn start(State(state): State<AppState>, MaybeVisitor(visitor): MaybeVisito
 }
 
 /// The visitor's own conversation; anyone else's looks like no conversation at all.
-pub(crate) async fn owned(state: &AppState, id: &str, visitor: &str) -> Result<Conversation, ApiError> {
+pub(crate) async fn owned(
+    state: &AppState,
+    id: &str,
+    visitor: &str,
+) -> Result<Conversation, ApiError> {
     match state.store.conversation(id).await? {
         Some(conversation) if conversation.visitor_id == visitor => Ok(conversation),
         _ => Err(ApiError::not_found("There is no such conversation.")),
     }
 }
 
-async fn history(State(state): State<AppState>, Visitor(visitor): Visitor, Path(id): Path<String>) -> Result<Json<Value>, ApiError> {
+async fn history(
+    State(state): State<AppState>,
+    Visitor(visitor): Visitor,
+    Path(id): Path<String>,
+) -> Result<Json<Value>, ApiError> {
     let conversation = owned(&state, &id, &visitor).await?;
     let messages = state.store.messages(&id).await?;
     let ended = conversation.is_ended(state.now());
@@ -110,7 +121,10 @@ async fn message(
         _ => None,
     };
     if input.is_none() && errors.is_empty() {
-        errors.push(crate::FieldError { field: "text".into(), message: "send either a non-empty text or an action".into() });
+        errors.push(crate::FieldError {
+            field: "text".into(),
+            message: "send either a non-empty text or an action".into(),
+        });
     }
     check(errors)?;
     let Some(input) = input else {
@@ -119,7 +133,10 @@ async fn message(
     let conversation = owned(&state, &id, &visitor).await?;
     let now = state.now();
     if conversation.is_ended(now) {
-        return Err(ApiError::conflict("conversation_ended", "This conversation has ended. Start a new one to continue."));
+        return Err(ApiError::conflict(
+            "conversation_ended",
+            "This conversation has ended. Start a new one to continue.",
+        ));
     }
     let mut memory = ConversationState::from_json(&conversation.state);
     let index = state.index();
@@ -134,7 +151,10 @@ async fn message(
     let reply = match state.concierge.reply(&turn, &mut memory, &input).await? {
         Ok(reply) => reply,
         Err(unknown) => {
-            return Err(ApiError::invalid(vec![crate::FieldError { field: "action".into(), message: unknown.to_string() }]));
+            return Err(ApiError::invalid(vec![crate::FieldError {
+                field: "action".into(),
+                message: unknown.to_string(),
+            }]));
         }
     };
     let said = match &input {
@@ -142,29 +162,55 @@ async fn message(
         Input::Action(action) => format!("[{action}]"),
     };
     let exchange = [
-        Message { role: Role::Shopper, text: Some(said), blocks: json!([]), at: now },
+        Message {
+            role: Role::Shopper,
+            text: Some(said),
+            blocks: json!([]),
+            at: now,
+        },
         concierge_message(&reply.blocks, now),
     ];
-    state.store.append_messages(&id, &exchange, &memory.to_json(), 1, now).await?;
-    crate::metrics::message(reply.intent.map_or("action", |i| i.as_str()), reply.products_shown);
-    Ok(Json(json!({ "schema_version": SCHEMA_VERSION, "blocks": reply.blocks })))
+    state
+        .store
+        .append_messages(&id, &exchange, &memory.to_json(), 1, now)
+        .await?;
+    crate::metrics::message(
+        reply.intent.map_or("action", |i| i.as_str()),
+        reply.products_shown,
+    );
+    Ok(Json(
+        json!({ "schema_version": SCHEMA_VERSION, "blocks": reply.blocks }),
+    ))
 }
 
 /// Ends a conversation (the widget's "End chat"); with two or more replies, asks for a rating.
-async fn end(State(state): State<AppState>, Visitor(visitor): Visitor, Path(id): Path<String>) -> Result<Json<Value>, ApiError> {
+async fn end(
+    State(state): State<AppState>,
+    Visitor(visitor): Visitor,
+    Path(id): Path<String>,
+) -> Result<Json<Value>, ApiError> {
     let conversation = owned(&state, &id, &visitor).await?;
     let now = state.now();
     let newly_ended = state.store.end_conversation(&id, now).await?;
     if newly_ended {
         crate::metrics::conversation_ended(conversation.has_ticket);
     }
-    let mut blocks = vec![aurora_core::concierge::blocks::text("Thanks for stopping by! The conversation has ended.")];
+    let mut blocks = vec![aurora_core::concierge::blocks::text(
+        "Thanks for stopping by! The conversation has ended.",
+    )];
     if newly_ended && conversation.replies >= 2 && !conversation.has_ticket {
-        blocks.push(Block::CsatPrompt { question: "How did I do? Rate this conversation from 1 to 5.".into() });
+        blocks.push(Block::CsatPrompt {
+            question: "How did I do? Rate this conversation from 1 to 5.".into(),
+        });
     }
     if newly_ended {
         let memory = conversation.state.clone();
-        state.store.append_messages(&id, &[concierge_message(&blocks, now)], &memory, 0, now).await?;
+        state
+            .store
+            .append_messages(&id, &[concierge_message(&blocks, now)], &memory, 0, now)
+            .await?;
     }
-    Ok(Json(json!({ "schema_version": SCHEMA_VERSION, "blocks": blocks })))
+    Ok(Json(
+        json!({ "schema_version": SCHEMA_VERSION, "blocks": blocks }),
+    ))
 }

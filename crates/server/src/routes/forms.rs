@@ -32,7 +32,10 @@ impl From<SubmitError> for ApiError {
             SubmitError::Invalid(problems) => ApiError::invalid(
                 problems
                     .into_iter()
-                    .map(|p| FieldError { field: p.field, message: p.message })
+                    .map(|p| FieldError {
+                        field: p.field,
+                        message: p.message,
+                    })
                     .collect(),
             ),
             SubmitError::Conflict(code, detail) => ApiError::conflict(code, detail),
@@ -42,16 +45,28 @@ impl From<SubmitError> for ApiError {
 }
 
 /// The conversation a form belongs to, when it names one: it must be the caller's.
-async fn conversation_of(state: &AppState, body: &JsonObject, visitor: &str) -> Result<Option<String>, ApiError> {
+async fn conversation_of(
+    state: &AppState,
+    body: &JsonObject,
+    visitor: &str,
+) -> Result<Option<String>, ApiError> {
     match body.0.get("conversation_id") {
         None | Some(Value::Null) => Ok(None),
         Some(Value::String(id)) => Ok(Some(owned(state, id, visitor).await?.id)),
-        Some(_) => Err(ApiError::invalid(vec![FieldError { field: "conversation_id".into(), message: "must be text".into() }])),
+        Some(_) => Err(ApiError::invalid(vec![FieldError {
+            field: "conversation_id".into(),
+            message: "must be text".into(),
+        }])),
     }
 }
 
 /// Appends "[form submitted]" and the answer to the conversation, so a reload shows them.
-async fn record(state: &AppState, conversation: Option<&str>, what: &str, blocks: &[Block]) -> Result<(), ApiError> {
+async fn record(
+    state: &AppState,
+    conversation: Option<&str>,
+    what: &str,
+    blocks: &[Block],
+) -> Result<(), ApiError> {
     let Some(id) = conversation else {
         return Ok(());
     };
@@ -60,7 +75,12 @@ async fn record(state: &AppState, conversation: Option<&str>, what: &str, blocks
     };
     let now = state.now();
     let messages = [
-        Message { role: Role::Shopper, text: Some(format!("[{what}]")), blocks: json!([]), at: now },
+        Message {
+            role: Role::Shopper,
+            text: Some(format!("[{what}]")),
+            blocks: json!([]),
+            at: now,
+        },
         Message {
             role: Role::Concierge,
             text: Some(blocks_text(blocks)),
@@ -68,11 +88,19 @@ async fn record(state: &AppState, conversation: Option<&str>, what: &str, blocks
             at: now,
         },
     ];
-    state.store.append_messages(id, &messages, &current.state, 1, now).await?;
+    state
+        .store
+        .append_messages(id, &messages, &current.state, 1, now)
+        .await?;
     Ok(())
 }
 
-fn turn<'a>(state: &'a AppState, index: &'a aurora_core::catalog::search::SearchIndex, visitor: &'a str, identity: &'a Identity) -> Turn<'a> {
+fn turn<'a>(
+    state: &'a AppState,
+    index: &'a aurora_core::catalog::search::SearchIndex,
+    visitor: &'a str,
+    identity: &'a Identity,
+) -> Turn<'a> {
     Turn {
         store: state.store.as_ref(),
         index,
@@ -91,21 +119,38 @@ async fn order_lookup(
     body: JsonObject,
 ) -> Result<Json<Value>, ApiError> {
     let conversation = conversation_of(&state, &body, &visitor).await?;
-    let number = body.0.get("order_number").and_then(Value::as_str).unwrap_or("").trim().trim_start_matches('#');
+    let number = body
+        .0
+        .get("order_number")
+        .and_then(Value::as_str)
+        .unwrap_or("")
+        .trim()
+        .trim_start_matches('#');
     state.limits.order_lookup(ip, &visitor, number)?;
     let index = state.index();
-    let outcome = lookup_order(&state.concierge, &turn(&state, &index, &visitor, &identity), &body.0).await?;
+    let outcome = lookup_order(
+        &state.concierge,
+        &turn(&state, &index, &visitor, &identity),
+        &body.0,
+    )
+    .await?;
     let (found, blocks) = match outcome {
         LookupOutcome::Found(blocks) => (true, blocks),
         LookupOutcome::NotFound(blocks) => (false, blocks),
     };
     record(&state, conversation.as_deref(), "order lookup", &blocks).await?;
-    Ok(Json(json!({ "schema_version": SCHEMA_VERSION, "found": found, "blocks": blocks })))
+    Ok(Json(
+        json!({ "schema_version": SCHEMA_VERSION, "found": found, "blocks": blocks }),
+    ))
 }
 
 /// `RT-482193`: a prefix and six random digits.
 fn reference(kind: TicketKind) -> String {
-    format!("{}-{}", kind.prefix(), rand::random_range(100_000..1_000_000))
+    format!(
+        "{}-{}",
+        kind.prefix(),
+        rand::random_range(100_000..1_000_000)
+    )
 }
 
 async fn returns(
@@ -116,20 +161,47 @@ async fn returns(
 ) -> Result<(StatusCode, Json<Value>), ApiError> {
     let conversation = conversation_of(&state, &body, &visitor).await?;
     let index = state.index();
-    let outcome = submit_return(&state.concierge, &turn(&state, &index, &visitor, &identity), conversation.as_deref(), &body.0, &reference).await?;
+    let outcome = submit_return(
+        &state.concierge,
+        &turn(&state, &index, &visitor, &identity),
+        conversation.as_deref(),
+        &body.0,
+        &reference,
+    )
+    .await?;
     match outcome {
         Ok(receipt) => {
             crate::metrics::ticket(receipt.ticket.kind.as_str());
-            record(&state, conversation.as_deref(), "return or resize request", &receipt.blocks).await?;
-            Ok((StatusCode::CREATED, Json(json!({
-                "schema_version": SCHEMA_VERSION,
-                "reference": receipt.ticket.reference,
-                "blocks": receipt.blocks,
-            }))))
+            record(
+                &state,
+                conversation.as_deref(),
+                "return or resize request",
+                &receipt.blocks,
+            )
+            .await?;
+            Ok((
+                StatusCode::CREATED,
+                Json(json!({
+                    "schema_version": SCHEMA_VERSION,
+                    "reference": receipt.ticket.reference,
+                    "blocks": receipt.blocks,
+                })),
+            ))
         }
         Err(blocks) => {
-            record(&state, conversation.as_deref(), "return or resize request", &blocks).await?;
-            Ok((StatusCode::OK, Json(json!({ "schema_version": SCHEMA_VERSION, "reference": null, "blocks": blocks }))))
+            record(
+                &state,
+                conversation.as_deref(),
+                "return or resize request",
+                &blocks,
+            )
+            .await?;
+            Ok((
+                StatusCode::OK,
+                Json(
+                    json!({ "schema_version": SCHEMA_VERSION, "reference": null, "blocks": blocks }),
+                ),
+            ))
         }
     }
 }
@@ -142,14 +214,30 @@ async fn stylist(
 ) -> Result<(StatusCode, Json<Value>), ApiError> {
     let conversation = conversation_of(&state, &body, &visitor).await?;
     let index = state.index();
-    let receipt = submit_stylist(&state.concierge, &turn(&state, &index, &visitor, &identity), conversation.as_deref(), &body.0, &reference).await?;
+    let receipt = submit_stylist(
+        &state.concierge,
+        &turn(&state, &index, &visitor, &identity),
+        conversation.as_deref(),
+        &body.0,
+        &reference,
+    )
+    .await?;
     crate::metrics::ticket(receipt.ticket.kind.as_str());
-    record(&state, conversation.as_deref(), "stylist request", &receipt.blocks).await?;
-    Ok((StatusCode::CREATED, Json(json!({
-        "schema_version": SCHEMA_VERSION,
-        "reference": receipt.ticket.reference,
-        "blocks": receipt.blocks,
-    }))))
+    record(
+        &state,
+        conversation.as_deref(),
+        "stylist request",
+        &receipt.blocks,
+    )
+    .await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(json!({
+            "schema_version": SCHEMA_VERSION,
+            "reference": receipt.ticket.reference,
+            "blocks": receipt.blocks,
+        })),
+    ))
 }
 
 async fn csat(
@@ -159,11 +247,30 @@ async fn csat(
     body: JsonObject,
 ) -> Result<(StatusCode, Json<Value>), ApiError> {
     let Some(conversation) = conversation_of(&state, &body, &visitor).await? else {
-        return Err(ApiError::invalid(vec![FieldError { field: "conversation_id".into(), message: "is required".into() }]));
+        return Err(ApiError::invalid(vec![FieldError {
+            field: "conversation_id".into(),
+            message: "is required".into(),
+        }]));
     };
     let index = state.index();
-    let blocks = submit_csat(&turn(&state, &index, &visitor, &identity), &conversation, &body.0).await?;
-    let score = body.0.get("score").and_then(|v| v.as_str().and_then(|s| s.parse().ok()).or(v.as_i64().and_then(|n| i32::try_from(n).ok()))).unwrap_or(0);
+    let blocks = submit_csat(
+        &turn(&state, &index, &visitor, &identity),
+        &conversation,
+        &body.0,
+    )
+    .await?;
+    let score = body
+        .0
+        .get("score")
+        .and_then(|v| {
+            v.as_str()
+                .and_then(|s| s.parse().ok())
+                .or(v.as_i64().and_then(|n| i32::try_from(n).ok()))
+        })
+        .unwrap_or(0);
     crate::metrics::csat(score);
-    Ok((StatusCode::CREATED, Json(json!({ "schema_version": SCHEMA_VERSION, "blocks": blocks }))))
+    Ok((
+        StatusCode::CREATED,
+        Json(json!({ "schema_version": SCHEMA_VERSION, "blocks": blocks })),
+    ))
 }

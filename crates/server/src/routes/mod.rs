@@ -16,8 +16,14 @@ pub(crate) fn router(state: &AppState) -> Router<AppState> {
         .merge(forms::router())
         .merge(products::router())
         .merge(shortlist::router())
-        .route_layer(from_fn_with_state(state.clone(), crate::idempotency::idempotency))
-        .route_layer(from_fn_with_state(state.clone(), crate::limits::limit_requests))
+        .route_layer(from_fn_with_state(
+            state.clone(),
+            crate::idempotency::idempotency,
+        ))
+        .route_layer(from_fn_with_state(
+            state.clone(),
+            crate::limits::limit_requests,
+        ))
         .layer(crate::middleware::cors(&state.settings));
     Router::new().merge(health::router()).merge(shopper)
 }

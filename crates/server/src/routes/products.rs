@@ -15,7 +15,17 @@ use std::collections::HashMap;
 pub const LIMIT_MAX: usize = 100;
 const LIMIT_DEFAULT: usize = 24;
 const PARAMETERS: [&str; 11] = [
-    "category", "metals", "min_price", "max_price", "ready_to_ship", "style", "q", "sort", "limit", "cursor", "metal",
+    "category",
+    "metals",
+    "min_price",
+    "max_price",
+    "ready_to_ship",
+    "style",
+    "q",
+    "sort",
+    "limit",
+    "cursor",
+    "metal",
 ];
 
 pub(crate) fn router() -> Router<AppState> {
@@ -34,9 +44,14 @@ struct Search {
 
 fn price(name: &str, value: &str, errors: &mut Vec<FieldError>) -> Option<i64> {
     match value.parse::<f64>() {
-        Ok(major) if major.is_finite() && (0.0..=10_000_000.0).contains(&major) => Some((major * 100.0).round() as i64),
+        Ok(major) if major.is_finite() && (0.0..=10_000_000.0).contains(&major) => {
+            Some((major * 100.0).round() as i64)
+        }
         _ => {
-            errors.push(FieldError { field: name.into(), message: format!("`{value}` is not a price from 0 to 10000000") });
+            errors.push(FieldError {
+                field: name.into(),
+                message: format!("`{value}` is not a price from 0 to 10000000"),
+            });
             None
         }
     }
@@ -47,42 +62,76 @@ fn parse(params: &HashMap<String, String>) -> Result<Search, ApiError> {
     let mut query = ProductQuery::default();
     for key in params.keys() {
         if !PARAMETERS.contains(&key.as_str()) {
-            errors.push(FieldError { field: key.clone(), message: "is not a known parameter".into() });
+            errors.push(FieldError {
+                field: key.clone(),
+                message: "is not a known parameter".into(),
+            });
         }
     }
     if let Some(value) = params.get("category") {
         match value.parse() {
             Ok(category) => query.category = Some(category),
-            Err(_) => errors.push(FieldError { field: "category".into(), message: "must be rings, necklaces, earrings or bracelets".into() }),
+            Err(_) => errors.push(FieldError {
+                field: "category".into(),
+                message: "must be rings, necklaces, earrings or bracelets".into(),
+            }),
         }
     }
     for name in ["metals", "metal"] {
-        for value in params.get(name).into_iter().flat_map(|v| v.split(',')).filter(|v| !v.is_empty()) {
+        for value in params
+            .get(name)
+            .into_iter()
+            .flat_map(|v| v.split(','))
+            .filter(|v| !v.is_empty())
+        {
             match value.trim().parse() {
                 Ok(metal) if !query.metals.contains(&metal) => query.metals.push(metal),
                 Ok(_) => {}
-                Err(_) => errors.push(FieldError { field: name.into(), message: format!("`{value}` is not yellow_gold, white_gold, rose_gold, platinum or silver") }),
+                Err(_) => errors.push(FieldError {
+                    field: name.into(),
+                    message: format!(
+                        "`{value}` is not yellow_gold, white_gold, rose_gold, platinum or silver"
+                    ),
+                }),
             }
         }
     }
-    query.min_price_cents = params.get("min_price").and_then(|v| price("min_price", v, &mut errors));
-    query.max_price_cents = params.get("max_price").and_then(|v| price("max_price", v, &mut errors));
-    if let (Some(min), Some(max)) = (query.min_price_cents, query.max_price_cents) {
-        if min > max {
-            errors.push(FieldError { field: "min_price".into(), message: "must not be above max_price".into() });
-        }
+    query.min_price_cents = params
+        .get("min_price")
+        .and_then(|v| price("min_price", v, &mut errors));
+    query.max_price_cents = params
+        .get("max_price")
+        .and_then(|v| price("max_price", v, &mut errors));
+    if let (Some(min), Some(max)) = (query.min_price_cents, query.max_price_cents)
+        && min > max
+    {
+        errors.push(FieldError {
+            field: "min_price".into(),
+            message: "must not be above max_price".into(),
+        });
     }
     match params.get("ready_to_ship").map(String::as_str) {
         None | Some("false") => {}
         Some("true") => query.ready_to_ship = true,
-        Some(_) => errors.push(FieldError { field: "ready_to_ship".into(), message: "must be true or false".into() }),
+        Some(_) => errors.push(FieldError {
+            field: "ready_to_ship".into(),
+            message: "must be true or false".into(),
+        }),
     }
     if let Some(styles) = params.get("style") {
-        query.styles = styles.split(',').map(|s| s.trim().to_lowercase()).filter(|s| !s.is_empty()).take(10).collect();
+        query.styles = styles
+            .split(',')
+            .map(|s| s.trim().to_lowercase())
+            .filter(|s| !s.is_empty())
+            .take(10)
+            .collect();
     }
     if let Some(text) = params.get("q") {
         if text.chars().count() > 200 {
-            errors.push(FieldError { field: "q".into(), message: "must be at most 200 characters".into() });
+            errors.push(FieldError {
+                field: "q".into(),
+                message: "must be at most 200 characters".into(),
+            });
         } else if !text.trim().is_empty() {
             query.text = Some(text.trim().to_string());
         }
@@ -92,7 +141,10 @@ fn parse(params: &HashMap<String, String>) -> Result<Search, ApiError> {
         Some("price_asc") => Sort::PriceAsc,
         Some("price_desc") => Sort::PriceDesc,
         Some(_) => {
-            errors.push(FieldError { field: "sort".into(), message: "must be relevance, price_asc or price_desc".into() });
+            errors.push(FieldError {
+                field: "sort".into(),
+                message: "must be relevance, price_asc or price_desc".into(),
+            });
             Sort::Relevance
         }
     };
@@ -100,7 +152,10 @@ fn parse(params: &HashMap<String, String>) -> Result<Search, ApiError> {
         None => LIMIT_DEFAULT,
         Some(Ok(n)) if (1..=LIMIT_MAX).contains(&n) => n,
         Some(_) => {
-            errors.push(FieldError { field: "limit".into(), message: format!("must be a number from 1 to {LIMIT_MAX}") });
+            errors.push(FieldError {
+                field: "limit".into(),
+                message: format!("must be a number from 1 to {LIMIT_MAX}"),
+            });
             LIMIT_DEFAULT
         }
     };
@@ -109,12 +164,24 @@ fn parse(params: &HashMap<String, String>) -> Result<Search, ApiError> {
         Some(cursor) => match decode_cursor(cursor) {
             Some(offset) => offset,
             None => {
-                errors.push(FieldError { field: "cursor".into(), message: "is not a cursor this API returned".into() });
+                errors.push(FieldError {
+                    field: "cursor".into(),
+                    message: "is not a cursor this API returned".into(),
+                });
                 0
             }
         },
     };
-    if errors.is_empty() { Ok(Search { query, sort, limit, offset }) } else { Err(ApiError::invalid(errors)) }
+    if errors.is_empty() {
+        Ok(Search {
+            query,
+            sort,
+            limit,
+            offset,
+        })
+    } else {
+        Err(ApiError::invalid(errors))
+    }
 }
 
 fn encode_cursor(offset: usize) -> String {
@@ -123,10 +190,17 @@ fn encode_cursor(offset: usize) -> String {
 
 fn decode_cursor(cursor: &str) -> Option<usize> {
     let bytes = URL_SAFE_NO_PAD.decode(cursor).ok()?;
-    std::str::from_utf8(&bytes).ok()?.strip_prefix('o')?.parse().ok()
+    std::str::from_utf8(&bytes)
+        .ok()?
+        .strip_prefix('o')?
+        .parse()
+        .ok()
 }
 
-async fn search(State(state): State<AppState>, Query(params): Query<HashMap<String, String>>) -> Result<Json<Value>, ApiError> {
+async fn search(
+    State(state): State<AppState>,
+    Query(params): Query<HashMap<String, String>>,
+) -> Result<Json<Value>, ApiError> {
     let search = parse(&params)?;
     let index = state.index();
     let found = index.search(&search.query, search.sort, search.offset, search.limit);
@@ -139,9 +213,14 @@ async fn search(State(state): State<AppState>, Query(params): Query<HashMap<Stri
     })))
 }
 
-async fn details(State(state): State<AppState>, Path(id): Path<String>) -> Result<Json<Value>, ApiError> {
+async fn details(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+) -> Result<Json<Value>, ApiError> {
     let catalog = state.catalog();
-    let product = catalog.get(&id).ok_or_else(|| ApiError::not_found("There is no such product."))?;
+    let product = catalog
+        .get(&id)
+        .ok_or_else(|| ApiError::not_found("There is no such product."))?;
     let mut body = serde_json::to_value(ProductCard::from(product)).unwrap_or_default();
     body["description"] = Value::String(product.description.clone());
     body["styles"] = json!(product.styles);

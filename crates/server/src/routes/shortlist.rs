@@ -31,19 +31,32 @@ async fn cards(state: &AppState, visitor: &str) -> Result<Json<Value>, ApiError>
     Ok(Json(json!({ "products": products })))
 }
 
-async fn list(State(state): State<AppState>, Visitor(visitor): Visitor) -> Result<Json<Value>, ApiError> {
+async fn list(
+    State(state): State<AppState>,
+    Visitor(visitor): Visitor,
+) -> Result<Json<Value>, ApiError> {
     cards(&state, &visitor).await
 }
 
-async fn add(State(state): State<AppState>, Visitor(visitor): Visitor, body: JsonObject) -> Result<(StatusCode, Json<Value>), ApiError> {
+async fn add(
+    State(state): State<AppState>,
+    Visitor(visitor): Visitor,
+    body: JsonObject,
+) -> Result<(StatusCode, Json<Value>), ApiError> {
     let mut errors = Vec::new();
     body.only(&["product_id"], &mut errors);
     let product = body.text("product_id", 200, &mut errors);
     if errors.is_empty() {
         match &product {
             Some(id) if state.catalog().get(id).is_some() => {}
-            Some(_) => errors.push(FieldError { field: "product_id".into(), message: "is not a product of this store".into() }),
-            None => errors.push(FieldError { field: "product_id".into(), message: "is required".into() }),
+            Some(_) => errors.push(FieldError {
+                field: "product_id".into(),
+                message: "is not a product of this store".into(),
+            }),
+            None => errors.push(FieldError {
+                field: "product_id".into(),
+                message: "is required".into(),
+            }),
         }
     }
     check(errors)?;
@@ -51,17 +64,31 @@ async fn add(State(state): State<AppState>, Visitor(visitor): Visitor, body: Jso
         return Err(ApiError::internal("product checked above"));
     };
     if state.store.shortlist(&visitor).await?.len() >= SHORTLIST_MAX {
-        return Err(ApiError::conflict("shortlist_full", format!("A shortlist holds at most {SHORTLIST_MAX} pieces. Remove one first.")));
+        return Err(ApiError::conflict(
+            "shortlist_full",
+            format!("A shortlist holds at most {SHORTLIST_MAX} pieces. Remove one first."),
+        ));
     }
-    let added = state.store.shortlist_add(&visitor, &product, state.now()).await?;
+    let added = state
+        .store
+        .shortlist_add(&visitor, &product, state.now())
+        .await?;
     if added {
         crate::metrics::shortlist_add();
     }
-    let status = if added { StatusCode::CREATED } else { StatusCode::OK };
+    let status = if added {
+        StatusCode::CREATED
+    } else {
+        StatusCode::OK
+    };
     Ok((status, cards(&state, &visitor).await?))
 }
 
-async fn remove(State(state): State<AppState>, Visitor(visitor): Visitor, Path(product): Path<String>) -> Result<Json<Value>, ApiError> {
+async fn remove(
+    State(state): State<AppState>,
+    Visitor(visitor): Visitor,
+    Path(product): Path<String>,
+) -> Result<Json<Value>, ApiError> {
     if !state.store.shortlist_remove(&visitor, &product).await? {
         return Err(ApiError::not_found("That piece is not on your shortlist."));
     }

@@ -2,8 +2,8 @@
 #![allow(dead_code, clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use aurora_core::catalog::Catalog;
-use aurora_core::store::Store;
 use aurora_core::concierge::{Concierge, ConciergeSettings};
+use aurora_core::store::Store;
 use aurora_server::{AppState, ServerSettings, Tokens};
 use axum::Router;
 use axum::body::Body;
@@ -29,7 +29,14 @@ pub async fn state(store: Arc<dyn Store>, settings: ServerSettings) -> AppState 
         },
     )
     .unwrap();
-    AppState::new(store, settings, catalog, concierge, Tokens::new(SECRET, Some(IDENTITY_SECRET))).unwrap()
+    AppState::new(
+        store,
+        settings,
+        catalog,
+        concierge,
+        Tokens::new(SECRET, Some(IDENTITY_SECRET)),
+    )
+    .unwrap()
 }
 
 /// The real router over `store`.
