@@ -47,9 +47,42 @@ pub enum Command {
     /// Manage the product catalog.
     #[command(subcommand)]
     Catalog(CatalogCommand),
+    /// Read or change who sees the widget: the kill switch, the rollout percentage, the beta
+    /// allow-list. A change is stored in the database, applies to every instance within a few
+    /// seconds without a restart, overrides the AURORA_CONCIERGE_* settings until reset, and is
+    /// written to an audit log.
+    #[command(subcommand)]
+    Flags(FlagsCommand),
     /// Read support tickets (returns, resizes, stylist requests) until the dashboard exists.
     #[command(subcommand)]
     Tickets(TicketsCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum FlagsCommand {
+    /// The effective flag, where each value comes from, and the recent changes.
+    Get,
+    /// Override values at runtime; values not given keep their current override.
+    Set {
+        /// The kill switch: false hides the widget and pauses the concierge.
+        #[arg(long)]
+        enabled: Option<bool>,
+        /// Percentage of shoppers who see the widget, 0 to 100.
+        #[arg(long)]
+        rollout: Option<u8>,
+        /// Comma-separated emails that always see it (beta allow-list).
+        #[arg(long)]
+        allowed_users: Option<String>,
+        /// Who makes the change, for the audit log.
+        #[arg(long, env = "USER", default_value = "unknown")]
+        actor: String,
+    },
+    /// Drop the runtime change: the AURORA_CONCIERGE_* settings apply again.
+    Reset {
+        /// Who makes the change, for the audit log.
+        #[arg(long, env = "USER", default_value = "unknown")]
+        actor: String,
+    },
 }
 
 #[derive(Debug, Subcommand)]

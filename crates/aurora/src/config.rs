@@ -74,10 +74,14 @@ pub struct Config {
     pub return_window_days: u32,
     pub order_number_pattern: String,
     pub order_number_example: String,
+    pub concierge_enabled: bool,
+    pub concierge_rollout_percentage: u8,
+    pub concierge_allowed_users: String,
+    pub metrics_token: Option<Secret>,
 }
 
 /// The setting names, as they appear in aurora.toml (and, upper-cased with `AURORA_`, the env).
-const KEYS: [&str; 24] = [
+const KEYS: [&str; 28] = [
     "listen",
     "database_url",
     "secret_key",
@@ -102,6 +106,10 @@ const KEYS: [&str; 24] = [
     "return_window_days",
     "order_number_pattern",
     "order_number_example",
+    "concierge_enabled",
+    "concierge_rollout_percentage",
+    "concierge_allowed_users",
+    "metrics_token",
 ];
 
 pub const DEMO_DATABASE_URL: &str = "sqlite:aurora-demo.db";
@@ -134,6 +142,10 @@ impl Default for Config {
             return_window_days: 30,
             order_number_pattern: aurora_nlu::DEFAULT_ORDER_NUMBER_PATTERN.to_string(),
             order_number_example: "GG-104233".to_string(),
+            concierge_enabled: true,
+            concierge_rollout_percentage: 100,
+            concierge_allowed_users: String::new(),
+            metrics_token: None,
         }
     }
 }
@@ -218,6 +230,9 @@ impl Config {
         if let Err(error) = aurora_nlu::Understander::new(&self.nlu()) {
             bail!("AURORA_ORDER_NUMBER_PATTERN: {error}");
         }
+        if self.concierge_rollout_percentage > 100 {
+            bail!("AURORA_CONCIERGE_ROLLOUT_PERCENTAGE: must be from 0 to 100");
+        }
         let positive = [
             (
                 "AURORA_DATABASE_MAX_CONNECTIONS",
@@ -263,6 +278,17 @@ impl Config {
             .filter(|o| !o.is_empty())
             .map(str::to_string)
             .collect()
+    }
+
+    /// The widget flag's settings from the configuration.
+    pub fn flags(&self) -> aurora_core::flags::FlagSettings {
+        aurora_core::flags::FlagSettings {
+            enabled: self.concierge_enabled,
+            rollout_percentage: self.concierge_rollout_percentage,
+            allowed_users: aurora_core::flags::normalise_users(
+                self.concierge_allowed_users.split(','),
+            ),
+        }
     }
 
     /// Message-understanding settings.

@@ -2,6 +2,7 @@
 
 use crate::catalog::Product;
 use crate::conversations::{Conversation, Message};
+use crate::flags::FlagOverride;
 use crate::orders::Order;
 use crate::tickets::Ticket;
 use async_trait::async_trait;
@@ -46,6 +47,15 @@ pub enum IdempotencyClaim {
     Mismatch,
     /// The key was used with this body and answered: replay the answer.
     Done { status: u16, response: String },
+}
+
+/// One change of a flag: who, when, the override before and after.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FlagAuditEntry {
+    pub at: DateTime<Utc>,
+    pub actor: String,
+    pub before: FlagOverride,
+    pub after: FlagOverride,
 }
 
 /// A webhook delivery that is due.
@@ -182,8 +192,60 @@ pub trait Store: Send + Sync + 'static {
         error: &str,
     ) -> StoreResult<()>;
 
+    /// A flag's runtime override (empty when there is none).
+    async fn flag_override(&self, key: &str) -> StoreResult<FlagOverride>;
+    /// Replaces a flag's override (an empty one resets it) and writes the audit entry, in one
+    /// transaction; returns the override before.
+    async fn set_flag_override(
+        &self,
+        key: &str,
+        change: &FlagOverride,
+        actor: &str,
+        at: DateTime<Utc>,
+    ) -> StoreResult<FlagOverride>;
+    /// A flag's changes, newest first.
+    async fn flag_audit(&self, key: &str, limit: u32) -> StoreResult<Vec<FlagAuditEntry>>;
+
     /// A stored setting (e.g. the demo's generated secret key).
     async fn setting(&self, key: &str) -> StoreResult<Option<String>>;
     /// Stores a setting unless one exists; returns the value now stored (first writer wins).
     async fn setting_or_insert(&self, key: &str, value: &str) -> StoreResult<String>;
+
+    /// Conversations for the metrics: open ones (not ended, active at or after
+    /// `now - idle_after`), and those ended at or after `ended_since`, where a conversation idle
+    /// for `idle_after` counts as ended `idle_after` after its last activity even when nothing
+    /// marked it yet.
+    async fn conversation_counts(
+        &self,
+        now: DateTime<Utc>,
+        idle_after: chrono::Duration,
+        ended_since: DateTime<Utc>,
+    ) -> StoreResult<ConversationCounts>;
+    /// Marks conversations idle since before `now - idle_after` as ended `idle_after` after
+    /// their last activity; returns, for each one this call ended, whether it had a ticket.
+    async fn end_idle_conversations(
+        &self,
+        now: DateTime<Utc>,
+        idle_after: chrono::Duration,
+    ) -> StoreResult<Vec<bool>>;
+    /// Connections of the pool, in use and idle (cheap: no query).
+    fn pool_stats(&self) -> PoolStats;
+}
+
+/// What [`Store::conversation_counts`] counts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct ConversationCounts {
+    /// Not ended and active recently.
+    pub open: u64,
+    /// Ended in the window, with a ticket.
+    pub ended_with_ticket: u64,
+    /// Ended in the window without a ticket (deflected).
+    pub ended_without_ticket: u64,
+}
+
+/// The database pool's connections.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct PoolStats {
+    pub in_use: u64,
+    pub idle: u64,
 }

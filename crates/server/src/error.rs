@@ -104,6 +104,7 @@ impl From<StoreError> for ApiError {
     fn from(error: StoreError) -> Self {
         match error {
             StoreError::Unavailable(cause) => {
+                crate::metrics::db_error();
                 tracing::error!(%cause, "database unavailable");
                 ApiError::new(
                     StatusCode::SERVICE_UNAVAILABLE,
@@ -111,7 +112,11 @@ impl From<StoreError> for ApiError {
                     "The service cannot reach its database right now. Please try again shortly.",
                 )
             }
-            other => ApiError::internal(other),
+            StoreError::Other(cause) => {
+                crate::metrics::db_error();
+                ApiError::internal(StoreError::Other(cause))
+            }
+            conflict @ StoreError::Conflict(_) => ApiError::internal(conflict),
         }
     }
 }

@@ -73,7 +73,13 @@ async fn run(
             )
             .into_response()
         })?;
-    let hash = format!("{:x}", Sha256::digest(&bytes));
+    // The route is a template: the concrete path (which conversation) is part of the request,
+    // so the same key and body sent to another conversation is not a retry of this one.
+    let mut digest = Sha256::new();
+    digest.update(parts.uri.path().as_bytes());
+    digest.update([0]);
+    digest.update(&bytes);
+    let hash = format!("{:x}", digest.finalize());
     let now = state.now();
     let claim = state
         .store

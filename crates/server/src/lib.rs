@@ -5,6 +5,7 @@ mod catalog_watch;
 mod client_ip;
 mod error;
 mod extract;
+mod flags;
 mod idempotency;
 mod identity;
 mod limits;
@@ -19,8 +20,10 @@ mod widget;
 pub use catalog_watch::watch_catalog;
 pub use client_ip::TrustedProxies;
 pub use error::{ApiError, FieldError};
+pub use flags::{refresh as refresh_flags, watch_flags};
 pub use identity::{Tokens, sign_identity};
 pub use limits::LimitSettings;
+pub use metrics::{flag_state, sweep_idle_conversations, sweep_idle_conversations_once};
 pub use state::{AppState, ServerSettings};
 pub use webhook::deliver_webhooks;
 
@@ -34,7 +37,9 @@ pub fn app(state: AppState) -> Router {
     if state.settings.demo {
         router = router.merge(storefront::router());
     }
-    middleware::wrap(router.with_state(state.clone()), &state.settings)
+    middleware::wrap(router.with_state(state.clone()), &state.settings).layer(
+        axum::middleware::from_fn_with_state(state.clone(), metrics::track),
+    )
 }
 
 /// Serves `router` on `listener` until `shutdown` completes, then lets in-flight requests finish.

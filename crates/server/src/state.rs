@@ -1,9 +1,11 @@
 use crate::client_ip::TrustedProxies;
+use crate::flags::Flags;
 use crate::identity::Tokens;
 use crate::limits::{LimitSettings, Limits};
 use aurora_core::catalog::Catalog;
 use aurora_core::catalog::search::{SearchError, SearchIndex};
 use aurora_core::concierge::Concierge;
+use aurora_core::flags::FlagSettings;
 use aurora_core::store::Store;
 use chrono::{DateTime, Utc};
 use std::sync::{Arc, RwLock};
@@ -26,6 +28,10 @@ pub struct ServerSettings {
     pub limits: LimitSettings,
     /// Where new tickets are posted (JSON with a Slack-compatible `text`).
     pub webhook_url: Option<String>,
+    /// Bearer token for the metrics endpoints; without one, only loopback callers get them.
+    pub metrics_token: Option<String>,
+    /// The widget flag's settings from the environment (a stored change overrides them).
+    pub flags: FlagSettings,
 }
 
 impl Default for ServerSettings {
@@ -38,6 +44,8 @@ impl Default for ServerSettings {
             trusted_proxies: TrustedProxies::default(),
             limits: LimitSettings::default(),
             webhook_url: None,
+            metrics_token: None,
+            flags: FlagSettings::default(),
         }
     }
 }
@@ -53,6 +61,9 @@ pub struct AppState {
     pub concierge: Arc<Concierge>,
     pub tokens: Arc<Tokens>,
     pub limits: Arc<Limits>,
+    /// The last hour of traffic, for the JSON and summary metrics.
+    pub metrics: Arc<crate::metrics::Windows>,
+    pub flags: Arc<Flags>,
     index: Arc<RwLock<Arc<SearchIndex>>>,
     clock: Clock,
 }
@@ -70,11 +81,13 @@ impl AppState {
         Ok(AppState {
             store,
             limits: Arc::new(Limits::new(&settings.limits)),
+            flags: Arc::new(Flags::new(settings.flags.clone())),
             settings: Arc::new(settings),
             concierge: Arc::new(concierge),
             tokens: Arc::new(tokens),
             index: Arc::new(RwLock::new(Arc::new(index))),
             clock: Arc::new(Utc::now),
+            metrics: Arc::default(),
         })
     }
 

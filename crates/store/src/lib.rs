@@ -5,6 +5,10 @@
 mod sql_store;
 #[macro_use]
 mod sql_support;
+#[macro_use]
+mod sql_metrics;
+#[macro_use]
+mod sql_flags;
 mod errors;
 mod postgres;
 mod rows;

@@ -404,6 +404,28 @@ macro_rules! sql_store {
                 support::webhook_failed(&self.pool, id, attempts, retry_at, error).await
             }
 
+            async fn flag_override(&self, key: &str) -> StoreResult<aurora_core::flags::FlagOverride> {
+                flags::get(&self.pool, key).await
+            }
+
+            async fn set_flag_override(
+                &self,
+                key: &str,
+                change: &aurora_core::flags::FlagOverride,
+                actor: &str,
+                at: chrono::DateTime<chrono::Utc>,
+            ) -> StoreResult<aurora_core::flags::FlagOverride> {
+                flags::set(&self.pool, key, change, actor, at).await
+            }
+
+            async fn flag_audit(
+                &self,
+                key: &str,
+                limit: u32,
+            ) -> StoreResult<Vec<aurora_core::store::FlagAuditEntry>> {
+                flags::audit(&self.pool, key, limit).await
+            }
+
             async fn setting(&self, key: &str) -> StoreResult<Option<String>> {
                 sqlx::query_scalar("SELECT value FROM settings WHERE key = $1")
                     .bind(key)
@@ -425,9 +447,34 @@ macro_rules! sql_store {
                     .await
                     .map_err(store_error)
             }
+
+            async fn conversation_counts(
+                &self,
+                now: chrono::DateTime<chrono::Utc>,
+                idle_after: chrono::Duration,
+                ended_since: chrono::DateTime<chrono::Utc>,
+            ) -> StoreResult<aurora_core::store::ConversationCounts> {
+                conversation_metrics::counts(&self.pool, now, idle_after, ended_since).await
+            }
+
+            async fn end_idle_conversations(
+                &self,
+                now: chrono::DateTime<chrono::Utc>,
+                idle_after: chrono::Duration,
+            ) -> StoreResult<Vec<bool>> {
+                conversation_metrics::end_idle(&self.pool, now, idle_after).await
+            }
+
+            fn pool_stats(&self) -> aurora_core::store::PoolStats {
+                let idle = u64::try_from(self.pool.num_idle()).unwrap_or(0);
+                let size = u64::from(self.pool.size());
+                aurora_core::store::PoolStats { in_use: size.saturating_sub(idle), idle }
+            }
         }
 
         sql_support!($db);
+        sql_metrics!($db);
+        sql_flags!($db);
 
         async fn count(pool: &sqlx::Pool<$db>, sql: &str) -> StoreResult<u64> {
             let n: i64 = sqlx::query_scalar(sql).fetch_one(pool).await.map_err(store_error)?;

@@ -335,3 +335,162 @@ async fn a_failed_webhook_is_retried_later_and_a_delivered_one_is_not(store: Arc
         "the ticket stays"
     );
 }
+
+mod flags {
+    use super::at;
+    use aurora_core::flags::{FLAG_KEY, FlagOverride};
+    use aurora_core::store::Store;
+    use aurora_store::backend_tests;
+    use std::sync::Arc;
+
+    backend_tests!(a_flag_override_is_set_reset_and_audited_with_who_and_before);
+
+    async fn a_flag_override_is_set_reset_and_audited_with_who_and_before(store: Arc<dyn Store>) {
+        assert!(store.flag_override(FLAG_KEY).await.unwrap().is_empty());
+        let kill = FlagOverride {
+            enabled: Some(false),
+            ..FlagOverride::default()
+        };
+        let before = store
+            .set_flag_override(FLAG_KEY, &kill, "alice", at(1))
+            .await
+            .unwrap();
+        assert!(before.is_empty());
+        assert_eq!(store.flag_override(FLAG_KEY).await.unwrap(), kill);
+        let rollout = FlagOverride {
+            rollout_percentage: Some(25),
+            allowed_users: Some(vec!["beta@example.com".into()]),
+            ..FlagOverride::default()
+        };
+        assert_eq!(
+            store
+                .set_flag_override(FLAG_KEY, &rollout, "bob", at(2))
+                .await
+                .unwrap(),
+            kill
+        );
+        assert_eq!(store.flag_override(FLAG_KEY).await.unwrap(), rollout);
+        store
+            .set_flag_override(FLAG_KEY, &FlagOverride::default(), "carol", at(3))
+            .await
+            .unwrap();
+        assert!(store.flag_override(FLAG_KEY).await.unwrap().is_empty());
+
+        let audit = store.flag_audit(FLAG_KEY, 10).await.unwrap();
+        let who: Vec<&str> = audit.iter().map(|e| e.actor.as_str()).collect();
+        assert_eq!(who, ["carol", "bob", "alice"]);
+        assert_eq!(audit[0].before, rollout);
+        assert!(audit[0].after.is_empty());
+        assert_eq!(audit[1].after, rollout);
+        assert_eq!(audit[2].at, at(1));
+    }
+}
+
+mod metrics {
+    use super::{at, conversation};
+    use aurora_core::store::{ConversationCounts, Store};
+    use aurora_store::backend_tests;
+    use chrono::Duration;
+    use std::sync::Arc;
+
+    backend_tests!(
+        open_and_ended_conversations_are_counted_with_idle_ones_ended_after_thirty_minutes,
+        the_idle_sweep_ends_each_idle_conversation_once_at_its_idle_time,
+    );
+
+    const IDLE: Duration = Duration::minutes(30);
+
+    /// At 12:00: one open, one ended by /end at 11:58 with a ticket, one idle since 11:20
+    /// (ended 11:50), and two that ended long ago.
+    async fn seed(store: &Arc<dyn Store>) -> chrono::DateTime<chrono::Utc> {
+        let noon = at(0) + Duration::hours(2);
+        let mut open = conversation("open");
+        open.last_activity_at = noon - Duration::minutes(10);
+        let mut ended = conversation("ended");
+        ended.last_activity_at = noon - Duration::minutes(3);
+        ended.ended_at = Some(noon - Duration::minutes(2));
+        ended.has_ticket = true;
+        let mut idle = conversation("idle");
+        idle.last_activity_at = noon - Duration::minutes(40);
+        let mut old_idle = conversation("old-idle");
+        old_idle.last_activity_at = noon - Duration::minutes(120);
+        let mut old_ended = conversation("old-ended");
+        old_ended.ended_at = Some(noon - Duration::minutes(110));
+        for c in [open, ended, idle, old_idle, old_ended] {
+            store.create_conversation(&c, &[]).await.unwrap();
+        }
+        noon
+    }
+
+    async fn open_and_ended_conversations_are_counted_with_idle_ones_ended_after_thirty_minutes(
+        store: Arc<dyn Store>,
+    ) {
+        let noon = seed(&store).await;
+        let last_5m = store
+            .conversation_counts(noon, IDLE, noon - Duration::minutes(5))
+            .await
+            .unwrap();
+        assert_eq!(
+            last_5m,
+            ConversationCounts {
+                open: 1,
+                ended_with_ticket: 1,
+                ended_without_ticket: 0
+            }
+        );
+        let last_hour = store
+            .conversation_counts(noon, IDLE, noon - Duration::hours(1))
+            .await
+            .unwrap();
+        assert_eq!(
+            last_hour,
+            ConversationCounts {
+                open: 1,
+                ended_with_ticket: 1,
+                ended_without_ticket: 1
+            }
+        );
+        let pool = store.pool_stats();
+        assert!(pool.in_use + pool.idle >= 1, "{pool:?}");
+        assert!(pool.in_use + pool.idle <= 10, "{pool:?}");
+    }
+
+    async fn the_idle_sweep_ends_each_idle_conversation_once_at_its_idle_time(
+        store: Arc<dyn Store>,
+    ) {
+        let noon = seed(&store).await;
+        let before = store
+            .conversation_counts(noon, IDLE, noon - Duration::hours(1))
+            .await
+            .unwrap();
+        assert_eq!(
+            store.end_idle_conversations(noon, IDLE).await.unwrap(),
+            [false, false]
+        );
+        assert!(
+            store
+                .end_idle_conversations(noon, IDLE)
+                .await
+                .unwrap()
+                .is_empty()
+        );
+        let idle = store.conversation("idle").await.unwrap().unwrap();
+        assert_eq!(idle.ended_at, Some(noon - Duration::minutes(10)));
+        assert_eq!(
+            store.conversation("open").await.unwrap().unwrap().ended_at,
+            None
+        );
+        assert_eq!(
+            store.conversation("ended").await.unwrap().unwrap().ended_at,
+            Some(noon - Duration::minutes(2))
+        );
+        let after = store
+            .conversation_counts(noon, IDLE, noon - Duration::hours(1))
+            .await
+            .unwrap();
+        assert_eq!(
+            after, before,
+            "marking idle ones ended does not change the counts"
+        );
+    }
+}

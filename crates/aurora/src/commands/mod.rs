@@ -2,12 +2,13 @@
 
 mod catalog;
 mod demo;
+mod flags;
 mod migrate;
 mod serve;
 mod tickets;
 mod understand;
 
-use crate::cli::{CatalogCommand, Cli, Command, TicketsCommand};
+use crate::cli::{CatalogCommand, Cli, Command, FlagsCommand, TicketsCommand};
 use crate::config::{Config, Mode};
 use std::process::ExitCode;
 
@@ -30,6 +31,14 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         }
         Command::Understand { message } => understand::run(&config, &message),
         Command::Tickets(TicketsCommand::List { limit }) => tickets::list(config, limit).await,
+        Command::Flags(FlagsCommand::Get) => flags::get(config).await,
+        Command::Flags(FlagsCommand::Set {
+            enabled,
+            rollout,
+            allowed_users,
+            actor,
+        }) => flags::set(config, enabled, rollout, allowed_users, actor).await,
+        Command::Flags(FlagsCommand::Reset { actor }) => flags::reset(config, actor).await,
         Command::Tickets(TicketsCommand::Show { reference, json }) => {
             tickets::show(config, &reference, json).await
         }

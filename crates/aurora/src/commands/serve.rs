@@ -39,6 +39,11 @@ pub async fn serve(config: &Config, store: Arc<dyn Store>, demo: bool) -> anyhow
             order_lookups_per_15_minutes: config.order_lookups_per_15_minutes,
         },
         webhook_url: config.webhook_url.clone(),
+        flags: config.flags(),
+        metrics_token: config
+            .metrics_token
+            .as_ref()
+            .map(|t| t.expose().to_string()),
     };
     let concierge = Concierge::new(
         &config.nlu(),
@@ -59,12 +64,17 @@ pub async fn serve(config: &Config, store: Arc<dyn Store>, demo: bool) -> anyhow
         config.identity_secret.as_ref().map(|s| s.expose()),
     );
     let state = AppState::new(store, settings, catalog, concierge, tokens)?;
+    aurora_server::refresh_flags(&state).await?;
     let mut background = vec![
         tokio::spawn(aurora_server::watch_catalog(
             state.clone(),
             Duration::from_secs(config.catalog_poll_seconds),
         )),
         tokio::spawn(forget_idle_limits(state.clone())),
+        tokio::spawn(aurora_server::watch_flags(
+            state.clone(),
+            Duration::from_secs(2),
+        )),
     ];
     if let Some(url) = &config.webhook_url {
         background.push(tokio::spawn(aurora_server::deliver_webhooks(

@@ -162,7 +162,14 @@ impl Concierge {
     ) -> StoreResult<Result<Reply, UnknownAction>> {
         match input {
             Input::Text(message) => {
-                let understanding = self.understander.understand(message);
+                let mut understanding = self.understander.understand(message);
+                if understanding.intent == Intent::Unknown && state.query != ProductQuery::default()
+                {
+                    if let Some(filters) = self.refinement(message) {
+                        understanding.intent = Intent::FindProduct;
+                        understanding.filters = filters;
+                    }
+                }
                 let intent = understanding.intent;
                 let (blocks, shown) = match intent {
                     Intent::FindProduct => {
@@ -192,6 +199,23 @@ impl Concierge {
                 }))
             }
         }
+    }
+
+    /// The filters of a follow-up that names no jewelry ("under 500", "in platinum") during a
+    /// search: read as if it did, keeping only real filters (not the added word as text).
+    fn refinement(&self, message: &str) -> Option<aurora_nlu::Filters> {
+        let reading = self.understander.understand(&format!("jewelry {message}"));
+        let filters = aurora_nlu::Filters {
+            query: None,
+            ..reading.filters
+        };
+        let narrows = filters.category.is_some()
+            || !filters.metals.is_empty()
+            || filters.min_price.is_some()
+            || filters.max_price.is_some()
+            || filters.ready_to_ship
+            || !filters.styles.is_empty();
+        (reading.intent == Intent::FindProduct && narrows).then_some(filters)
     }
 
     async fn intent_reply(

@@ -210,14 +210,16 @@ fn refusal(
     kind: TicketKind,
 ) -> Option<String> {
     let window = concierge.settings().return_window_days;
+    if order.status() == OrderStatus::Cancelled {
+        return Some(format!(
+            "Order {} was cancelled, so there is nothing to return or resize.",
+            order.number
+        ));
+    }
     match kind {
         TicketKind::Resize => (!order.items.iter().any(|i| i.ring_size.is_some())).then(|| {
             format!("Order {} has no rings, and only rings can be resized. A stylist can help with other adjustments.", order.number)
         }),
-        _ if order.status() == OrderStatus::Cancelled => Some(format!(
-            "Order {} was cancelled, so there is nothing to return.",
-            order.number
-        )),
         _ if order.items.iter().all(|i| i.made_to_order) => Some(format!(
             "The pieces of order {} were made to order for you, so they can't be returned; they can be resized, though. Choose “Resize a ring” or talk to a stylist.",
             order.number
@@ -227,7 +229,8 @@ fn refusal(
                 "Order {} hasn't been delivered yet. Returns open once it arrives; to change or cancel it, talk to a stylist.",
                 order.number
             )),
-            Some(delivered) if (turn.now - delivered.at).num_days() > i64::from(window) => Some(format!(
+            // Whole days would let day 30 run to nearly 31 days: compare the durations.
+            Some(delivered) if turn.now - delivered.at > chrono::Duration::days(i64::from(window)) => Some(format!(
                 "Order {} was delivered on {}, more than {window} days ago, so it is outside our {window}-day return window. A stylist can look at what is possible.",
                 order.number,
                 delivered.at.format("%B %-d, %Y")

@@ -36,6 +36,7 @@ async fn start(
     State(state): State<AppState>,
     MaybeVisitor(visitor): MaybeVisitor,
 ) -> Result<(StatusCode, Json<Value>), ApiError> {
+    crate::flags::require_enabled(&state)?;
     let (visitor_id, issued) = match visitor {
         Some(id) => (id, None),
         None => {
@@ -111,6 +112,7 @@ async fn message(
     Path(id): Path<String>,
     body: JsonObject,
 ) -> Result<Json<Value>, ApiError> {
+    crate::flags::require_enabled(&state)?;
     let mut errors = Vec::new();
     body.only(&["text", "action"], &mut errors);
     let text = body.text("text", MESSAGE_MAX_CHARS, &mut errors);

@@ -119,14 +119,18 @@ async fn order_lookup(
     body: JsonObject,
 ) -> Result<Json<Value>, ApiError> {
     let conversation = conversation_of(&state, &body, &visitor).await?;
-    let number = body
+    // Keyed by the number as the lookup reads it, so "# gg-104233" counts for "GG-104233".
+    let typed = body
         .0
         .get("order_number")
         .and_then(Value::as_str)
-        .unwrap_or("")
-        .trim()
-        .trim_start_matches('#');
-    state.limits.order_lookup(ip, &visitor, number)?;
+        .unwrap_or("");
+    let number = state
+        .concierge
+        .understander()
+        .parse_order_number(typed)
+        .unwrap_or_else(|| typed.trim().to_string());
+    state.limits.order_lookup(ip, &visitor, &number)?;
     let index = state.index();
     let outcome = lookup_order(
         &state.concierge,

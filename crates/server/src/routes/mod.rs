@@ -1,8 +1,11 @@
 //! The API routes, one module per area.
 
 mod conversations;
+mod events;
 mod forms;
 mod health;
+mod metrics;
+mod ofrep;
 mod products;
 mod shortlist;
 
@@ -20,10 +23,21 @@ pub(crate) fn router(state: &AppState) -> Router<AppState> {
             state.clone(),
             crate::idempotency::idempotency,
         ))
+        .merge(events::router())
         .route_layer(from_fn_with_state(
             state.clone(),
             crate::limits::limit_requests,
         ))
         .layer(crate::middleware::cors(&state.settings));
-    Router::new().merge(health::router()).merge(shopper)
+    let flags = ofrep::router()
+        .route_layer(from_fn_with_state(
+            state.clone(),
+            crate::limits::limit_requests,
+        ))
+        .layer(crate::middleware::cors(&state.settings));
+    Router::new()
+        .merge(health::router())
+        .merge(metrics::router())
+        .merge(shopper)
+        .merge(flags)
 }

@@ -1,0 +1,149 @@
+//! Metrics, through the `metrics` facade into a Prometheus recorder (see `exporter`): the
+//! per-route HTTP metrics (`http`), the business counters the handlers record (below), and
+//! one-hour windows per app (`window`) from which the JSON and summary formats (`report`)
+//! compute latency quantiles, error rates, the widget open rate and the deflection rate.
+
+pub mod exporter;
+pub mod http;
+pub mod report;
+pub mod window;
+
+use crate::AppState;
+use aurora_core::conversations::IDLE_TIMEOUT;
+use std::sync::Mutex;
+use std::time::Duration;
+
+pub use http::track;
+pub use window::{WidgetEvent, Windows};
+
+/// The concierge flag as last reported, for the JSON and summary formats.
+static FLAG_STATE: Mutex<Option<(bool, u8)>> = Mutex::new(None);
+
+/// Installs the recorder (once per process) so nothing recorded from now on is lost.
+pub fn install() {
+    let _ = exporter::handle();
+}
+
+/// The concierge flag's kill switch and rollout percentage (the two flag gauges).
+pub fn flag_state(enabled: bool, rollout_percentage: u8) {
+    install();
+    metrics::gauge!("aurora_concierge_enabled").set(if enabled { 1.0 } else { 0.0 });
+    metrics::gauge!("aurora_rollout_percentage").set(f64::from(rollout_percentage));
+    let mut flag = FLAG_STATE
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    *flag = Some((enabled, rollout_percentage));
+}
+
+/// The flag as last reported by [`flag_state`].
+pub(crate) fn last_flag_state() -> Option<(bool, u8)> {
+    *FLAG_STATE
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+/// A rejected identity token, by reason.
+pub fn identity_rejected(reason: &'static str) {
+    metrics::counter!("aurora_identity_rejected_total", "reason" => reason).increment(1);
+}
+
+/// A message the concierge answered, by the intent it understood (`action` for buttons).
+pub fn message(intent: &'static str, products_shown: usize) {
+    metrics::counter!("aurora_messages_total", "intent" => intent).increment(1);
+    metrics::counter!("aurora_products_shown_total").increment(products_shown as u64);
+}
+
+/// A product added to a shortlist.
+pub fn shortlist_add() {
+    metrics::counter!("aurora_shortlist_adds_total").increment(1);
+}
+
+/// A ticket created, by kind.
+pub fn ticket(kind: &'static str) {
+    metrics::counter!("aurora_tickets_total", "kind" => kind).increment(1);
+}
+
+/// A CSAT response.
+pub fn csat(score: i32) {
+    metrics::counter!("aurora_csat_responses_total").increment(1);
+    metrics::counter!("aurora_csat_score_points_total")
+        .increment(u64::try_from(score).unwrap_or(0));
+}
+
+/// A conversation ended, with or without a ticket (deflection).
+pub fn conversation_ended(with_ticket: bool) {
+    let label = if with_ticket { "true" } else { "false" };
+    metrics::counter!("aurora_conversations_ended_total", "with_ticket" => label).increment(1);
+}
+
+/// A webhook delivery failed.
+pub fn webhook_failure() {
+    install();
+    metrics::counter!("aurora_webhook_failures_total").increment(1);
+}
+
+/// A database call failed (unreachable or erroring).
+pub fn db_error() {
+    metrics::counter!("aurora_db_errors_total").increment(1);
+}
+
+/// A widget event (no personal data: only its kind and when).
+pub fn widget_event(state: &AppState, event: WidgetEvent) {
+    let name = match event {
+        WidgetEvent::Load => "aurora_widget_loads_total",
+        WidgetEvent::Open => "aurora_widget_opens_total",
+        WidgetEvent::Close => "aurora_widget_closes_total",
+    };
+    metrics::counter!(name).increment(1);
+    state.metrics.record_widget(state.now(), event);
+}
+
+/// The database pool gauges, read now (no query).
+pub(crate) fn refresh_pool(state: &AppState) -> aurora_core::store::PoolStats {
+    let pool = state.store.pool_stats();
+    metrics::gauge!("aurora_db_pool_connections", "state" => "in_use").set(pool.in_use as f64);
+    metrics::gauge!("aurora_db_pool_connections", "state" => "idle").set(pool.idle as f64);
+    pool
+}
+
+/// The open-conversations gauge.
+pub(crate) fn set_open_conversations(open: u64) {
+    metrics::gauge!("aurora_open_conversations").set(open as f64);
+}
+
+/// Every `every`, ends the conversations idle for 30 minutes (counting each in
+/// `aurora_conversations_ended_total`, once across instances) and refreshes the
+/// open-conversations and pool gauges. Runs until the task is dropped.
+pub async fn sweep_idle_conversations(state: AppState, every: Duration) {
+    install();
+    let mut ticks = tokio::time::interval(every);
+    ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        ticks.tick().await;
+        if let Err(error) = sweep_idle_conversations_once(&state).await {
+            db_error();
+            tracing::warn!(%error, "idle conversation sweep failed; retrying next time");
+        }
+    }
+}
+
+/// One sweep (see [`sweep_idle_conversations`]); returns how many conversations it ended.
+pub async fn sweep_idle_conversations_once(
+    state: &AppState,
+) -> aurora_core::store::StoreResult<usize> {
+    let now = state.now();
+    let ended = state
+        .store
+        .end_idle_conversations(now, IDLE_TIMEOUT)
+        .await?;
+    for &with_ticket in &ended {
+        conversation_ended(with_ticket);
+    }
+    let counts = state
+        .store
+        .conversation_counts(now, IDLE_TIMEOUT, now)
+        .await?;
+    set_open_conversations(counts.open);
+    refresh_pool(state);
+    Ok(ended.len())
+}

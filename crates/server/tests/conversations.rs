@@ -1,0 +1,553 @@
+//! The shopper's conversation through the real router over the demo store: start, messages and
+//! buttons, history, ownership, end. Run on both backends.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod common;
+
+use aurora_core::store::Store;
+use aurora_store::backend_tests;
+use axum::http::StatusCode;
+use common::{Shopper, actions, assert_problem, call, cards, demo_app, form, words};
+use serde_json::{Value, json};
+use std::sync::Arc;
+
+backend_tests!(
+    starting_a_conversation_issues_a_visitor_token_once_and_welcomes_with_quick_links,
+    rose_gold_rings_under_800_shows_only_rose_gold_rings_at_or_under_800,
+    filters_carry_over_from_one_message_to_the_next,
+    the_ready_to_ship_button_keeps_only_pieces_that_ship_now,
+    show_more_pages_through_the_results_without_repeating_a_card,
+    removing_the_price_chip_drops_the_price_filter_only,
+    no_results_says_so_and_offers_a_start_price_honest_alternatives_and_a_stylist,
+    every_way_of_asking_for_a_human_offers_the_stylist_form,
+    the_quiz_command_offers_style_quick_links,
+    an_unknown_action_is_a_422_naming_the_action,
+    gibberish_gets_an_honest_not_sure_with_quick_links,
+    the_history_returns_every_message_in_order_so_a_reload_resumes,
+    calls_without_a_valid_visitor_token_are_401_problems,
+    another_visitors_conversation_looks_like_no_conversation,
+    ending_with_two_replies_asks_for_a_rating_and_closes_the_conversation,
+    ending_a_short_conversation_does_not_ask_for_a_rating,
+);
+
+fn messages_path(id: &str) -> String {
+    format!("/api/support/conversations/{id}/messages")
+}
+
+fn price(card: &Value) -> f64 {
+    card["price"].as_f64().unwrap()
+}
+
+async fn starting_a_conversation_issues_a_visitor_token_once_and_welcomes_with_quick_links(
+    store: Arc<dyn Store>,
+) {
+    let app = demo_app(store.clone()).await;
+    let (shopper, id, body) = Shopper::start(&app).await;
+    assert_eq!(body["schema_version"], 1);
+    assert!(words(&body).contains("Gilded Grove"), "{body}");
+    let labels: Vec<&str> = common::blocks_of(&body, "quick_replies")[0]["replies"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["label"].as_str().unwrap())
+        .collect();
+    assert_eq!(labels.first(), Some(&"Ready to ship"));
+    assert!(labels.contains(&"Rings"));
+    assert_eq!(labels.last(), Some(&"Talk to a stylist"));
+    assert!(actions(&body).contains(&"stylist".to_string()));
+    // The conversation is stored, and is the visitor's.
+    let stored = store.conversation(&id).await.unwrap().unwrap();
+    assert_eq!(stored.ended_at, None);
+    // A returning visitor keeps their token: none is issued again, and both conversations are theirs.
+    let again = shopper
+        .post(&app, "/api/support/conversations", json!({}))
+        .await;
+    assert_eq!(again.status, StatusCode::CREATED);
+    let again = again.json();
+    assert!(again.get("visitor_token").is_none(), "{again}");
+    let second = again["conversation_id"].as_str().unwrap();
+    assert_ne!(second, id);
+    assert_eq!(
+        store
+            .conversation(second)
+            .await
+            .unwrap()
+            .unwrap()
+            .visitor_id,
+        stored.visitor_id
+    );
+    assert_eq!(
+        shopper
+            .get(&app, &format!("/api/support/conversations/{second}"))
+            .await
+            .status,
+        StatusCode::OK
+    );
+}
+
+async fn rose_gold_rings_under_800_shows_only_rose_gold_rings_at_or_under_800(
+    store: Arc<dyn Store>,
+) {
+    let app = demo_app(store).await;
+    let (shopper, id, _) = Shopper::start(&app).await;
+    let reply = shopper.say(&app, &id, "rose gold rings under $800").await;
+    assert_eq!(reply["schema_version"], 1);
+    let cards = cards(&reply);
+    assert!(!cards.is_empty(), "{reply}");
+    for card in &cards {
+        assert_eq!(card["metal"], "rose_gold", "{card}");
+        assert_eq!(card["category"], "rings", "{card}");
+        assert!(price(card) <= 800.0, "{card}");
+    }
+    let chips: Vec<&str> = common::blocks_of(&reply, "products")[0]["filters"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["remove_action"].as_str().unwrap())
+        .collect();
+    assert!(
+        chips.contains(&"remove:price")
+            && chips.contains(&"remove:metals")
+            && chips.contains(&"remove:category"),
+        "{chips:?}"
+    );
+}
+
+async fn filters_carry_over_from_one_message_to_the_next(store: Arc<dyn Store>) {
+    let app = demo_app(store).await;
+    let (shopper, id, _) = Shopper::start(&app).await;
+    let rings = shopper.say(&app, &id, "rings").await;
+    assert!(
+        cards(&rings).iter().any(|c| price(c) > 500.0)
+            || common::blocks_of(&rings, "products")[0]["total"]
+                .as_u64()
+                .unwrap()
+                > 6
+    );
+    let cheaper = shopper.say(&app, &id, "under 500").await;
+    let cards = cards(&cheaper);
+    assert!(
+        !cards.is_empty(),
+        "“under 500” after “rings” should narrow the rings: {cheaper}"
+    );
+    for card in &cards {
+        assert_eq!(card["category"], "rings", "{card}");
+        assert!(price(card) <= 500.0, "{card}");
+    }
+    // A metal named next keeps both the category and the budget.
+    let rose = shopper.say(&app, &id, "in rose gold").await;
+    for card in common::cards(&rose) {
+        assert_eq!(
+            (card["category"].as_str(), card["metal"].as_str()),
+            (Some("rings"), Some("rose_gold")),
+            "{card}"
+        );
+        assert!(price(&card) <= 500.0, "{card}");
+    }
+}
+
+async fn the_ready_to_ship_button_keeps_only_pieces_that_ship_now(store: Arc<dyn Store>) {
+    let app = demo_app(store).await;
+    let (shopper, id, _) = Shopper::start(&app).await;
+    let reply = shopper.press(&app, &id, "ready_to_ship").await;
+    let first = cards(&reply);
+    assert_eq!(first.len(), aurora_core::concierge::PAGE);
+    assert!(first.iter().all(|c| c["ready_to_ship"] == true), "{reply}");
+    // Still only ready to ship on the next page, and with a category chosen after.
+    let more = shopper.press(&app, &id, "more").await;
+    assert!(
+        cards(&more).iter().all(|c| c["ready_to_ship"] == true),
+        "{more}"
+    );
+    let rings = shopper.press(&app, &id, "category:rings").await;
+    assert!(!cards(&rings).is_empty());
+    assert!(
+        cards(&rings)
+            .iter()
+            .all(|c| c["ready_to_ship"] == true && c["category"] == "rings"),
+        "{rings}"
+    );
+}
+
+async fn show_more_pages_through_the_results_without_repeating_a_card(store: Arc<dyn Store>) {
+    let app = demo_app(store).await;
+    let (shopper, id, _) = Shopper::start(&app).await;
+    let first = shopper.say(&app, &id, "rose gold rings").await;
+    let total = common::blocks_of(&first, "products")[0]["total"]
+        .as_u64()
+        .unwrap() as usize;
+    assert!(
+        total > aurora_core::concierge::PAGE,
+        "needs more than a page: {total}"
+    );
+    let mut seen: Vec<String> = cards(&first)
+        .iter()
+        .map(|c| c["id"].as_str().unwrap().to_string())
+        .collect();
+    let mut reply = first;
+    while actions(&reply).contains(&"more".to_string()) {
+        reply = shopper.press(&app, &id, "more").await;
+        for card in cards(&reply) {
+            assert_eq!(
+                (card["metal"].as_str(), card["category"].as_str()),
+                (Some("rose_gold"), Some("rings"))
+            );
+            let card_id = card["id"].as_str().unwrap().to_string();
+            assert!(!seen.contains(&card_id), "{card_id} shown twice");
+            seen.push(card_id);
+        }
+        assert!(seen.len() <= total, "more cards than the total");
+    }
+    assert_eq!(seen.len(), total, "every match shown exactly once");
+    // Past the end: says so instead of showing nothing.
+    let past = shopper.press(&app, &id, "more").await;
+    assert!(cards(&past).is_empty());
+    assert!(words(&past).contains("That's all"), "{past}");
+}
+
+async fn removing_the_price_chip_drops_the_price_filter_only(store: Arc<dyn Store>) {
+    let app = demo_app(store).await;
+    let (shopper, id, _) = Shopper::start(&app).await;
+    let before = shopper.say(&app, &id, "rose gold rings under $800").await;
+    let before_total = common::blocks_of(&before, "products")[0]["total"]
+        .as_u64()
+        .unwrap();
+    let reply = shopper.press(&app, &id, "remove:price").await;
+    let cards = cards(&reply);
+    assert!(!cards.is_empty());
+    assert!(
+        cards
+            .iter()
+            .all(|c| c["metal"] == "rose_gold" && c["category"] == "rings"),
+        "{reply}"
+    );
+    let products = common::blocks_of(&reply, "products")[0].clone();
+    let chips: Vec<&str> = products["filters"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["remove_action"].as_str().unwrap())
+        .collect();
+    assert_eq!(chips, ["remove:category", "remove:metals"]);
+    // Without the budget, dearer rose gold rings are found too.
+    assert!(
+        products["total"].as_u64().unwrap() > before_total,
+        "{products}"
+    );
+}
+
+async fn no_results_says_so_and_offers_a_start_price_honest_alternatives_and_a_stylist(
+    store: Arc<dyn Store>,
+) {
+    let app = demo_app(store).await;
+    let (shopper, id, _) = Shopper::start(&app).await;
+    let reply = shopper.say(&app, &id, "platinum rings under $300").await;
+    let said = words(&reply);
+    assert!(said.starts_with("No platinum rings under $300."), "{said}");
+    assert!(said.contains("start at $"), "{said}");
+    assert!(said.to_lowercase().contains("stylist"), "{said}");
+    assert!(actions(&reply).contains(&"stylist".to_string()));
+    // Each alternative's cards honour the chips shown with them.
+    let products = common::blocks_of(&reply, "products");
+    assert!(!products.is_empty(), "an alternative is shown: {reply}");
+    for block in products {
+        let labels: Vec<String> = block["filters"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| c["label"].as_str().unwrap().to_lowercase())
+            .collect();
+        for card in block["products"].as_array().unwrap() {
+            for label in &labels {
+                if label == "rings" {
+                    assert_eq!(card["category"], "rings", "{card}");
+                } else if label == "ready to ship" {
+                    assert_eq!(card["ready_to_ship"], true, "{card}");
+                } else if let Some(max) = label.strip_prefix("under $") {
+                    let max: f64 = max.replace(',', "").parse().unwrap();
+                    assert!(price(card) <= max, "{card} vs {label}");
+                } else if [
+                    "platinum",
+                    "white gold",
+                    "yellow gold",
+                    "rose gold",
+                    "silver",
+                    "sterling silver",
+                ]
+                .contains(&label.as_str())
+                {
+                    assert_eq!(
+                        card["metal_label"].as_str().unwrap().to_lowercase(),
+                        *label,
+                        "{card}"
+                    );
+                }
+            }
+        }
+    }
+    // The alternatives' buttons work.
+    for action in actions(&reply).into_iter().filter(|a| a != "stylist") {
+        let answer = shopper
+            .post(&app, &messages_path(&id), json!({ "action": action }))
+            .await;
+        assert_eq!(answer.status, StatusCode::OK, "{action}: {}", answer.text());
+    }
+}
+
+async fn every_way_of_asking_for_a_human_offers_the_stylist_form(store: Arc<dyn Store>) {
+    let app = demo_app(store).await;
+    let (shopper, id, _) = Shopper::start(&app).await;
+    for reply in [
+        shopper.say(&app, &id, "/stylist").await,
+        shopper.say(&app, &id, "can I talk to someone?").await,
+        shopper.press(&app, &id, "stylist").await,
+    ] {
+        let form = form(&reply);
+        assert_eq!(form["form"], "stylist", "{reply}");
+        assert_eq!(form["endpoint"], "/api/support/stylist");
+        assert!(words(&reply).contains("within one business day"), "{reply}");
+    }
+}
+
+async fn the_quiz_command_offers_style_quick_links(store: Arc<dyn Store>) {
+    let app = demo_app(store).await;
+    let (shopper, id, _) = Shopper::start(&app).await;
+    let reply = shopper.say(&app, &id, "/quiz").await;
+    let styles = actions(&reply);
+    assert!(
+        styles.len() >= 3 && styles.iter().all(|a| a.starts_with("style:")),
+        "{styles:?}"
+    );
+    let vintage = shopper.press(&app, &id, "style:vintage").await;
+    assert!(!cards(&vintage).is_empty(), "{vintage}");
+}
+
+async fn an_unknown_action_is_a_422_naming_the_action(store: Arc<dyn Store>) {
+    let app = demo_app(store).await;
+    let (shopper, id, _) = Shopper::start(&app).await;
+    for action in [
+        "launch_rockets",
+        "category:hats",
+        "remove:everything",
+        "style:gothic",
+        "metal:tin",
+    ] {
+        let answer = shopper
+            .post(&app, &messages_path(&id), json!({ "action": action }))
+            .await;
+        assert_eq!(common::invalid_fields(&answer), ["action"], "{action}");
+    }
+    // Nothing of it was stored.
+    let history = shopper
+        .get(&app, &format!("/api/support/conversations/{id}"))
+        .await
+        .json();
+    assert_eq!(history["messages"].as_array().unwrap().len(), 1);
+}
+
+async fn gibberish_gets_an_honest_not_sure_with_quick_links(store: Arc<dyn Store>) {
+    let app = demo_app(store).await;
+    let (shopper, id, _) = Shopper::start(&app).await;
+    let reply = shopper.say(&app, &id, "qwzx plorf vrrmb").await;
+    assert!(words(&reply).contains("I'm not sure"), "{reply}");
+    assert!(cards(&reply).is_empty());
+    assert!(actions(&reply).contains(&"category:rings".to_string()));
+}
+
+async fn the_history_returns_every_message_in_order_so_a_reload_resumes(store: Arc<dyn Store>) {
+    let app = demo_app(store).await;
+    let (shopper, id, _) = Shopper::start(&app).await;
+    let first = shopper.say(&app, &id, "rose gold rings under $800").await;
+    shopper.press(&app, &id, "more").await;
+    let history = shopper
+        .get(&app, &format!("/api/support/conversations/{id}"))
+        .await;
+    assert_eq!(history.status, StatusCode::OK);
+    let history = history.json();
+    assert_eq!(history["conversation_id"], id.as_str());
+    assert_eq!(history["status"], "open");
+    assert_eq!(history["schema_version"], 1);
+    let messages = history["messages"].as_array().unwrap();
+    let roles: Vec<&str> = messages
+        .iter()
+        .map(|m| m["role"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        roles,
+        ["concierge", "shopper", "concierge", "shopper", "concierge"]
+    );
+    assert_eq!(messages[1]["text"], "rose gold rings under $800");
+    assert_eq!(messages[3]["text"], "[more]");
+    assert_eq!(
+        messages[2]["blocks"], first["blocks"],
+        "the reply is stored as sent"
+    );
+    // A reload resumes: the filters and the paging carry on.
+    let next = shopper.press(&app, &id, "more").await;
+    let cards = cards(&next);
+    assert!(
+        cards
+            .iter()
+            .all(|c| c["metal"] == "rose_gold" && price(c) <= 800.0),
+        "{next}"
+    );
+}
+
+async fn calls_without_a_valid_visitor_token_are_401_problems(store: Arc<dyn Store>) {
+    let app = demo_app(store).await;
+    let (shopper, id, _) = Shopper::start(&app).await;
+    let forged = {
+        let mut token = shopper.token.clone();
+        let last = token.pop().unwrap();
+        token.push(if last == 'A' { 'B' } else { 'A' });
+        token
+    };
+    let other_secret = aurora_server::Tokens::new("some-other-secret-0123456789abcdefghijk", None)
+        .new_visitor()
+        .1;
+    let history = format!("/api/support/conversations/{id}");
+    for headers in [
+        vec![],
+        vec![("x-aurora-visitor", forged.as_str())],
+        vec![("x-aurora-visitor", other_secret.as_str())],
+        vec![("x-aurora-visitor", "garbage")],
+    ] {
+        for (method, path, body) in [
+            ("GET", history.clone(), None),
+            ("POST", messages_path(&id), Some(json!({"text": "rings"}))),
+            ("POST", format!("{history}/end"), Some(json!({}))),
+            ("GET", "/api/support/shortlist".to_string(), None),
+        ] {
+            let answer = call(&app, method, &path, &headers, body.as_ref()).await;
+            assert_problem(&answer, StatusCode::UNAUTHORIZED, "unauthorized");
+        }
+    }
+    // A forged token does not get a fresh visitor either.
+    let answer = call(
+        &app,
+        "POST",
+        "/api/support/conversations",
+        &[("x-aurora-visitor", &forged)],
+        Some(&json!({})),
+    )
+    .await;
+    assert_problem(&answer, StatusCode::UNAUTHORIZED, "unauthorized");
+}
+
+async fn another_visitors_conversation_looks_like_no_conversation(store: Arc<dyn Store>) {
+    let app = demo_app(store.clone()).await;
+    let (owner, id, _) = Shopper::start(&app).await;
+    owner.say(&app, &id, "rings").await;
+    let (stranger, _, _) = Shopper::start(&app).await;
+    let history = format!("/api/support/conversations/{id}");
+    let unknown = format!("/api/support/conversations/{}", uuid_like());
+    for (path, body) in [(history.clone(), None), (unknown.clone(), None)] {
+        assert_problem(
+            &stranger.call(&app, "GET", &path, &[], body).await,
+            StatusCode::NOT_FOUND,
+            "not_found",
+        );
+    }
+    for path in [messages_path(&id), format!("{unknown}/messages")] {
+        assert_problem(
+            &stranger.post(&app, &path, json!({"text": "rings"})).await,
+            StatusCode::NOT_FOUND,
+            "not_found",
+        );
+    }
+    for path in [format!("{history}/end"), format!("{unknown}/end")] {
+        assert_problem(
+            &stranger.post(&app, &path, json!({})).await,
+            StatusCode::NOT_FOUND,
+            "not_found",
+        );
+    }
+    // The stranger's attempts changed nothing.
+    let stored = store.conversation(&id).await.unwrap().unwrap();
+    assert_eq!(stored.ended_at, None);
+    assert_eq!(store.messages(&id).await.unwrap().len(), 3);
+    assert_eq!(owner.get(&app, &history).await.status, StatusCode::OK);
+}
+
+fn uuid_like() -> String {
+    "00000000-0000-4000-8000-000000000000".to_string()
+}
+
+async fn ending_with_two_replies_asks_for_a_rating_and_closes_the_conversation(
+    store: Arc<dyn Store>,
+) {
+    let app = demo_app(store.clone()).await;
+    let (shopper, id, _) = Shopper::start(&app).await;
+    shopper.say(&app, &id, "rings").await;
+    shopper.say(&app, &id, "hello").await;
+    let end = shopper
+        .post(
+            &app,
+            &format!("/api/support/conversations/{id}/end"),
+            json!({}),
+        )
+        .await;
+    assert_eq!(end.status, StatusCode::OK, "{}", end.text());
+    let end = end.json();
+    assert_eq!(common::blocks_of(&end, "csat_prompt").len(), 1, "{end}");
+    assert!(
+        store
+            .conversation(&id)
+            .await
+            .unwrap()
+            .unwrap()
+            .ended_at
+            .is_some()
+    );
+    let after = shopper
+        .post(&app, &messages_path(&id), json!({"text": "rings"}))
+        .await;
+    assert_problem(&after, StatusCode::CONFLICT, "conversation_ended");
+    let history = shopper
+        .get(&app, &format!("/api/support/conversations/{id}"))
+        .await
+        .json();
+    assert_eq!(history["status"], "ended");
+    // Ending again is harmless and does not ask twice.
+    let again = shopper
+        .post(
+            &app,
+            &format!("/api/support/conversations/{id}/end"),
+            json!({}),
+        )
+        .await;
+    assert_eq!(again.status, StatusCode::OK);
+    assert!(common::blocks_of(&again.json(), "csat_prompt").is_empty());
+    // The rating it asked for is accepted.
+    let csat = shopper
+        .post(
+            &app,
+            "/api/support/csat",
+            json!({"conversation_id": id, "score": 4}),
+        )
+        .await;
+    assert_eq!(csat.status, StatusCode::CREATED, "{}", csat.text());
+}
+
+async fn ending_a_short_conversation_does_not_ask_for_a_rating(store: Arc<dyn Store>) {
+    let app = demo_app(store).await;
+    let (shopper, id, _) = Shopper::start(&app).await;
+    shopper.say(&app, &id, "rings").await;
+    let end = shopper
+        .post(
+            &app,
+            &format!("/api/support/conversations/{id}/end"),
+            json!({}),
+        )
+        .await;
+    assert_eq!(end.status, StatusCode::OK);
+    assert!(common::blocks_of(&end.json(), "csat_prompt").is_empty());
+    let csat = shopper
+        .post(
+            &app,
+            "/api/support/csat",
+            json!({"conversation_id": id, "score": 4}),
+        )
+        .await;
+    assert_problem(&csat, StatusCode::CONFLICT, "csat_not_offered");
+}
