@@ -234,7 +234,7 @@ function createApp(ns) {
 
   /** @param {Block[]} blocks @param {boolean} live @param {boolean} [quiet] */
   function bot(blocks, live, quiet) {
-    const msg = h('div', { class: 'msg bot' }, h('h3', { class: 'vh' }, t.concierge), renderBlocks(blocks, ctx, live));
+    const msg = h('div', { class: 'msg bot' }, h('span', { class: 'vh' }, t.concierge), renderBlocks(blocks, ctx, live));
     log.append(msg);
     if (!quiet) {
       reveal(msg);

@@ -274,7 +274,7 @@ export function renderCsat(question, ctx) {
       'fieldset',
       { class: 'field group', 'aria-describedby': errorId },
       h('legend', null, question),
-      h('div', { class: 'stars' }, inputs.map((input, i) => [input, labels[i]])),
+      h('div', { class: 'stars' }, inputs.flatMap((input, i) => [input, labels[i]])),
       error,
     ),
     h('div', { class: 'field' }, h('label', { for: commentId }, t.comment), comment),
@@ -288,7 +288,7 @@ export function renderCsat(question, ctx) {
   submitting(
     el, button, ctx,
     { endpoint: '/api/support/csat', label: () => t.stars(Number(score())) },
-    () => (comment.value.trim() ? { score: score(), comment: comment.value } : { score: score() }),
+    () => /** @type {Values} */ (comment.value.trim() ? { score: score(), comment: comment.value } : { score: score() }),
     () => (score() ? [] : [{ field: 'score', message: t.chooseRating }]),
     (problems, other) => {
       const message = problems.length ? t.chooseRating : '';

@@ -119,8 +119,3 @@ declare global {
   /** A form's values as submitted: text, or a list for checkboxes. */
   type Values = Record<string, string | string[]>;
 }
-
-declare module '*.css' {
-  const text: string;
-  export default text;
-}

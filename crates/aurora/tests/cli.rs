@@ -37,7 +37,10 @@ fn serve_requires_a_secret_key_and_never_prints_it() {
         command.arg("serve").env("AURORA_SECRET_KEY", SECRET);
         command
     });
-    assert!(running.logs().contains("listening"), "{}", running.logs());
+    let logged = common::eventually(std::time::Duration::from_secs(5), || {
+        running.logs().contains("listening")
+    });
+    assert!(logged, "{}", running.logs());
     assert!(
         !running.logs().contains(SECRET),
         "the secret key was logged"
@@ -119,4 +122,83 @@ async fn sigterm_stops_the_service_after_it_answered() {
         .unwrap();
     assert_eq!(ready.status(), 200);
     assert!(running.terminate().success());
+}
+
+#[test]
+fn understand_writes_one_json_line_per_message_in_order() {
+    use std::io::Write;
+    let dir = tempfile::tempdir().unwrap();
+    let mut child = aurora(dir.path())
+        .arg("understand")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let input = "rose gold rings under $800\n\nwhere is my order #gg-104233\nmy platinum card was declined\n\u{1F48D} \u{5E9}\u{5DC}\u{5D5}\u{5DD}\n";
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(input.as_bytes())
+        .unwrap();
+    let output = child.wait_with_output().unwrap();
+    assert!(output.status.success());
+    let lines: Vec<serde_json::Value> = text(&output.stdout)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(
+        lines.len(),
+        5,
+        "one line per input line, blank ones included"
+    );
+    assert_eq!(
+        lines[0],
+        serde_json::json!({"intent": "find_product", "filters": {"category": "rings", "metals": ["rose_gold"], "min_price": null, "max_price": 800, "ready_to_ship": false}, "order_number": null})
+    );
+    assert_eq!(lines[2]["intent"], "track_order");
+    assert_eq!(lines[2]["order_number"], "GG-104233");
+    assert_eq!(lines[3]["intent"], "unknown");
+}
+
+#[test]
+fn understand_with_a_message_explains_its_reading() {
+    let dir = tempfile::tempdir().unwrap();
+    let output = run(aurora(dir.path()).args([
+        "understand",
+        "14k",
+        "white",
+        "gold",
+        "hoops",
+        "under",
+        "$500",
+    ]));
+    let explanation = text(&output.stdout);
+    assert!(output.status.success());
+    assert!(
+        explanation.contains("intent: find_product"),
+        "{explanation}"
+    );
+    assert!(
+        explanation.contains("\"14k\" is not a price"),
+        "{explanation}"
+    );
+    assert!(
+        explanation.contains("why not the other intents"),
+        "{explanation}"
+    );
+}
+
+#[test]
+fn a_bad_order_number_pattern_is_refused_at_start() {
+    let dir = tempfile::tempdir().unwrap();
+    let output = run(aurora(dir.path())
+        .arg("understand")
+        .env("AURORA_ORDER_NUMBER_PATTERN", "(unclosed"));
+    assert!(!output.status.success());
+    assert!(
+        text(&output.stderr).starts_with("aurora: AURORA_ORDER_NUMBER_PATTERN: "),
+        "{}",
+        text(&output.stderr)
+    );
 }

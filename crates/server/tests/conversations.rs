@@ -28,6 +28,9 @@ backend_tests!(
     another_visitors_conversation_looks_like_no_conversation,
     ending_with_two_replies_asks_for_a_rating_and_closes_the_conversation,
     ending_a_short_conversation_does_not_ask_for_a_rating,
+    a_conversation_idle_for_thirty_minutes_has_ended,
+    asking_to_track_an_order_by_number_prefills_the_form,
+    starting_again_with_the_same_idempotency_key_resumes_the_same_conversation,
 );
 
 fn messages_path(id: &str) -> String {
@@ -550,4 +553,80 @@ async fn ending_a_short_conversation_does_not_ask_for_a_rating(store: Arc<dyn St
         )
         .await;
     assert_problem(&csat, StatusCode::CONFLICT, "csat_not_offered");
+}
+
+async fn a_conversation_idle_for_thirty_minutes_has_ended(store: Arc<dyn Store>) {
+    common::seed_demo(&store).await;
+    let offset = Arc::new(std::sync::Mutex::new(chrono::Duration::zero()));
+    let clock = offset.clone();
+    let state = common::state(store, aurora_server::ServerSettings::default())
+        .await
+        .with_clock(move || chrono::Utc::now() + *clock.lock().unwrap());
+    let app = aurora_server::app(state);
+    let (shopper, id, _) = Shopper::start(&app).await;
+    shopper.say(&app, &id, "rings").await;
+    *offset.lock().unwrap() = chrono::Duration::minutes(29);
+    shopper.say(&app, &id, "under 500").await;
+    *offset.lock().unwrap() = chrono::Duration::minutes(29 + 31);
+    let late = shopper
+        .post(&app, &messages_path(&id), json!({"text": "rings"}))
+        .await;
+    assert_problem(&late, StatusCode::CONFLICT, "conversation_ended");
+    let history = shopper
+        .get(&app, &format!("/api/support/conversations/{id}"))
+        .await
+        .json();
+    assert_eq!(history["status"], "ended");
+}
+
+async fn asking_to_track_an_order_by_number_prefills_the_form(store: Arc<dyn Store>) {
+    let app = demo_app(store).await;
+    let (shopper, id, _) = Shopper::start(&app).await;
+    let reply = shopper
+        .say(&app, &id, "where is my order #gg-104233?")
+        .await;
+    let form = form(&reply);
+    assert_eq!(form["form"], "order_lookup");
+    assert_eq!(
+        common::field_value(&form, "order_number").as_deref(),
+        Some("GG-104233")
+    );
+    assert_eq!(common::field_value(&form, "email"), None);
+    // Nothing about the order is shown before the email proves it is theirs.
+    assert!(common::blocks_of(&reply, "order_timeline").is_empty());
+}
+
+async fn starting_again_with_the_same_idempotency_key_resumes_the_same_conversation(
+    store: Arc<dyn Store>,
+) {
+    let app = demo_app(store).await;
+    let (shopper, _, _) = Shopper::start(&app).await;
+    let key = [("idempotency-key", "start-1")];
+    let body = json!({});
+    let first = shopper
+        .call(
+            &app,
+            "POST",
+            "/api/support/conversations",
+            &key,
+            Some(&body),
+        )
+        .await;
+    let second = shopper
+        .call(
+            &app,
+            "POST",
+            "/api/support/conversations",
+            &key,
+            Some(&body),
+        )
+        .await;
+    assert_eq!(
+        (first.status, second.status),
+        (StatusCode::CREATED, StatusCode::CREATED)
+    );
+    assert_eq!(
+        first.json()["conversation_id"],
+        second.json()["conversation_id"]
+    );
 }

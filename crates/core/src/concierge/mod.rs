@@ -163,12 +163,12 @@ impl Concierge {
         match input {
             Input::Text(message) => {
                 let mut understanding = self.understander.understand(message);
-                if understanding.intent == Intent::Unknown && state.query != ProductQuery::default()
+                if understanding.intent == Intent::Unknown
+                    && state.query != ProductQuery::default()
+                    && let Some(filters) = self.refinement(message)
                 {
-                    if let Some(filters) = self.refinement(message) {
-                        understanding.intent = Intent::FindProduct;
-                        understanding.filters = filters;
-                    }
+                    understanding.intent = Intent::FindProduct;
+                    understanding.filters = filters;
                 }
                 let intent = understanding.intent;
                 let (blocks, shown) = match intent {
