@@ -7,8 +7,9 @@ use crate::extract::{JsonObject, check};
 use crate::metrics::WidgetEvent;
 use crate::{ApiError, AppState};
 use axum::Router;
-use axum::extract::State;
-use axum::http::StatusCode;
+use axum::body::Bytes;
+use axum::extract::{FromRequest, Request, State};
+use axum::http::{StatusCode, header};
 use axum::routing::post;
 use serde_json::Value;
 
