@@ -219,9 +219,11 @@ function createApp(ns) {
     setTimeout(() => (status.textContent = words), 60);
   }
 
-  /** Shows `el` from its top (a long reply is read from its start). @param {HTMLElement} el */
+  /** Shows `el` from its top (a long reply is read from its start), with what the shopper said. @param {HTMLElement} el */
   function reveal(el) {
-    log.scrollTop = el.offsetTop - 12;
+    const before = el.previousElementSibling;
+    const top = before instanceof HTMLElement && before.classList.contains('me') ? before : el;
+    log.scrollTop = top.offsetTop - 12;
   }
 
   /** @param {string} label @param {boolean} [quiet] */

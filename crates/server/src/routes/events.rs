@@ -20,8 +20,58 @@ pub(crate) fn router() -> Router<AppState> {
     Router::new().route("/api/support/events", post(events))
 }
 
+/// A JSON object sent as `application/json` or, by `sendBeacon`, as `text/plain`. Only this
+/// route takes `text/plain` (a cross-site form can send it without a preflight): all it can do
+/// is add to counters, under the per-IP rate limit.
+struct BeaconJson(JsonObject);
+
+impl FromRequest<AppState> for BeaconJson {
+    type Rejection = ApiError;
+
+    async fn from_request(request: Request, state: &AppState) -> Result<Self, ApiError> {
+        let media_type = request
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.split(';').next())
+            .map(|v| v.trim().to_ascii_lowercase());
+        if !matches!(media_type.as_deref(), Some("application/json" | "text/plain")) {
+            return Err(ApiError::new(
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                "unsupported_media_type",
+                "Send the events as application/json (or text/plain from sendBeacon).",
+            ));
+        }
+        let bytes = Bytes::from_request(request, state).await.map_err(|rejection| {
+            if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
+                ApiError::new(
+                    StatusCode::PAYLOAD_TOO_LARGE,
+                    "body_too_large",
+                    "The request body is too large.",
+                )
+            } else {
+                ApiError::new(
+                    StatusCode::BAD_REQUEST,
+                    "bad_body",
+                    "The request body could not be read.",
+                )
+            }
+        })?;
+        match serde_json::from_slice::<Value>(&bytes) {
+            Ok(Value::Object(map)) => Ok(BeaconJson(JsonObject(map))),
+            _ => Err(ApiError::invalid(vec![FieldError {
+                field: "body".into(),
+                message: "must be a JSON object".into(),
+            }])),
+        }
+    }
+}
+
 /// Counts a batch of widget events; all or none (a batch with one bad event is a 422).
-async fn events(State(state): State<AppState>, body: JsonObject) -> Result<StatusCode, ApiError> {
+async fn events(
+    State(state): State<AppState>,
+    BeaconJson(body): BeaconJson,
+) -> Result<StatusCode, ApiError> {
     let mut errors = Vec::new();
     body.only(&["events"], &mut errors);
     let field = |field: String, message: &str| FieldError {
