@@ -1,0 +1,138 @@
+//! A new ticket's webhook reaches a receiver outside the shopper's request; a failing receiver
+//! is retried later and never costs the ticket.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod common;
+
+use aurora_server::ServerSettings;
+use axum::Router;
+use axum::body::Body;
+use axum::http::{Request, StatusCode};
+use axum::routing::post;
+use serde_json::{Value, json};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+/// A loopback receiver answering `status`, keeping what it got.
+async fn receiver(status: StatusCode) -> (String, Arc<Mutex<Vec<Value>>>) {
+    let received = Arc::new(Mutex::new(Vec::new()));
+    let sink = received.clone();
+    let app = Router::new().route(
+        "/hook",
+        post(move |body: axum::Json<Value>| {
+            let sink = sink.clone();
+            async move {
+                sink.lock().unwrap().push(body.0);
+                status
+            }
+        }),
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let address = listener.local_addr().unwrap();
+    tokio::spawn(async move { axum::serve(listener, app).await });
+    (format!("http://{address}/hook"), received)
+}
+
+async fn stylist_ticket(app: &Router) -> String {
+    let started = common::send(
+        app,
+        Request::post("/api/support/conversations")
+            .body(Body::empty())
+            .unwrap(),
+    )
+    .await;
+    let token = started.json()["visitor_token"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let body = json!({"name": "Ava", "email": "ava@example.com", "preferred_contact": "email", "message": "A ring for my partner"});
+    let answer = common::send(
+        app,
+        Request::post("/api/support/stylist")
+            .header("content-type", "application/json")
+            .header("x-aurora-visitor", token)
+            .body(Body::from(body.to_string()))
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(answer.status, StatusCode::CREATED, "{}", answer.text());
+    answer.json()["reference"].as_str().unwrap().to_string()
+}
+
+async fn eventually(mut check: impl FnMut() -> bool) -> bool {
+    for _ in 0..100 {
+        if check() {
+            return true;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    false
+}
+
+#[tokio::test]
+async fn a_new_ticket_is_posted_to_the_webhook_with_a_slack_text() {
+    let db = aurora_store::testing::TestDb::sqlite();
+    let (url, received) = receiver(StatusCode::OK).await;
+    let state = common::state(db.open().await, ServerSettings::default()).await;
+    let app = aurora_server::app(state.clone());
+    let reference = stylist_ticket(&app).await;
+    let worker = tokio::spawn(aurora_server::deliver_webhooks(
+        state.clone(),
+        url,
+        Duration::from_millis(50),
+    ));
+    assert!(
+        eventually(|| !received.lock().unwrap().is_empty()).await,
+        "nothing was delivered"
+    );
+    worker.abort();
+    let payload = received.lock().unwrap()[0].clone();
+    assert_eq!(payload["ticket"]["reference"], reference.as_str());
+    let text = payload["text"].as_str().unwrap();
+    assert!(
+        text.contains(&reference) && text.contains("A ring for my partner"),
+        "{text}"
+    );
+    assert!(
+        state
+            .store
+            .due_webhooks(state.now() + chrono::Duration::days(1), 10)
+            .await
+            .unwrap()
+            .is_empty(),
+        "delivered once"
+    );
+}
+
+#[tokio::test]
+async fn a_failing_receiver_is_retried_later_and_the_ticket_stays() {
+    let db = aurora_store::testing::TestDb::sqlite();
+    let (url, received) = receiver(StatusCode::INTERNAL_SERVER_ERROR).await;
+    let state = common::state(db.open().await, ServerSettings::default()).await;
+    let app = aurora_server::app(state.clone());
+    let reference = stylist_ticket(&app).await;
+    let worker = tokio::spawn(aurora_server::deliver_webhooks(
+        state.clone(),
+        url,
+        Duration::from_millis(50),
+    ));
+    assert!(
+        eventually(|| !received.lock().unwrap().is_empty()).await,
+        "never attempted"
+    );
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    worker.abort();
+    assert_eq!(
+        received.lock().unwrap().len(),
+        1,
+        "the retry waits for its backoff"
+    );
+    let later = state
+        .store
+        .due_webhooks(state.now() + chrono::Duration::minutes(5), 10)
+        .await
+        .unwrap();
+    assert_eq!(later.len(), 1, "queued for a retry");
+    assert_eq!(later[0].attempts, 1);
+    assert!(state.store.ticket(&reference).await.unwrap().is_some());
+}
