@@ -63,3 +63,22 @@ async fn every_response_has_a_request_id_and_security_headers(store: Arc<dyn Sto
     .await;
     assert_eq!(answer.header("x-request-id"), "trace-me-123");
 }
+
+#[tokio::test]
+async fn a_large_answer_is_gzipped_for_a_client_that_accepts_it_and_plain_otherwise() {
+    let db = aurora_store::testing::TestDb::sqlite();
+    let app = common::demo_app(db.open().await).await;
+    let request = |encoding: Option<&str>| {
+        let mut request = Request::get("/api/support/products?limit=100");
+        if let Some(encoding) = encoding {
+            request = request.header("accept-encoding", encoding);
+        }
+        request.body(Body::empty()).unwrap()
+    };
+    let gzipped = send(&app, request(Some("gzip"))).await;
+    assert_eq!(gzipped.status, StatusCode::OK);
+    assert_eq!(gzipped.header("content-encoding"), "gzip");
+    let plain = send(&app, request(None)).await;
+    assert!(plain.headers.get("content-encoding").is_none());
+    assert!(gzipped.body.len() * 3 < plain.body.len(), "{} vs {} bytes", gzipped.body.len(), plain.body.len());
+}
