@@ -269,11 +269,11 @@ export function renderCsat(question, ctx) {
   const button = h('button', { type: 'submit', class: 'primary' }, t.sendRating);
   const el = h(
     'form',
-    { class: 'form csat', novalidate: true },
+    { class: 'form csat', novalidate: true, 'aria-labelledby': `${name}-q` },
     h(
       'fieldset',
       { class: 'field group', 'aria-describedby': errorId },
-      h('legend', null, question),
+      h('legend', { id: `${name}-q` }, question),
       h('div', { class: 'stars' }, inputs.flatMap((input, i) => [input, labels[i]])),
       error,
     ),

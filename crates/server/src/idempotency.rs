@@ -104,7 +104,9 @@ async fn run(
                 .run(Request::from_parts(parts, Body::from(bytes)))
                 .await;
             let status = response.status();
-            if status.is_server_error() {
+            // A 429 is "not now", not an answer: replaying it (without its Retry-After) would
+            // refuse the retry the client was told to make.
+            if status.is_server_error() || status == StatusCode::TOO_MANY_REQUESTS {
                 let _ = state
                     .store
                     .release_idempotency_key(&scope, &route, &key)

@@ -31,6 +31,7 @@ backend_tests!(
     a_stylist_ticket_carries_the_transcript_shortlist_filters_and_products_shown,
     the_same_idempotency_key_and_body_make_one_ticket_and_replay_the_answer,
     an_idempotency_key_is_bound_to_its_visitor_body_and_address,
+    a_rate_limited_answer_is_not_replayed_for_the_same_idempotency_key,
     csat_is_taken_once_and_only_after_it_was_offered,
 );
 
@@ -612,4 +613,35 @@ async fn the_return_window_ends_thirty_days_after_delivery_to_the_hour(store: Ar
         refused.text()
     );
     assert_eq!(store.recent_tickets(10).await.unwrap().len(), 1);
+}
+
+async fn a_rate_limited_answer_is_not_replayed_for_the_same_idempotency_key(store: Arc<dyn Store>) {
+    let settings = ServerSettings {
+        limits: LimitSettings {
+            order_lookups_per_15_minutes: 1,
+            ..LimitSettings::default()
+        },
+        ..ServerSettings::default()
+    };
+    let app = demo_app_with(store, settings).await;
+    let (shopper, _, _) = Shopper::start(&app).await;
+    let body = lookup("GG-104233", "ava.thompson@example.com");
+    assert_eq!(
+        shopper.post(&app, ORDERS, body.clone()).await.status,
+        StatusCode::OK
+    );
+    let key = [("idempotency-key", "lookup-retry-1")];
+    for attempt in 0..2 {
+        let limited = shopper.call(&app, "POST", ORDERS, &key, Some(&body)).await;
+        assert_problem(&limited, StatusCode::TOO_MANY_REQUESTS, "rate_limited");
+        assert!(
+            limited.headers.get("retry-after").is_some(),
+            "attempt {attempt}: {:?}",
+            limited.headers
+        );
+        assert!(
+            limited.headers.get("idempotent-replayed").is_none(),
+            "attempt {attempt}"
+        );
+    }
 }

@@ -80,5 +80,10 @@ async fn a_large_answer_is_gzipped_for_a_client_that_accepts_it_and_plain_otherw
     assert_eq!(gzipped.header("content-encoding"), "gzip");
     let plain = send(&app, request(None)).await;
     assert!(plain.headers.get("content-encoding").is_none());
-    assert!(gzipped.body.len() * 3 < plain.body.len(), "{} vs {} bytes", gzipped.body.len(), plain.body.len());
+    assert!(
+        gzipped.body.len() * 3 < plain.body.len(),
+        "{} vs {} bytes",
+        gzipped.body.len(),
+        plain.body.len()
+    );
 }

@@ -42,6 +42,22 @@ backend_tests!(
     the_prometheus_output_passes_promtool_check_metrics,
 );
 
+#[tokio::test]
+async fn the_flag_gauges_follow_the_kill_switch_and_the_rollout() {
+    // No other test of this binary reports the flag, so the values are exact.
+    let db = TestDb::sqlite();
+    let clock = TestClock::new();
+    let (app, _) = app_on(db.open().await, ServerSettings::default(), &clock).await;
+    aurora_server::flag_state(false, 25);
+    let text = prometheus(&app).await;
+    assert_eq!(sample(&text, "aurora_concierge_enabled", &[]), Some(0.0));
+    assert_eq!(sample(&text, "aurora_rollout_percentage", &[]), Some(25.0));
+    aurora_server::flag_state(true, 100);
+    let text = prometheus(&app).await;
+    assert_eq!(sample(&text, "aurora_concierge_enabled", &[]), Some(1.0));
+    assert_eq!(sample(&text, "aurora_rollout_percentage", &[]), Some(100.0));
+}
+
 /// A clock the test moves.
 #[derive(Clone)]
 struct TestClock(Arc<Mutex<DateTime<Utc>>>);
@@ -560,6 +576,7 @@ async fn the_summary_is_short_readable_text(store: Arc<dyn Store>) {
         "50.0%",
         "deflection",
         "open conversations 1",
+        "concierge enabled, rollout",
         "POST /api/support/conversations/{id}/messages",
     ] {
         assert!(text.contains(expected), "no {expected:?} in:\n{text}");

@@ -10,14 +10,10 @@ pub mod window;
 
 use crate::AppState;
 use aurora_core::conversations::IDLE_TIMEOUT;
-use std::sync::Mutex;
 use std::time::Duration;
 
 pub use http::track;
 pub use window::{WidgetEvent, Windows};
-
-/// The concierge flag as last reported, for the JSON and summary formats.
-static FLAG_STATE: Mutex<Option<(bool, u8)>> = Mutex::new(None);
 
 /// Installs the recorder (once per process) so nothing recorded from now on is lost.
 pub fn install() {
@@ -29,17 +25,6 @@ pub fn flag_state(enabled: bool, rollout_percentage: u8) {
     install();
     metrics::gauge!("aurora_concierge_enabled").set(if enabled { 1.0 } else { 0.0 });
     metrics::gauge!("aurora_rollout_percentage").set(f64::from(rollout_percentage));
-    let mut flag = FLAG_STATE
-        .lock()
-        .unwrap_or_else(std::sync::PoisonError::into_inner);
-    *flag = Some((enabled, rollout_percentage));
-}
-
-/// The flag as last reported by [`flag_state`].
-pub(crate) fn last_flag_state() -> Option<(bool, u8)> {
-    *FLAG_STATE
-        .lock()
-        .unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
 /// A rejected identity token, by reason.

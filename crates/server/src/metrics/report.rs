@@ -83,9 +83,9 @@ pub struct Gauges {
     pub open_conversations: Option<u64>,
     pub db_pool_in_use: u64,
     pub db_pool_idle: u64,
-    /// `null` until the flags have been read.
-    pub concierge_enabled: Option<bool>,
-    pub rollout_percentage: Option<u8>,
+    /// The kill switch and rollout of this instance's flag.
+    pub concierge_enabled: bool,
+    pub rollout_percentage: u8,
 }
 
 fn ratio(part: u64, whole: u64) -> Option<f64> {
@@ -186,7 +186,7 @@ pub async fn build(state: &AppState) -> Report {
             .then_with(|| a.route.cmp(&b.route))
             .then_with(|| a.method.cmp(&b.method))
     });
-    let flag = super::last_flag_state();
+    let flag = state.flags.current();
     Report {
         generated_at: now,
         endpoints,
@@ -198,8 +198,8 @@ pub async fn build(state: &AppState) -> Report {
             open_conversations: long_counts.map(|c| c.open),
             db_pool_in_use: pool.in_use,
             db_pool_idle: pool.idle,
-            concierge_enabled: flag.map(|(enabled, _)| enabled),
-            rollout_percentage: flag.map(|(_, percentage)| percentage),
+            concierge_enabled: flag.enabled,
+            rollout_percentage: flag.rollout_percentage,
         },
     }
 }
@@ -209,7 +209,11 @@ fn percent(rate: Option<f64>) -> String {
 }
 
 fn millis(value: Option<f64>) -> String {
-    value.map_or_else(|| "-".to_string(), |ms| format!("{ms:.0} ms"))
+    match value {
+        None => "-".to_string(),
+        Some(ms) if ms < 10.0 => format!("{ms:.1} ms"),
+        Some(ms) => format!("{ms:.0} ms"),
+    }
 }
 
 fn count(value: Option<u64>) -> String {
@@ -288,10 +292,10 @@ pub fn summary(report: &Report) -> String {
     );
     let _ = writeln!(out);
     let g = &report.gauges;
-    let flag = match (g.concierge_enabled, g.rollout_percentage) {
-        (Some(true), Some(p)) => format!("enabled, rollout {p}%"),
-        (Some(false), Some(p)) => format!("KILLED (rollout {p}%)"),
-        _ => "flag not read yet".to_string(),
+    let flag = if g.concierge_enabled {
+        format!("enabled, rollout {}%", g.rollout_percentage)
+    } else {
+        format!("KILLED (rollout {}%)", g.rollout_percentage)
     };
     let _ = writeln!(
         out,

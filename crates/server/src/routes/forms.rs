@@ -70,10 +70,14 @@ async fn record(
     let Some(id) = conversation else {
         return Ok(());
     };
+    let now = state.now();
     let Some(current) = state.store.conversation(id).await? else {
         return Ok(());
     };
-    let now = state.now();
+    // An ended conversation stays ended: the answer goes back to the widget only.
+    if current.is_ended(now) {
+        return Ok(());
+    }
     let messages = [
         Message {
             role: Role::Shopper,

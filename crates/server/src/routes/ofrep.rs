@@ -3,7 +3,7 @@
 
 use crate::extract::JsonObject;
 use crate::{ApiError, AppState};
-use aurora_core::flags::{Evaluation, FLAG_KEY, evaluate};
+use aurora_core::flags::{Evaluation, FLAG_KEY, MissingTargetingKey, evaluate};
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
@@ -27,34 +27,31 @@ fn ofrep_error(status: StatusCode, key: Option<&str>, code: &str, details: &str)
     (status, Json(body)).into_response()
 }
 
+/// A context that is not an object of strings (OFREP's `INVALID_CONTEXT`).
+struct InvalidContext(String);
+
+impl InvalidContext {
+    fn response(self) -> Response {
+        ofrep_error(StatusCode::BAD_REQUEST, None, "INVALID_CONTEXT", &self.0)
+    }
+}
+
 /// The context: a targeting key (the bucketing id) and an optional identity token, whose email
 /// counts only when its signature is valid.
 fn evaluate_context(
     state: &AppState,
     body: &JsonObject,
-) -> Result<Result<Evaluation, Response>, Response> {
+) -> Result<Result<Evaluation, MissingTargetingKey>, InvalidContext> {
     let context = match body.0.get("context") {
         None => serde_json::Map::new(),
         Some(Value::Object(context)) => context.clone(),
-        Some(_) => {
-            return Err(ofrep_error(
-                StatusCode::BAD_REQUEST,
-                None,
-                "INVALID_CONTEXT",
-                "context must be an object",
-            ));
-        }
+        Some(_) => return Err(InvalidContext("context must be an object".into())),
     };
-    let text = |name: &str| -> Result<Option<String>, Response> {
+    let text = |name: &str| -> Result<Option<String>, InvalidContext> {
         match context.get(name) {
             None | Some(Value::Null) => Ok(None),
             Some(Value::String(s)) if s.len() <= 4096 => Ok(Some(s.clone())),
-            Some(_) => Err(ofrep_error(
-                StatusCode::BAD_REQUEST,
-                None,
-                "INVALID_CONTEXT",
-                &format!("{name} must be a string"),
-            )),
+            Some(_) => Err(InvalidContext(format!("{name} must be a string"))),
         }
     };
     let targeting_key = text("targetingKey")?;
@@ -76,15 +73,7 @@ fn evaluate_context(
         &state.flags.current(),
         email.as_deref(),
         targeting_key.as_deref(),
-    )
-    .map_err(|missing| {
-        ofrep_error(
-            StatusCode::BAD_REQUEST,
-            Some(FLAG_KEY),
-            "TARGETING_KEY_MISSING",
-            &missing.to_string(),
-        )
-    }))
+    ))
 }
 
 fn success(evaluation: &Evaluation) -> Value {
@@ -108,7 +97,13 @@ async fn one(State(state): State<AppState>, Path(key): Path<String>, body: JsonO
     }
     match evaluate_context(&state, &body) {
         Ok(Ok(evaluation)) => Json(success(&evaluation)).into_response(),
-        Ok(Err(response)) | Err(response) => response,
+        Ok(Err(missing)) => ofrep_error(
+            StatusCode::BAD_REQUEST,
+            Some(FLAG_KEY),
+            "TARGETING_KEY_MISSING",
+            &missing.to_string(),
+        ),
+        Err(invalid) => invalid.response(),
     }
 }
 
@@ -121,10 +116,10 @@ async fn bulk(
 ) -> Result<Response, ApiError> {
     let flag = match evaluate_context(&state, &body) {
         Ok(Ok(evaluation)) => success(&evaluation),
-        Ok(Err(_)) => {
-            json!({ "key": FLAG_KEY, "errorCode": "TARGETING_KEY_MISSING", "errorDetails": "a targeting key is required to evaluate a partial rollout" })
+        Ok(Err(missing)) => {
+            json!({ "key": FLAG_KEY, "errorCode": "TARGETING_KEY_MISSING", "errorDetails": missing.to_string() })
         }
-        Err(response) => return Ok(response),
+        Err(invalid) => return Ok(invalid.response()),
     };
     let body = json!({ "flags": [flag] });
     let etag = format!(
