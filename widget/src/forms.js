@@ -258,7 +258,7 @@ export function renderCsat(question, ctx) {
   const errorId = `${name}-err`;
   const error = h('p', { class: 'field-error', id: errorId, hidden: true });
   const inputs = [1, 2, 3, 4, 5].map((n) =>
-    h('input', { class: 'vh star-input', type: 'radio', name, id: `${name}-${n}`, value: String(n), required: true }),
+    h('input', { class: 'star-input', type: 'radio', name, id: `${name}-${n}`, value: String(n), required: true }),
   );
   const labels = inputs.map((input, i) =>
     h('label', { class: 'star', for: input.id }, icon(icons.star), h('span', { class: 'vh' }, t.stars(i + 1))),
@@ -274,7 +274,7 @@ export function renderCsat(question, ctx) {
       'fieldset',
       { class: 'field group', 'aria-describedby': errorId },
       h('legend', { id: `${name}-q` }, question),
-      h('div', { class: 'stars' }, inputs.flatMap((input, i) => [input, labels[i]])),
+      h('div', { class: 'stars' }, inputs.map((input, i) => h('span', { class: 'star-box' }, input, labels[i]))),
       error,
     ),
     h('div', { class: 'field' }, h('label', { for: commentId }, t.comment), comment),

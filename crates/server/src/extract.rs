@@ -87,47 +87,63 @@ impl FromRequest<AppState> for JsonObject {
 
     async fn from_request(request: Request, state: &AppState) -> Result<Self, ApiError> {
         // JSON only: `text/plain` would let any site post here without a CORS preflight.
-        let is_json = request
-            .headers()
-            .get("content-type")
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.split(';').next())
-            .is_some_and(|media_type| media_type.trim().eq_ignore_ascii_case("application/json"));
-        if !is_json {
-            return Err(ApiError::new(
-                StatusCode::UNSUPPORTED_MEDIA_TYPE,
-                "unsupported_media_type",
-                "Send the body as application/json.",
-            ));
-        }
-        let bytes = Bytes::from_request(request, state)
-            .await
-            .map_err(|rejection| {
-                if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
-                    ApiError::new(
-                        StatusCode::PAYLOAD_TOO_LARGE,
-                        "body_too_large",
-                        "The request body is too large.",
-                    )
-                } else {
-                    ApiError::new(
-                        StatusCode::BAD_REQUEST,
-                        "bad_body",
-                        "The request body could not be read.",
-                    )
-                }
-            })?;
-        match serde_json::from_slice::<Value>(&bytes) {
-            Ok(Value::Object(map)) => Ok(JsonObject(map)),
-            Ok(_) => Err(ApiError::invalid(vec![FieldError {
-                field: "body".into(),
-                message: "must be a JSON object".into(),
-            }])),
-            Err(error) => Err(ApiError::invalid(vec![FieldError {
-                field: "body".into(),
-                message: format!("is not valid JSON ({error})"),
-            }])),
-        }
+        read_json_object(
+            request,
+            state,
+            &["application/json"],
+            "Send the body as application/json.",
+        )
+        .await
+    }
+}
+
+/// Reads a JSON object body sent with one of the `accepted` media types.
+pub(crate) async fn read_json_object(
+    request: Request,
+    state: &AppState,
+    accepted: &[&str],
+    hint: &'static str,
+) -> Result<JsonObject, ApiError> {
+    let media_type = request
+        .headers()
+        .get("content-type")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(';').next())
+        .map(|v| v.trim().to_ascii_lowercase());
+    if !media_type.is_some_and(|m| accepted.contains(&m.as_str())) {
+        return Err(ApiError::new(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "unsupported_media_type",
+            hint,
+        ));
+    }
+    let bytes = Bytes::from_request(request, state)
+        .await
+        .map_err(|rejection| {
+            if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
+                ApiError::new(
+                    StatusCode::PAYLOAD_TOO_LARGE,
+                    "body_too_large",
+                    "The request body is too large.",
+                )
+            } else {
+                ApiError::new(
+                    StatusCode::BAD_REQUEST,
+                    "bad_body",
+                    "The request body could not be read.",
+                )
+            }
+        })?;
+    match serde_json::from_slice::<Value>(&bytes) {
+        Ok(Value::Object(map)) => Ok(JsonObject(map)),
+        Ok(_) => Err(ApiError::invalid(vec![FieldError {
+            field: "body".into(),
+            message: "must be a JSON object".into(),
+        }])),
+        Err(error) => Err(ApiError::invalid(vec![FieldError {
+            field: "body".into(),
+            message: format!("is not valid JSON ({error})"),
+        }])),
     }
 }
 

@@ -3,13 +3,12 @@
 //! the counters: only the event types are accepted, so no personal data can come in.
 
 use crate::error::FieldError;
-use crate::extract::{JsonObject, check};
+use crate::extract::{JsonObject, check, read_json_object};
 use crate::metrics::WidgetEvent;
 use crate::{ApiError, AppState};
 use axum::Router;
-use axum::body::Bytes;
 use axum::extract::{FromRequest, Request, State};
-use axum::http::{StatusCode, header};
+use axum::http::StatusCode;
 use axum::routing::post;
 use serde_json::Value;
 
@@ -29,46 +28,14 @@ impl FromRequest<AppState> for BeaconJson {
     type Rejection = ApiError;
 
     async fn from_request(request: Request, state: &AppState) -> Result<Self, ApiError> {
-        let media_type = request
-            .headers()
-            .get(header::CONTENT_TYPE)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.split(';').next())
-            .map(|v| v.trim().to_ascii_lowercase());
-        if !matches!(
-            media_type.as_deref(),
-            Some("application/json" | "text/plain")
-        ) {
-            return Err(ApiError::new(
-                StatusCode::UNSUPPORTED_MEDIA_TYPE,
-                "unsupported_media_type",
-                "Send the events as application/json (or text/plain from sendBeacon).",
-            ));
-        }
-        let bytes = Bytes::from_request(request, state)
-            .await
-            .map_err(|rejection| {
-                if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
-                    ApiError::new(
-                        StatusCode::PAYLOAD_TOO_LARGE,
-                        "body_too_large",
-                        "The request body is too large.",
-                    )
-                } else {
-                    ApiError::new(
-                        StatusCode::BAD_REQUEST,
-                        "bad_body",
-                        "The request body could not be read.",
-                    )
-                }
-            })?;
-        match serde_json::from_slice::<Value>(&bytes) {
-            Ok(Value::Object(map)) => Ok(BeaconJson(JsonObject(map))),
-            _ => Err(ApiError::invalid(vec![FieldError {
-                field: "body".into(),
-                message: "must be a JSON object".into(),
-            }])),
-        }
+        read_json_object(
+            request,
+            state,
+            &["application/json", "text/plain"],
+            "Send the events as application/json (or text/plain from sendBeacon).",
+        )
+        .await
+        .map(BeaconJson)
     }
 }
 

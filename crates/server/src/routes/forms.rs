@@ -7,8 +7,8 @@ use crate::extract::{Identity, JsonObject, Visitor};
 use crate::{ApiError, AppState, FieldError};
 use aurora_core::concierge::blocks::{Block, SCHEMA_VERSION};
 use aurora_core::concierge::{
-    LookupOutcome, SubmitError, Turn, blocks_text, lookup_order, submit_csat, submit_return,
-    submit_stylist,
+    LookupOutcome, SubmitError, TicketReceipt, Turn, blocks_text, lookup_order, submit_csat,
+    submit_return, submit_stylist,
 };
 use aurora_core::conversations::{Message, Role};
 use aurora_core::tickets::TicketKind;
@@ -179,22 +179,13 @@ async fn returns(
     .await?;
     match outcome {
         Ok(receipt) => {
-            crate::metrics::ticket(receipt.ticket.kind.as_str());
-            record(
+            ticket_created(
                 &state,
                 conversation.as_deref(),
                 "return or resize request",
-                &receipt.blocks,
+                receipt,
             )
-            .await?;
-            Ok((
-                StatusCode::CREATED,
-                Json(json!({
-                    "schema_version": SCHEMA_VERSION,
-                    "reference": receipt.ticket.reference,
-                    "blocks": receipt.blocks,
-                })),
-            ))
+            .await
         }
         Err(blocks) => {
             record(
@@ -214,6 +205,25 @@ async fn returns(
     }
 }
 
+/// Counts a new ticket, records its confirmation in the conversation, answers 201.
+async fn ticket_created(
+    state: &AppState,
+    conversation: Option<&str>,
+    what: &str,
+    receipt: TicketReceipt,
+) -> Result<(StatusCode, Json<Value>), ApiError> {
+    crate::metrics::ticket(receipt.ticket.kind.as_str());
+    record(state, conversation, what, &receipt.blocks).await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(json!({
+            "schema_version": SCHEMA_VERSION,
+            "reference": receipt.ticket.reference,
+            "blocks": receipt.blocks,
+        })),
+    ))
+}
+
 async fn stylist(
     State(state): State<AppState>,
     Visitor(visitor): Visitor,
@@ -230,22 +240,7 @@ async fn stylist(
         &reference,
     )
     .await?;
-    crate::metrics::ticket(receipt.ticket.kind.as_str());
-    record(
-        &state,
-        conversation.as_deref(),
-        "stylist request",
-        &receipt.blocks,
-    )
-    .await?;
-    Ok((
-        StatusCode::CREATED,
-        Json(json!({
-            "schema_version": SCHEMA_VERSION,
-            "reference": receipt.ticket.reference,
-            "blocks": receipt.blocks,
-        })),
-    ))
+    ticket_created(&state, conversation.as_deref(), "stylist request", receipt).await
 }
 
 async fn csat(
