@@ -102,7 +102,7 @@ export const offline = 'You seem to be offline. Your message is kept: try again 
 export const unreachable = 'We couldn’t reach the concierge. Your message is kept: please try again.';
 /** @param {number} seconds */
 export const rateLimited = (seconds) =>
-  `You’re sending messages faster than we can answer. Please wait ${seconds > 0 ? `${seconds} seconds` : 'a moment'} and try again.`;
+  `You’re sending messages faster than we can answer. Please wait ${seconds > 1 ? `${seconds} seconds` : seconds === 1 ? 'a second' : 'a moment'} and try again.`;
 export const paused = 'The concierge is paused right now.';
 /** @param {string} contact */
 export const reachUs = (contact) => `You can reach the store at ${contact}.`;
