@@ -47,6 +47,9 @@ cargo clippy --workspace --all-targets --locked -- -D warnings
 say "cargo test (unit, contract, HTTP, CLI)"
 cargo test --workspace --locked
 
+say "Widget: build, size budgets, types, unit and browser tests"
+bash scripts/widget-tests.sh
+
 say "Alert rules, Alertmanager config and Grafana queries (promtool, amtool)"
 bash scripts/observability-tests.sh
 

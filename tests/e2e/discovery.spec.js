@@ -2,7 +2,17 @@
 import { test, expect } from '@playwright/test';
 import { api, input, lastReply, launcher, openWidget, panel, prices, say, saved, shot, tap } from './helpers.js';
 
-test('opening the widget shows the welcome, with focus in the message box', async ({ page }) => {
+test('opening the widget shows the welcome, with focus in the message box, under the demo’s strict CSP', async ({ page }) => {
+  /** @type {string[]} */
+  const problems = [];
+  page.on('console', (message) => {
+    // A failed load is checked below by its URL (the demo store has no favicon).
+    if ((message.type() === 'error' || message.type() === 'warning') && !message.text().startsWith('Failed to load resource')) problems.push(message.text());
+  });
+  page.on('response', (response) => {
+    if (response.status() >= 400 && !response.url().endsWith('/favicon.ico')) problems.push(`${response.status()} ${response.url()}`);
+  });
+  page.on('pageerror', (error) => problems.push(error.message));
   await page.goto(api() + '/');
   await expect(launcher(page)).toBeVisible();
   await expect(launcher(page)).toHaveAttribute('aria-expanded', 'false');
@@ -12,7 +22,9 @@ test('opening the widget shows the welcome, with focus in the message box', asyn
   await expect(launcher(page)).toHaveAttribute('aria-expanded', 'true');
   await expect(lastReply(page)).toContainText("I'm the Gilded Grove concierge");
   await expect(input(page)).toBeFocused();
-  await shot(page, '02-welcome', 'widget-welcome.png');
+  await shot(page, '02-welcome');
+  // The CSP (style-src 'self', no inline scripts) blocks nothing of the widget's.
+  expect(problems).toEqual([]);
 });
 
 test('“Ready to ship” shows only pieces ready to ship', async ({ page }) => {
@@ -128,4 +140,14 @@ test('while a reply is on its way the input is disabled and the typing indicator
   await expect(input(page)).toBeEnabled();
   await expect(page.locator('aurora-concierge .typing')).toBeHidden();
   await expect(input(page)).toBeFocused();
+});
+
+test('text is always shown as text, never run as HTML', async ({ page }) => {
+  await openWidget(page);
+  const attack = '<img src=x onerror="window.__owned=1"> rings';
+  await say(page, attack);
+  await expect(page.locator('.msg.me').last()).toHaveText(`You: ${attack}`);
+  // The server echoes the words as a filter chip; that is text too.
+  await expect(page.locator('aurora-concierge .msg img:not(.thumb)')).toHaveCount(0);
+  expect(await page.evaluate(() => /** @type {any} */ (window).__owned)).toBeUndefined();
 });

@@ -51,7 +51,7 @@ test('a stylist request creates a ticket that carries the transcript', async ({ 
   await form.getByRole('textbox', { name: 'How can a stylist help?' }).fill(message);
   await form.getByRole('button', { name: 'Send to a stylist' }).click();
   await expect(lastReply(page)).toContainText(/Your request ST-\d{6} is with our stylists/);
-  await shot(page, '32-stylist-sent', 'widget-stylist.png');
+  await shot(page, '32-stylist-sent');
   const reference = /ST-\d{6}/.exec((await lastReply(page).textContent()) || '')?.[0];
 
   // The webhook aurora posts for the new ticket (to the loopback receiver of global-setup.js).

@@ -308,6 +308,11 @@ function createApp(ns) {
   async function send(body, label) {
     if (busy || paused) return;
     clear();
+    // A retry of a message that was put back in the input takes it out again.
+    if (body.text && input.value.trim() === body.text) {
+      input.value = '';
+      grow();
+    }
     if (!saved.conversation && !(await begin())) {
       if (body.text) keep(body.text);
       return;
@@ -455,8 +460,9 @@ function createApp(ns) {
     paused = true;
     setBusy(false);
     clear();
-    const contact = problem.contact || config.contact;
-    bot([{ type: 'notice', level: 'info', text: [problem.detail || t.paused, contact ? t.reachUs(contact) : ''].filter(Boolean).join(' ') }], true);
+    // The server's words name the store's contact; without them, the page's data-contact.
+    const text = problem.detail || [t.paused, config.contact ? t.reachUs(config.contact) : ''].filter(Boolean).join(' ');
+    bot([{ type: 'notice', level: 'info', text }], true);
   }
 
   return {

@@ -65,25 +65,25 @@ function start() {
     }
   }
 
-  /** @type {{ name: string, at: string, enabled?: boolean }[]} */
+  /** @type {{ type: string }[]} */
   const queue = [];
   /** @type {number | undefined} */
   let timer;
   const flush = () => {
     clearTimeout(timer);
     if (!queue.length) return;
-    // A string body is text/plain: a CORS "simple" request, no preflight. 404 until the
-    // observability issue adds the endpoint; sendBeacon does not care.
-    const body = JSON.stringify({ bucketing_id: bucket, events: queue.splice(0) });
+    // A string body is text/plain: a CORS "simple" request, no preflight. Only the event
+    // types go: the endpoint counts them, nothing more.
+    const body = JSON.stringify({ events: queue.splice(0) });
     try {
       navigator.sendBeacon(api + '/api/support/events', body);
     } catch {
       // Reporting is best effort.
     }
   };
-  /** @param {string} name @param {boolean} [enabled] */
-  const track = (name, enabled) => {
-    queue.push({ name, at: new Date().toISOString(), enabled });
+  /** @param {string} type load, open or close */
+  const track = (type) => {
+    queue.push({ type });
     clearTimeout(timer);
     timer = w.setTimeout(flush, 5000);
   };
@@ -180,22 +180,23 @@ function start() {
     idle(() => load().catch(() => {}));
   };
 
-  // A shopper with a conversation keeps the widget whatever the rollout says; otherwise the
-  // flag decides, and anything but an explicit `false` (404 before the flags endpoint exists,
-  // a network error, a slow answer) means on.
+  // A shopper with a conversation keeps the widget whatever the rollout says (if the kill
+  // switch is off, the API tells them the concierge is paused); otherwise the flag decides, and
+  // anything but an explicit `false` (a 404 from an older server, a network error, a slow
+  // answer) means on.
   const flag = saved.conversation
     ? Promise.resolve(true)
     : Promise.race([
         fetch(api + '/ofrep/v1/evaluate/flags/concierge-widget', {
           method: 'POST',
           headers: { 'Content-Type': 'application/json' },
-          body: JSON.stringify({ context: { targetingKey: bucket } }),
+          body: JSON.stringify({ context: { targetingKey: bucket, identityToken: data.identityToken } }),
         }).then((r) => (r.ok ? r.json().then((j) => j.value !== false) : true)),
         new Promise((resolve) => setTimeout(resolve, 3000, true)),
       ]).catch(() => true);
   flag.then((on) => {
-    track('load', !!on);
     if (!on) return;
+    track('load');
     if (d.body) draw();
     else d.addEventListener('DOMContentLoaded', draw);
   });

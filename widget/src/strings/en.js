@@ -10,7 +10,7 @@ export const openChat = 'Chat with our concierge';
 
 // Panel.
 export const title = 'Concierge';
-export const subtitle = 'Jewelry, orders, returns and stylists';
+export const subtitle = 'Jewelry, orders and returns';
 export const close = 'Close chat';
 export const endChat = 'End chat';
 export const conversation = 'Conversation';

@@ -1,0 +1,81 @@
+// The real kill switch: a second `aurora demo` started with AURORA_CONCIERGE_ENABLED=false.
+// The loader draws nothing for a new shopper; a shopper with a conversation keeps the widget and
+// is told the concierge is paused, with the store's contact, and nothing retries.
+import { test, expect } from '@playwright/test';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { input, lastReply, launcher, shot } from './helpers.js';
+
+/** @type {import('node:child_process').ChildProcess} */
+let aurora;
+let origin = '';
+let dir = '';
+
+test.beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'aurora-e2e-off-'));
+  aurora = spawn(process.env.AURORA_BIN || resolve(import.meta.dirname, '../../target/debug/aurora'), ['demo'], {
+    cwd: dir,
+    env: {
+      ...process.env,
+      AURORA_DATABASE_URL: `sqlite:${join(dir, 'demo.db')}`,
+      AURORA_LISTEN: '127.0.0.1:0',
+      AURORA_CONCIERGE_ENABLED: 'false',
+      // Its 503s are the point here, not news.
+      AURORA_LOG: 'off',
+    },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  origin = await new Promise((done, fail) => {
+    let out = '';
+    aurora.on('exit', (code) => fail(new Error(`aurora exited with ${code}:\n${out}`)));
+    aurora.stdout?.on('data', (chunk) => {
+      out += chunk;
+      const match = /listening on (http:\/\/\S+)/.exec(out);
+      if (match) done(match[1]);
+    });
+  });
+});
+
+test.afterAll(async () => {
+  aurora.kill('SIGTERM');
+  await new Promise((done) => (aurora.exitCode !== null ? done(undefined) : aurora.on('exit', done)));
+  rmSync(dir, { recursive: true, force: true });
+});
+
+test('with the kill switch off, a new shopper sees no launcher', async ({ page }) => {
+  /** @type {unknown[]} */
+  const flags = [];
+  page.on('response', async (response) => {
+    if (response.url().endsWith('/ofrep/v1/evaluate/flags/concierge-widget')) flags.push(await response.json());
+  });
+  await page.goto(origin + '/');
+  await page.waitForFunction(() => !!window.AuroraConcierge);
+  await expect.poll(() => flags.length).toBe(1);
+  expect(flags[0]).toMatchObject({ key: 'concierge-widget', value: false });
+  await expect(page.locator('aurora-concierge')).toHaveCount(0);
+});
+
+test('with the kill switch off, a shopper with a conversation is told the concierge is paused', async ({ page }) => {
+  await page.addInitScript(() => {
+    if (!sessionStorage.getItem('seeded')) {
+      sessionStorage.setItem('seeded', '1');
+      localStorage.setItem('aurora-concierge', JSON.stringify({ conversation: 'from-before-the-pause', draft: 'my ring size' }));
+    }
+  });
+  /** @type {string[]} */
+  const posts = [];
+  page.on('request', (request) => {
+    if (request.method() === 'POST' && request.url().includes('/api/support/conversations')) posts.push(request.url());
+  });
+  await page.goto(origin + '/');
+  await launcher(page).click();
+  await expect(lastReply(page).locator('.notice')).toHaveText(/The concierge is paused right now\. You can reach us at hello@gildedgrove\.example/);
+  await expect(page.getByRole('button', { name: 'Try again' })).toHaveCount(0);
+  await expect(input(page)).toBeDisabled();
+  await expect(input(page)).toHaveValue('my ring size');
+  await shot(page, '44-kill-switch');
+  await page.waitForTimeout(1500);
+  expect(posts).toHaveLength(1);
+});
