@@ -44,9 +44,14 @@ test.afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-test('with the kill switch off, a new shopper sees no launcher', async ({ page }) => {
+test('with the kill switch off, a new shopper sees no launcher and downloads nothing beyond the loader', async ({ page }) => {
   /** @type {unknown[]} */
   const flags = [];
+  /** @type {string[]} */
+  const scripts = [];
+  page.on('request', (request) => {
+    if (request.resourceType() === 'script') scripts.push(new URL(request.url()).pathname);
+  });
   page.on('response', async (response) => {
     if (response.url().endsWith('/ofrep/v1/evaluate/flags/concierge-widget')) flags.push(await response.json());
   });
@@ -55,6 +60,10 @@ test('with the kill switch off, a new shopper sees no launcher', async ({ page }
   await expect.poll(() => flags.length).toBe(1);
   expect(flags[0]).toMatchObject({ key: 'concierge-widget', value: false });
   await expect(page.locator('aurora-concierge')).toHaveCount(0);
+  // Even once the page is idle (when an enabled loader fetches the app), only the loader came.
+  await page.waitForLoadState('networkidle');
+  await page.waitForTimeout(1500);
+  expect(scripts).toEqual(['/widget.js']);
 });
 
 test('with the kill switch off, a shopper with a conversation is told the concierge is paused', async ({ page }) => {
