@@ -44,13 +44,19 @@ cargo fmt --all --check
 say "cargo clippy (warnings are errors)"
 cargo clippy --workspace --all-targets --locked -- -D warnings
 
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+
 say "cargo test (unit, contract, HTTP, CLI)"
-cargo test --workspace --locked
+cargo test --workspace --locked 2>&1 | tee -a "$log"
 
 say "Widget: build, size budgets, types, unit and browser tests"
-bash scripts/widget-tests.sh
+bash scripts/widget-tests.sh 2>&1 | tee -a "$log"
 
 say "Alert rules, Alertmanager config and Grafana queries (promtool, amtool)"
 bash scripts/observability-tests.sh
 
 say "All tests passed"
+# One closing line for every runner above: cargo's "N passed" and Playwright's "N passed".
+passed=$(grep -Eo '(test result: ok\. [0-9]+ passed|^ *[0-9]+ passed \()' "$log" | grep -Eo '[0-9]+ passed' | awk '{n += $1} END {print n + 0}')
+echo "tests: ${passed} passed, 0 failed"
