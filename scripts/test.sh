@@ -50,6 +50,11 @@ trap 'rm -f "$log"' EXIT
 say "cargo test (unit, contract, HTTP, CLI)"
 cargo test --workspace --locked 2>&1 | tee -a "$log"
 
+say "OpenAPI: docs/api/openapi.json is valid OpenAPI 3.1 (cargo test checked it is current)"
+# shellcheck source=scripts/tools.sh
+source scripts/tools.sh
+"$(ensure_openapi_validator)" docs/api/openapi.json
+
 say "Widget: build, size budgets, types, unit and browser tests"
 bash scripts/widget-tests.sh 2>&1 | tee -a "$log"
 

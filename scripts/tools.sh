@@ -66,3 +66,14 @@ _aurora_ensure_tool() {
 
 ensure_promtool() { _aurora_ensure_tool promtool prometheus "${PROMTOOL:-}"; }
 ensure_amtool() { _aurora_ensure_tool amtool prometheus-alertmanager "${AMTOOL:-}"; }
+
+# ensure_openapi_validator: prints the path of openapi-spec-validator, installed from PyPI into a
+# virtualenv under $AURORA_TOOLS_DIR the first time.
+ensure_openapi_validator() {
+  local venv="${AURORA_TOOLS_DIR}/openapi-venv" version="0.9.0"
+  if [ ! -x "${venv}/bin/openapi-spec-validator" ]; then
+    echo "Installing openapi-spec-validator ${version} into ${venv}" >&2
+    python3 -m venv "${venv}" >&2 && "${venv}/bin/pip" install -q "openapi-spec-validator==${version}" >&2 || return 1
+  fi
+  echo "${venv}/bin/openapi-spec-validator"
+}

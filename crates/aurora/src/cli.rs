@@ -53,6 +53,11 @@ pub enum Command {
     /// written to an audit log.
     #[command(subcommand)]
     Flags(FlagsCommand),
+    /// Print the API's OpenAPI 3.1 description (as served at /api/openapi.json) and exit.
+    ///
+    /// It is generated from the handlers; docs/api/openapi.json is this output, and a test
+    /// fails when that copy is stale: `aurora openapi > docs/api/openapi.json` renews it.
+    Openapi,
     /// Read support tickets (returns, resizes, stylist requests) until the dashboard exists.
     #[command(subcommand)]
     Tickets(TicketsCommand),

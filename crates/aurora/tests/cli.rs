@@ -97,7 +97,7 @@ fn migrate_creates_a_fresh_sqlite_database_next_to_where_it_runs() {
 fn help_explains_every_command() {
     let dir = tempfile::tempdir().unwrap();
     let help = text(&run(aurora(dir.path()).arg("--help")).stdout);
-    for command in ["serve", "migrate", "demo", "catalog"] {
+    for command in ["serve", "migrate", "demo", "catalog", "openapi"] {
         assert!(help.contains(command), "{help}");
     }
     let demo = text(&run(aurora(dir.path()).args(["help", "demo"])).stdout);

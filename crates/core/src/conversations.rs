@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 pub const IDLE_TIMEOUT: Duration = Duration::minutes(30);
 
 /// Who said a message.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Role {
     Shopper,

@@ -69,7 +69,7 @@ pub fn normalise_users<'a>(emails: impl IntoIterator<Item = &'a str>) -> Vec<Str
 }
 
 /// Why the flag has its value (OFREP's reasons).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum Reason {
     /// The kill switch is off.

@@ -6,7 +6,7 @@ use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 
 /// One invalid field of a request body, for 422 responses.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct FieldError {
     pub field: String,
     pub message: String,
@@ -22,14 +22,20 @@ pub struct ApiError {
     headers: Vec<(&'static str, HeaderValue)>,
 }
 
-#[derive(Serialize)]
-struct Problem<'a> {
+/// An error answer (RFC 9457 problem details), sent as `application/problem+json`.
+#[derive(Serialize, utoipa::ToSchema)]
+pub(crate) struct Problem<'a> {
+    /// Always `about:blank`: `code` says what went wrong.
     #[serde(rename = "type")]
     kind: &'static str,
+    /// The HTTP status text.
     title: &'a str,
     status: u16,
+    /// Stable and machine-readable, e.g. `validation_failed`, `rate_limited`, `not_found`.
     code: &'a str,
+    /// For people; safe to show to a shopper.
     detail: &'a str,
+    /// With `validation_failed`: every invalid field and why.
     #[serde(skip_serializing_if = "<[_]>::is_empty")]
     errors: &'a [FieldError],
 }

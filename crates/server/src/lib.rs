@@ -11,6 +11,7 @@ mod identity;
 mod limits;
 mod metrics;
 mod middleware;
+mod openapi;
 mod routes;
 mod state;
 mod storefront;
@@ -24,7 +25,8 @@ pub use flags::{refresh as refresh_flags, watch_flags};
 pub use identity::{Tokens, sign_identity};
 pub use limits::LimitSettings;
 pub use metrics::{flag_state, sweep_idle_conversations, sweep_idle_conversations_once};
-pub use state::{AppState, ServerSettings};
+pub use openapi::{document as openapi_document, json as openapi_json};
+pub use state::{AppState, ServerSettings, Shared};
 pub use webhook::deliver_webhooks;
 
 use axum::Router;

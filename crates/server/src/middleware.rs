@@ -8,6 +8,7 @@ use axum::error_handling::HandleErrorLayer;
 use axum::extract::{DefaultBodyLimit, MatchedPath, Request};
 use axum::http::{HeaderName, HeaderValue, StatusCode, header};
 use tower::ServiceBuilder;
+use tower_http::CompressionLevel;
 use tower_http::compression::CompressionLayer;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::set_header::SetResponseHeaderLayer;
@@ -73,7 +74,7 @@ pub(crate) fn wrap(router: Router, settings: &ServerSettings) -> Router {
                 }))
                 .timeout(settings.request_timeout),
         )
-        .layer(CompressionLayer::new());
+        .layer(CompressionLayer::new().quality(CompressionLevel::Fastest));
     for (name, value) in SECURITY_HEADERS {
         router = router.layer(SetResponseHeaderLayer::if_not_present(
             name,

@@ -53,9 +53,13 @@ impl Default for ServerSettings {
 type Clock = Arc<dyn Fn() -> DateTime<Utc> + Send + Sync>;
 
 /// Shared by every handler: storage, the current catalog and its search index, the concierge,
-/// tokens, rate limits, settings.
+/// tokens, rate limits, settings. Cloned for every request by each layer, so it is one `Arc`.
 #[derive(Clone)]
-pub struct AppState {
+pub struct AppState(Arc<Shared>);
+
+/// What [`AppState`] shares.
+#[derive(Clone)]
+pub struct Shared {
     pub store: Arc<dyn Store>,
     pub settings: Arc<ServerSettings>,
     pub concierge: Arc<Concierge>,
@@ -68,6 +72,14 @@ pub struct AppState {
     clock: Clock,
 }
 
+impl std::ops::Deref for AppState {
+    type Target = Shared;
+
+    fn deref(&self) -> &Shared {
+        &self.0
+    }
+}
+
 impl AppState {
     /// State over `store`, starting from `catalog` (see [`crate::watch_catalog`] to keep it fresh).
     pub fn new(
@@ -78,7 +90,7 @@ impl AppState {
         tokens: Tokens,
     ) -> Result<Self, SearchError> {
         let index = SearchIndex::build(Arc::new(catalog))?;
-        Ok(AppState {
+        Ok(AppState(Arc::new(Shared {
             store,
             limits: Arc::new(Limits::new(&settings.limits)),
             flags: Arc::new(Flags::new(settings.flags.clone())),
@@ -88,13 +100,14 @@ impl AppState {
             index: Arc::new(RwLock::new(Arc::new(index))),
             clock: Arc::new(Utc::now),
             metrics: Arc::default(),
-        })
+        })))
     }
 
     /// The same state with another clock (tests move time forward).
-    pub fn with_clock(mut self, clock: impl Fn() -> DateTime<Utc> + Send + Sync + 'static) -> Self {
-        self.clock = Arc::new(clock);
-        self
+    pub fn with_clock(self, clock: impl Fn() -> DateTime<Utc> + Send + Sync + 'static) -> Self {
+        let mut shared = Shared::clone(&self.0);
+        shared.clock = Arc::new(clock);
+        AppState(Arc::new(shared))
     }
 
     /// The current time, from the state's clock.

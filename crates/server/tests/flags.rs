@@ -86,7 +86,8 @@ async fn the_kill_switch_pauses_new_conversations_and_messages_but_keeps_tickets
     let started = send(
         &app,
         Request::post("/api/support/conversations")
-            .body(Body::empty())
+            .header("content-type", "application/json")
+            .body(Body::from("{}"))
             .unwrap(),
     )
     .await;
@@ -112,7 +113,8 @@ async fn the_kill_switch_pauses_new_conversations_and_messages_but_keeps_tickets
     let refused = send(
         &app,
         Request::post("/api/support/conversations")
-            .body(Body::empty())
+            .header("content-type", "application/json")
+            .body(Body::from("{}"))
             .unwrap(),
     )
     .await;
@@ -149,7 +151,8 @@ async fn the_kill_switch_pauses_new_conversations_and_messages_but_keeps_tickets
     let again = send(
         &app,
         Request::post("/api/support/conversations")
-            .body(Body::empty())
+            .header("content-type", "application/json")
+            .body(Body::from("{}"))
             .unwrap(),
     )
     .await;

@@ -37,7 +37,8 @@ async fn stylist_ticket(app: &Router) -> String {
     let started = common::send(
         app,
         Request::post("/api/support/conversations")
-            .body(Body::empty())
+            .header("content-type", "application/json")
+            .body(Body::from("{}"))
             .unwrap(),
     )
     .await;

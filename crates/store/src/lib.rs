@@ -15,6 +15,7 @@ mod rows;
 mod sqlite;
 #[cfg(feature = "testing")]
 pub mod testing;
+mod write_gate;
 
 use aurora_core::store::{Store, StoreError, StoreResult};
 use std::sync::Arc;

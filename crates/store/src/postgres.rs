@@ -5,6 +5,7 @@ use sqlx::postgres::PgPoolOptions;
 /// PostgreSQL, for stores that run several instances on one database.
 pub struct PostgresStore {
     pool: sqlx::PgPool,
+    writes: crate::write_gate::WriteGate,
 }
 
 impl PostgresStore {
@@ -20,7 +21,10 @@ impl PostgresStore {
             .run(&pool)
             .await
             .map_err(migrate_error)?;
-        Ok(PostgresStore { pool })
+        Ok(PostgresStore {
+            pool,
+            writes: crate::write_gate::WriteGate::open(),
+        })
     }
 }
 

@@ -283,6 +283,7 @@ macro_rules! sql_store {
                 conversation: &aurora_core::conversations::Conversation,
                 messages: &[aurora_core::conversations::Message],
             ) -> StoreResult<()> {
+                let _turn = self.writes.enter().await;
                 support::create_conversation(&self.pool, conversation, messages).await
             }
 
@@ -301,6 +302,7 @@ macro_rules! sql_store {
                 replies: i32,
                 at: chrono::DateTime<chrono::Utc>,
             ) -> StoreResult<()> {
+                let _turn = self.writes.enter().await;
                 support::append_messages(&self.pool, id, messages, state, replies, at).await
             }
 

@@ -7,6 +7,7 @@ use std::time::Duration;
 /// The embedded default: one file, WAL mode, foreign keys on.
 pub struct SqliteStore {
     pool: sqlx::SqlitePool,
+    writes: crate::write_gate::WriteGate,
 }
 
 impl SqliteStore {
@@ -32,7 +33,10 @@ impl SqliteStore {
             .run(&pool)
             .await
             .map_err(migrate_error)?;
-        Ok(SqliteStore { pool })
+        Ok(SqliteStore {
+            pool,
+            writes: crate::write_gate::WriteGate::serial(),
+        })
     }
 }
 

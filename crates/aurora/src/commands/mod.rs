@@ -29,6 +29,10 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Catalog(CatalogCommand::Import { file, format }) => {
             catalog::import(config, &file, format).await
         }
+        Command::Openapi => {
+            print!("{}", aurora_server::openapi_json());
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Understand { message } => understand::run(&config, &message),
         Command::Tickets(TicketsCommand::List { limit }) => tickets::list(config, limit).await,
         Command::Flags(FlagsCommand::Get) => flags::get(config).await,

@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 pub const SCHEMA_VERSION: u32 = 1;
 
 /// One piece of a reply.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum Block {
     /// Plain text (never HTML).
@@ -36,7 +36,7 @@ pub enum Block {
 }
 
 /// How strongly a notice should stand out.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum NoticeLevel {
     Info,
@@ -45,7 +45,7 @@ pub enum NoticeLevel {
 }
 
 /// A product as a card.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct ProductCard {
     pub id: String,
     pub title: String,
@@ -80,14 +80,14 @@ impl From<&Product> for ProductCard {
 }
 
 /// An active filter, with the action that removes it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct FilterChip {
     pub label: String,
     pub remove_action: String,
 }
 
 /// A button: its label, and the action it sends.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct QuickReply {
     pub label: String,
     pub action: String,
@@ -104,7 +104,7 @@ impl QuickReply {
 }
 
 /// Which form.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum FormKind {
     OrderLookup,
@@ -114,7 +114,7 @@ pub enum FormKind {
 }
 
 /// A form: fields with their rules, where to submit, what the button says.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Form {
     pub form: FormKind,
     pub title: String,
@@ -125,7 +125,7 @@ pub struct Form {
 }
 
 /// The input a field needs.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum FieldType {
     Text,
@@ -139,14 +139,14 @@ pub enum FieldType {
 }
 
 /// One choice of a select, radio or checkboxes field.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Choice {
     pub value: String,
     pub label: String,
 }
 
 /// One field of a form. The server validates again whatever the widget checked.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Field {
     pub name: String,
     pub label: String,
@@ -169,14 +169,14 @@ pub struct Field {
 }
 
 /// A field's value that makes another field required.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Condition {
     pub field: String,
     pub equals: String,
 }
 
 /// An order's timeline, as shown to the shopper who placed it.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Timeline {
     pub order_number: String,
     pub status: String,
@@ -186,7 +186,7 @@ pub struct Timeline {
 }
 
 /// One step of the timeline.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct TimelineEvent {
     pub status: String,
     pub label: String,
@@ -203,7 +203,7 @@ pub struct TimelineEvent {
 }
 
 /// One line of the order.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct TimelineItem {
     pub title: String,
     pub quantity: i32,

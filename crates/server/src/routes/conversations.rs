@@ -1,25 +1,106 @@
 //! Conversations: start, send a message or a button, read the history, end.
 
+use crate::error::Problem;
 use crate::extract::{Identity, JsonObject, MaybeVisitor, Visitor, check};
 use crate::{ApiError, AppState};
 use aurora_core::concierge::blocks::{Block, SCHEMA_VERSION};
 use aurora_core::concierge::{ConversationState, Input, Turn, blocks_text};
 use aurora_core::conversations::{Conversation, Message, Role};
+use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use axum::routing::{get, post};
-use axum::{Json, Router};
+use chrono::{DateTime, Utc};
+use serde::Serialize;
 use serde_json::{Value, json};
+use utoipa::ToSchema;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 /// Longest message a shopper may send.
 pub const MESSAGE_MAX_CHARS: usize = 2000;
+/// Longest action (a button's or quick link's) a shopper may send.
+pub const ACTION_MAX_CHARS: usize = 200;
 
-pub(crate) fn router() -> Router<AppState> {
-    Router::new()
-        .route("/api/support/conversations", post(start))
-        .route("/api/support/conversations/{id}", get(history))
-        .route("/api/support/conversations/{id}/messages", post(message))
-        .route("/api/support/conversations/{id}/end", post(end))
+pub(crate) fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(start))
+        .routes(routes!(history))
+        .routes(routes!(message))
+        .routes(routes!(end))
+}
+
+/// A new conversation: its id and the welcome blocks.
+#[derive(Serialize, ToSchema)]
+struct Started {
+    conversation_id: String,
+    schema_version: u32,
+    blocks: Vec<Block>,
+    /// Only for a caller without a visitor token: send it as `X-Aurora-Visitor` from now on.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    visitor_token: Option<String>,
+}
+
+/// The concierge's answer: blocks to append to the conversation, in order.
+#[derive(Serialize, ToSchema)]
+pub(crate) struct Reply {
+    pub schema_version: u32,
+    pub blocks: Vec<Block>,
+}
+
+impl Reply {
+    pub fn new(blocks: Vec<Block>) -> Self {
+        Reply {
+            schema_version: SCHEMA_VERSION,
+            blocks,
+        }
+    }
+}
+
+/// Whether a conversation still takes messages.
+#[derive(Serialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+enum Status {
+    Open,
+    Ended,
+}
+
+/// A conversation so far, for a reload to resume it.
+#[derive(Serialize, ToSchema)]
+struct History {
+    conversation_id: String,
+    schema_version: u32,
+    status: Status,
+    started_at: DateTime<Utc>,
+    messages: Vec<HistoryMessage>,
+}
+
+/// One message of the history.
+#[derive(Serialize, ToSchema)]
+struct HistoryMessage {
+    role: Role,
+    /// What the shopper typed (a button shows as `[action]`); null for the concierge.
+    text: Option<String>,
+    /// The concierge's blocks; empty for the shopper.
+    #[schema(value_type = Vec<Block>)]
+    blocks: Value,
+    at: DateTime<Utc>,
+}
+
+/// Starting takes nothing yet; the body must be `{}`.
+#[derive(ToSchema)]
+#[allow(dead_code)] // Describes the body: an object without fields.
+struct StartRequest {}
+
+/// A message: either text the shopper typed or the action of a button they pressed.
+#[derive(ToSchema)]
+#[allow(dead_code)] // Describes the body; it is read field by field to report every bad field.
+struct MessageRequest {
+    /// What the shopper typed.
+    #[schema(max_length = 2000)]
+    text: Option<String>,
+    /// A quick link's or button's action, e.g. `category:rings`.
+    #[schema(max_length = 200)]
+    action: Option<String>,
 }
 
 fn concierge_message(blocks: &[Block], at: chrono::DateTime<chrono::Utc>) -> Message {
@@ -31,11 +112,26 @@ fn concierge_message(blocks: &[Block], at: chrono::DateTime<chrono::Utc>) -> Mes
     }
 }
 
-/// Starts a conversation; a caller without a visitor token gets one.
+/// Starts a conversation with a welcome and quick links; a caller without a visitor token gets
+/// one.
+#[utoipa::path(post, path = "/api/support/conversations", tag = "conversations",
+    security((), ("visitor" = [])),
+    request_body(content = StartRequest, description = "An empty JSON object, sent as \
+        `application/json`: that content type makes a browser ask first (CORS preflight), so \
+        no other site's page can start conversations in a shopper's name."),
+    responses(
+        (status = 201, description = "Started.", body = Started),
+        (status = 401, description = "A visitor token was sent but is not valid.", body = Problem, content_type = "application/problem+json"),
+        (status = 503, description = "The concierge is switched off (`concierge_disabled`).", body = Problem, content_type = "application/problem+json"),
+    ))]
 async fn start(
     State(state): State<AppState>,
     MaybeVisitor(visitor): MaybeVisitor,
-) -> Result<(StatusCode, Json<Value>), ApiError> {
+    body: JsonObject,
+) -> Result<(StatusCode, Json<Started>), ApiError> {
+    let mut errors = Vec::new();
+    body.only(&[], &mut errors);
+    check(errors)?;
     crate::flags::require_enabled(&state)?;
     let (visitor_id, issued) = match visitor {
         Some(id) => (id, None),
@@ -60,15 +156,15 @@ async fn start(
         .store
         .create_conversation(&conversation, &[concierge_message(&blocks, now)])
         .await?;
-    let mut body = json!({
-        "conversation_id": conversation.id,
-        "schema_version": SCHEMA_VERSION,
-        "blocks": blocks,
-    });
-    if let Some(token) = issued {
-        body["visitor_token"] = Value::String(token);
-    }
-    Ok((StatusCode::CREATED, Json(body)))
+    Ok((
+        StatusCode::CREATED,
+        Json(Started {
+            conversation_id: conversation.id,
+            schema_version: SCHEMA_VERSION,
+            blocks,
+            visitor_token: issued,
+        }),
+    ))
 }
 
 /// The visitor's own conversation; anyone else's looks like no conversation at all.
@@ -83,40 +179,70 @@ pub(crate) async fn owned(
     }
 }
 
+/// The visitor's conversation so far.
+#[utoipa::path(get, path = "/api/support/conversations/{id}", tag = "conversations",
+    security(("visitor" = [])),
+    params(("id" = String, Path, description = "The conversation id.")),
+    responses(
+        (status = 200, description = "The history.", body = History),
+        (status = 404, description = "No such conversation, or another visitor's.", body = Problem, content_type = "application/problem+json"),
+    ))]
 async fn history(
     State(state): State<AppState>,
     Visitor(visitor): Visitor,
     Path(id): Path<String>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<History>, ApiError> {
     let conversation = owned(&state, &id, &visitor).await?;
     let messages = state.store.messages(&id).await?;
     let ended = conversation.is_ended(state.now());
-    Ok(Json(json!({
-        "conversation_id": conversation.id,
-        "schema_version": SCHEMA_VERSION,
-        "status": if ended { "ended" } else { "open" },
-        "started_at": conversation.started_at,
-        "messages": messages.iter().map(|m| json!({
-            "role": m.role,
-            "text": if m.role == Role::Shopper { m.text.clone() } else { None },
-            "blocks": m.blocks,
-            "at": m.at,
-        })).collect::<Vec<_>>(),
-    })))
+    Ok(Json(History {
+        conversation_id: conversation.id,
+        schema_version: SCHEMA_VERSION,
+        status: if ended { Status::Ended } else { Status::Open },
+        started_at: conversation.started_at,
+        messages: messages
+            .into_iter()
+            .map(|m| HistoryMessage {
+                role: m.role,
+                text: if m.role == Role::Shopper {
+                    m.text
+                } else {
+                    None
+                },
+                blocks: m.blocks,
+                at: m.at,
+            })
+            .collect(),
+    }))
 }
 
+/// Sends text or a button's action; answers with the concierge's reply.
+#[utoipa::path(post, path = "/api/support/conversations/{id}/messages", tag = "conversations",
+    security(("visitor" = [])),
+    params(
+        ("id" = String, Path, description = "The conversation id."),
+        ("X-Aurora-Identity" = Option<String>, Header, description = "The store's signed shopper (HS256 JWT with `email`, `exp`); a bad one is ignored."),
+    ),
+    request_body(content = MessageRequest, description = "Exactly one of `text` and `action`."),
+    responses(
+        (status = 200, description = "The reply.", body = Reply),
+        (status = 404, description = "No such conversation, or another visitor's.", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "The conversation has ended (`conversation_ended`), or the same Idempotency-Key is still being answered.", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid body or unknown action; every invalid field is listed.", body = Problem, content_type = "application/problem+json"),
+        (status = 503, description = "The concierge is switched off (`concierge_disabled`).", body = Problem, content_type = "application/problem+json"),
+    ))]
 async fn message(
     State(state): State<AppState>,
     Visitor(visitor): Visitor,
     Identity(identity): Identity,
     Path(id): Path<String>,
     body: JsonObject,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<Reply>, ApiError> {
     crate::flags::require_enabled(&state)?;
     let mut errors = Vec::new();
     body.only(&["text", "action"], &mut errors);
     let text = body.text("text", MESSAGE_MAX_CHARS, &mut errors);
-    let action = body.text("action", 200, &mut errors);
+    let action = body.text("action", ACTION_MAX_CHARS, &mut errors);
     let input = match (text, action) {
         (Some(text), None) if !text.trim().is_empty() => Some(Input::Text(text)),
         (None, Some(action)) if !action.is_empty() => Some(Input::Action(action)),
@@ -180,17 +306,23 @@ async fn message(
         reply.intent.map_or("action", |i| i.as_str()),
         reply.products_shown,
     );
-    Ok(Json(
-        json!({ "schema_version": SCHEMA_VERSION, "blocks": reply.blocks }),
-    ))
+    Ok(Json(Reply::new(reply.blocks)))
 }
 
-/// Ends a conversation (the widget's "End chat"); with two or more replies, asks for a rating.
+/// Ends a conversation (the widget's "End chat"); with two or more replies and no ticket, asks
+/// for a rating. Ending an ended conversation answers the same and changes nothing.
+#[utoipa::path(post, path = "/api/support/conversations/{id}/end", tag = "conversations",
+    security(("visitor" = [])),
+    params(("id" = String, Path, description = "The conversation id.")),
+    responses(
+        (status = 200, description = "Ended.", body = Reply),
+        (status = 404, description = "No such conversation, or another visitor's.", body = Problem, content_type = "application/problem+json"),
+    ))]
 async fn end(
     State(state): State<AppState>,
     Visitor(visitor): Visitor,
     Path(id): Path<String>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<Reply>, ApiError> {
     let conversation = owned(&state, &id, &visitor).await?;
     let now = state.now();
     let newly_ended = state.store.end_conversation(&id, now).await?;
@@ -212,7 +344,5 @@ async fn end(
             .append_messages(&id, &[concierge_message(&blocks, now)], &memory, 0, now)
             .await?;
     }
-    Ok(Json(
-        json!({ "schema_version": SCHEMA_VERSION, "blocks": blocks }),
-    ))
+    Ok(Json(Reply::new(blocks)))
 }

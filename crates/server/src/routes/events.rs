@@ -2,21 +2,49 @@
 //! (`navigator.sendBeacon` sends them as `text/plain`). No visitor token, nothing stored but
 //! the counters: only the event types are accepted, so no personal data can come in.
 
-use crate::error::FieldError;
+use crate::error::{FieldError, Problem};
 use crate::extract::{JsonObject, check, read_json_object};
 use crate::metrics::WidgetEvent;
 use crate::{ApiError, AppState};
-use axum::Router;
 use axum::extract::{FromRequest, Request, State};
 use axum::http::StatusCode;
-use axum::routing::post;
 use serde_json::Value;
+use utoipa::ToSchema;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 /// Most events in one batch.
 pub const MAX_EVENTS: usize = 50;
 
-pub(crate) fn router() -> Router<AppState> {
-    Router::new().route("/api/support/events", post(events))
+pub(crate) fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(events))
+}
+
+/// A batch of widget events.
+#[derive(ToSchema)]
+#[allow(dead_code)] // Describes the body; it is read field by field to report every bad field.
+struct EventBatch {
+    #[schema(max_items = 50)]
+    events: Vec<EventDoc>,
+}
+
+/// One event; nothing but its type is accepted.
+#[derive(ToSchema)]
+#[schema(as = Event)]
+#[allow(dead_code)] // Describes the body; it is read field by field to report every bad field.
+struct EventDoc {
+    #[schema(rename = "type")]
+    kind: EventType,
+}
+
+/// What happened.
+#[derive(ToSchema)]
+#[schema(rename_all = "snake_case")]
+#[allow(dead_code)] // Describes the body; it is read field by field to report every bad field.
+enum EventType {
+    Load,
+    Open,
+    Close,
 }
 
 /// A JSON object sent as `application/json` or, by `sendBeacon`, as `text/plain`. Only this
@@ -39,7 +67,14 @@ impl FromRequest<AppState> for BeaconJson {
     }
 }
 
-/// Counts a batch of widget events; all or none (a batch with one bad event is a 422).
+/// Counts a batch of widget events (loads, opens, closes); all or none. Accepts `text/plain`
+/// too, for `navigator.sendBeacon`.
+#[utoipa::path(post, path = "/api/support/events", tag = "widget",
+    request_body(content((EventBatch = "application/json"), (EventBatch = "text/plain"))),
+    responses(
+        (status = 202, description = "Counted."),
+        (status = 422, description = "A bad event: the whole batch is refused, every problem listed.", body = Problem, content_type = "application/problem+json"),
+    ))]
 async fn events(
     State(state): State<AppState>,
     BeaconJson(body): BeaconJson,

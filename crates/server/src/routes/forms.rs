@@ -1,30 +1,145 @@
 //! The forms' endpoints: order lookup, return or resize, stylist request, CSAT. Each answers
 //! with the blocks to append to the conversation, and records them in it.
 
+use super::conversations::Reply;
 use super::conversations::owned;
 use crate::client_ip::ClientIp;
+use crate::error::Problem;
 use crate::extract::{Identity, JsonObject, Visitor};
 use crate::{ApiError, AppState, FieldError};
-use aurora_core::concierge::blocks::{Block, SCHEMA_VERSION};
+use aurora_core::concierge::blocks::{Block, FieldType, Form, SCHEMA_VERSION};
+use aurora_core::concierge::forms::{self, Prefill};
 use aurora_core::concierge::{
     LookupOutcome, SubmitError, TicketReceipt, Turn, blocks_text, lookup_order, submit_csat,
     submit_return, submit_stylist,
 };
 use aurora_core::conversations::{Message, Role};
 use aurora_core::tickets::TicketKind;
+use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
-use axum::routing::post;
-use axum::{Json, Router};
+use serde::Serialize;
 use serde_json::{Value, json};
+use utoipa::openapi::schema::{ArrayBuilder, KnownFormat, Schema, SchemaFormat};
+use utoipa::openapi::{ObjectBuilder, RefOr, Type};
+use utoipa::{PartialSchema, ToSchema};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
-pub(crate) fn router() -> Router<AppState> {
-    Router::new()
-        .route("/api/support/orders/lookup", post(order_lookup))
-        .route("/api/support/returns", post(returns))
-        .route("/api/support/stylist", post(stylist))
-        .route("/api/support/csat", post(csat))
+pub(crate) fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(order_lookup))
+        .routes(routes!(returns))
+        .routes(routes!(stylist))
+        .routes(routes!(csat))
 }
+
+/// An order lookup's answer: the timeline, or the same "not found" for a wrong email and an
+/// unknown order.
+#[derive(Serialize, ToSchema)]
+struct LookupAnswer {
+    schema_version: u32,
+    found: bool,
+    blocks: Vec<Block>,
+}
+
+/// A request's answer: the new ticket's reference (null when the request was refused, with the
+/// reason in the blocks).
+#[derive(Serialize, ToSchema)]
+struct TicketAnswer {
+    schema_version: u32,
+    /// E.g. `RT-482193` or `ST-193012`.
+    reference: Option<String>,
+    blocks: Vec<Block>,
+}
+
+/// A form's request body, described from the same form the server validates with, plus
+/// `conversation_id`.
+fn form_schema(form: &Form) -> RefOr<Schema> {
+    let mut object = ObjectBuilder::new().schema_type(Type::Object).property(
+        "conversation_id",
+        ObjectBuilder::new()
+            .schema_type(Type::String)
+            .description(Some(
+                "The conversation the form belongs to: the answer is recorded in it.",
+            )),
+    );
+    for field in &form.fields {
+        let choices = field.choices.iter().map(|c| c.value.clone());
+        let mut description = field.label.clone();
+        if let Some(hint) = &field.hint {
+            description = format!("{description}. {hint}");
+        }
+        if let Some(condition) = &field.required_when {
+            description = format!(
+                "{description}. Required when `{}` is `{}`.",
+                condition.field, condition.equals
+            );
+        }
+        let text = ObjectBuilder::new().schema_type(Type::String);
+        let property: Schema = match field.kind {
+            FieldType::Checkboxes => ArrayBuilder::new()
+                .items(text.enum_values(Some(choices)))
+                .description(Some(description))
+                .into(),
+            FieldType::Select | FieldType::Radio => text
+                .enum_values(Some(choices))
+                .description(Some(description))
+                .into(),
+            FieldType::Email => text
+                .format(Some(SchemaFormat::KnownFormat(KnownFormat::Email)))
+                .max_length(field.max_length)
+                .description(Some(description))
+                .into(),
+            FieldType::Text | FieldType::Tel | FieldType::Textarea => text
+                .max_length(field.max_length)
+                .description(Some(description))
+                .into(),
+        };
+        object = object.property(&field.name, property);
+        if field.required {
+            object = object.required(&field.name);
+        }
+    }
+    object.into()
+}
+
+/// Request bodies described from their forms; the types are names only, never values.
+macro_rules! form_body {
+    ($name:ident, $form:expr, $doc:literal) => {
+        #[doc = $doc]
+        enum $name {}
+
+        impl PartialSchema for $name {
+            fn schema() -> RefOr<Schema> {
+                form_schema(&$form)
+            }
+        }
+
+        impl ToSchema for $name {}
+    };
+}
+
+form_body!(
+    OrderLookupRequest,
+    forms::order_lookup(&Prefill::default(), ""),
+    "The order-lookup form's fields."
+);
+form_body!(
+    ReturnRequest,
+    forms::return_or_resize(&Prefill::default(), ""),
+    "The return-or-resize form's fields."
+);
+form_body!(
+    StylistRequest,
+    forms::stylist(&Prefill::default()),
+    "The stylist form's fields."
+);
+form_body!(
+    CsatRequest,
+    forms::csat(),
+    "The CSAT form's fields; `conversation_id` is required."
+);
 
 impl From<SubmitError> for ApiError {
     fn from(error: SubmitError) -> Self {
@@ -115,13 +230,24 @@ fn turn<'a>(
     }
 }
 
+/// Looks an order up by number and email; answers with its timeline.
+#[utoipa::path(post, path = "/api/support/orders/lookup", tag = "forms",
+    security(("visitor" = [])),
+    params(("X-Aurora-Identity" = Option<String>, Header, description = "The store's signed shopper; lets them pick one of their own orders.")),
+    request_body = OrderLookupRequest,
+    responses(
+        (status = 200, description = "Found, or the same answer for a wrong email and an unknown order.", body = LookupAnswer),
+        (status = 404, description = "`conversation_id` is not the visitor's conversation.", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Every invalid field, e.g. a malformed order number with the expected format.", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "Too many lookups for this visitor, address or order number (`rate_limited`, with `Retry-After`).", body = Problem, content_type = "application/problem+json"),
+    ))]
 async fn order_lookup(
     State(state): State<AppState>,
     Visitor(visitor): Visitor,
     ClientIp(ip): ClientIp,
     identity: Identity,
     body: JsonObject,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<LookupAnswer>, ApiError> {
     let conversation = conversation_of(&state, &body, &visitor).await?;
     // Keyed by the number as the lookup reads it, so "# gg-104233" counts for "GG-104233".
     let typed = body
@@ -147,9 +273,11 @@ async fn order_lookup(
         LookupOutcome::NotFound(blocks) => (false, blocks),
     };
     record(&state, conversation.as_deref(), "order lookup", &blocks).await?;
-    Ok(Json(
-        json!({ "schema_version": SCHEMA_VERSION, "found": found, "blocks": blocks }),
-    ))
+    Ok(Json(LookupAnswer {
+        schema_version: SCHEMA_VERSION,
+        found,
+        blocks,
+    }))
 }
 
 /// `RT-482193`: a prefix and six random digits.
@@ -161,12 +289,22 @@ fn reference(kind: TicketKind) -> String {
     )
 }
 
+/// Asks for a return or a resize; a refused request says why (window, made to order, …).
+#[utoipa::path(post, path = "/api/support/returns", tag = "forms",
+    security(("visitor" = [])),
+    request_body = ReturnRequest,
+    responses(
+        (status = 201, description = "A ticket was opened.", body = TicketAnswer),
+        (status = 200, description = "Not eligible: `reference` is null and the blocks say why.", body = TicketAnswer),
+        (status = 404, description = "`conversation_id` is not the visitor's conversation.", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Every invalid field.", body = Problem, content_type = "application/problem+json"),
+    ))]
 async fn returns(
     State(state): State<AppState>,
     Visitor(visitor): Visitor,
     identity: Identity,
     body: JsonObject,
-) -> Result<(StatusCode, Json<Value>), ApiError> {
+) -> Result<(StatusCode, Json<TicketAnswer>), ApiError> {
     let conversation = conversation_of(&state, &body, &visitor).await?;
     let index = state.index();
     let outcome = submit_return(
@@ -197,9 +335,11 @@ async fn returns(
             .await?;
             Ok((
                 StatusCode::OK,
-                Json(
-                    json!({ "schema_version": SCHEMA_VERSION, "reference": null, "blocks": blocks }),
-                ),
+                Json(TicketAnswer {
+                    schema_version: SCHEMA_VERSION,
+                    reference: None,
+                    blocks,
+                }),
             ))
         }
     }
@@ -211,25 +351,35 @@ async fn ticket_created(
     conversation: Option<&str>,
     what: &str,
     receipt: TicketReceipt,
-) -> Result<(StatusCode, Json<Value>), ApiError> {
+) -> Result<(StatusCode, Json<TicketAnswer>), ApiError> {
     crate::metrics::ticket(receipt.ticket.kind.as_str());
     record(state, conversation, what, &receipt.blocks).await?;
     Ok((
         StatusCode::CREATED,
-        Json(json!({
-            "schema_version": SCHEMA_VERSION,
-            "reference": receipt.ticket.reference,
-            "blocks": receipt.blocks,
-        })),
+        Json(TicketAnswer {
+            schema_version: SCHEMA_VERSION,
+            reference: Some(receipt.ticket.reference),
+            blocks: receipt.blocks,
+        }),
     ))
 }
 
+/// Hands over to a stylist: a ticket carrying the transcript, shortlist, filters and products
+/// shown; the answer states the promised response time.
+#[utoipa::path(post, path = "/api/support/stylist", tag = "forms",
+    security(("visitor" = [])),
+    request_body = StylistRequest,
+    responses(
+        (status = 201, description = "A ticket was opened.", body = TicketAnswer),
+        (status = 404, description = "`conversation_id` is not the visitor's conversation.", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Every invalid field.", body = Problem, content_type = "application/problem+json"),
+    ))]
 async fn stylist(
     State(state): State<AppState>,
     Visitor(visitor): Visitor,
     identity: Identity,
     body: JsonObject,
-) -> Result<(StatusCode, Json<Value>), ApiError> {
+) -> Result<(StatusCode, Json<TicketAnswer>), ApiError> {
     let conversation = conversation_of(&state, &body, &visitor).await?;
     let index = state.index();
     let receipt = submit_stylist(
@@ -243,12 +393,22 @@ async fn stylist(
     ticket_created(&state, conversation.as_deref(), "stylist request", receipt).await
 }
 
+/// Rates a conversation from 1 to 5, once.
+#[utoipa::path(post, path = "/api/support/csat", tag = "forms",
+    security(("visitor" = [])),
+    request_body = CsatRequest,
+    responses(
+        (status = 201, description = "Thanks.", body = Reply),
+        (status = 404, description = "`conversation_id` is not the visitor's conversation.", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Rated already (`csat_already_given`), or nothing to rate yet (`csat_not_offered`).", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Every invalid field.", body = Problem, content_type = "application/problem+json"),
+    ))]
 async fn csat(
     State(state): State<AppState>,
     Visitor(visitor): Visitor,
     identity: Identity,
     body: JsonObject,
-) -> Result<(StatusCode, Json<Value>), ApiError> {
+) -> Result<(StatusCode, Json<Reply>), ApiError> {
     let Some(conversation) = conversation_of(&state, &body, &visitor).await? else {
         return Err(ApiError::invalid(vec![FieldError {
             field: "conversation_id".into(),
@@ -272,8 +432,5 @@ async fn csat(
         })
         .unwrap_or(0);
     crate::metrics::csat(score);
-    Ok((
-        StatusCode::CREATED,
-        Json(json!({ "schema_version": SCHEMA_VERSION, "blocks": blocks })),
-    ))
+    Ok((StatusCode::CREATED, Json(Reply::new(blocks))))
 }

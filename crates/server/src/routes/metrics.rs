@@ -3,27 +3,29 @@
 //! send it as a bearer token; without one, only direct loopback callers are answered.
 
 use crate::error::FieldError;
+use crate::error::Problem;
 use crate::metrics::{exporter, report};
 use crate::{ApiError, AppState};
+use axum::Json;
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{ConnectInfo, FromRequestParts, Query, State};
 use axum::http::request::Parts;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
-use axum::{Json, Router};
 use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;
 use std::net::SocketAddr;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 const PROMETHEUS_TEXT: &str = "text/plain; version=0.0.4; charset=utf-8";
 
-pub(crate) fn router() -> Router<AppState> {
+pub(crate) fn router() -> OpenApiRouter<AppState> {
     // Installed when the app is built, so the first request is already counted.
     crate::metrics::install();
-    Router::new()
-        .route("/metrics", get(prometheus))
-        .route("/api/metrics", get(metrics))
+    OpenApiRouter::new()
+        .routes(routes!(prometheus))
+        .routes(routes!(metrics))
 }
 
 /// A caller allowed to read the metrics.
@@ -88,13 +90,33 @@ fn digest(text: &str) -> [u8; 32] {
     Sha256::digest(text.as_bytes()).into()
 }
 
-/// `GET /metrics`: the Prometheus text format.
+/// The metrics in the Prometheus text format (docs/metrics.md lists them).
+#[utoipa::path(get, path = "/metrics", tag = "operations",
+    security(("metrics_token" = [])),
+    responses(
+        (status = 200, description = "Prometheus text format 0.0.4.", body = String, content_type = "text/plain"),
+        (status = 401, description = "A metrics token is set and was not sent.", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "No metrics token is set and the caller is not on this host (`metrics_private`).", body = Problem, content_type = "application/problem+json"),
+    ))]
 async fn prometheus(_: Operator, State(state): State<AppState>) -> Response {
     crate::metrics::refresh_pool(&state);
     text(PROMETHEUS_TEXT, exporter::render())
 }
 
-/// `GET /api/metrics`: JSON by default, or `format=prometheus|summary`.
+/// The metrics with the last hour's per-route rates and latency percentiles: JSON by default,
+/// or `format=prometheus|summary` (summary: a few lines of text).
+#[utoipa::path(get, path = "/api/metrics", tag = "operations",
+    security(("metrics_token" = [])),
+    params(("format" = Option<String>, Query, description = "`json` (default), `prometheus` or `summary`.")),
+    responses(
+        (status = 200, description = "The report.", content(
+            (Object = "application/json"),
+            (String = "text/plain"),
+        )),
+        (status = 401, description = "A metrics token is set and was not sent.", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "No metrics token is set and the caller is not on this host (`metrics_private`).", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "An unknown format.", body = Problem, content_type = "application/problem+json"),
+    ))]
 async fn metrics(
     _: Operator,
     State(state): State<AppState>,

@@ -3,27 +3,92 @@
 
 use crate::extract::JsonObject;
 use crate::{ApiError, AppState};
-use aurora_core::flags::{Evaluation, FLAG_KEY, MissingTargetingKey, evaluate};
+use aurora_core::flags::{Evaluation, FLAG_KEY, MissingTargetingKey, Reason, evaluate};
+use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use axum::routing::post;
-use axum::{Json, Router};
-use serde_json::{Value, json};
+use serde::Serialize;
+use serde_json::Value;
 use sha2::{Digest, Sha256};
+use utoipa::ToSchema;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
-pub(crate) fn router() -> Router<AppState> {
-    Router::new()
-        .route("/ofrep/v1/evaluate/flags/{key}", post(one))
-        .route("/ofrep/v1/evaluate/flags", post(bulk))
+pub(crate) fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(one))
+        .routes(routes!(bulk))
+}
+
+/// The evaluation context.
+#[derive(ToSchema)]
+#[allow(dead_code)] // Describes the body; it is read field by field.
+struct EvaluationRequest {
+    context: Option<EvaluationContext>,
+}
+
+/// Who the flag is evaluated for.
+#[derive(ToSchema)]
+#[allow(dead_code)] // Describes the body; it is read field by field.
+struct EvaluationContext {
+    /// The visitor's bucketing id; needed while the rollout is partial.
+    #[schema(rename = "targetingKey", max_length = 4096)]
+    targeting_key: Option<String>,
+    /// The store's signed shopper (HS256 JWT); its email counts only with a valid signature.
+    #[schema(rename = "identityToken", max_length = 4096)]
+    identity_token: Option<String>,
+}
+
+/// A flag's value (OFREP's success).
+#[derive(Serialize, ToSchema)]
+struct FlagValue {
+    /// `concierge-widget`.
+    key: &'static str,
+    value: bool,
+    reason: Reason,
+    /// `on` or `off`.
+    variant: &'static str,
+    #[schema(value_type = Object)]
+    metadata: serde_json::Map<String, Value>,
 }
 
 /// OFREP's error body.
-fn ofrep_error(status: StatusCode, key: Option<&str>, code: &str, details: &str) -> Response {
-    let mut body = json!({ "errorCode": code, "errorDetails": details });
-    if let Some(key) = key {
-        body["key"] = Value::String(key.to_string());
-    }
+#[derive(Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+struct FlagError {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    key: Option<String>,
+    /// `FLAG_NOT_FOUND`, `TARGETING_KEY_MISSING` or `INVALID_CONTEXT`.
+    error_code: &'static str,
+    error_details: String,
+}
+
+/// One flag of a bulk evaluation: a value or an error.
+#[derive(Serialize, ToSchema)]
+#[serde(untagged)]
+enum BulkFlag {
+    Value(FlagValue),
+    Error(FlagError),
+}
+
+/// Every flag for the context.
+#[derive(Serialize, ToSchema)]
+struct BulkEvaluation {
+    flags: Vec<BulkFlag>,
+}
+
+fn ofrep_error(
+    status: StatusCode,
+    key: Option<&str>,
+    code: &'static str,
+    details: &str,
+) -> Response {
+    let body = FlagError {
+        key: key.map(str::to_string),
+        error_code: code,
+        error_details: details.to_string(),
+    };
     (status, Json(body)).into_response()
 }
 
@@ -76,16 +141,25 @@ fn evaluate_context(
     ))
 }
 
-fn success(evaluation: &Evaluation) -> Value {
-    json!({
-        "key": FLAG_KEY,
-        "value": evaluation.value,
-        "reason": evaluation.reason,
-        "variant": evaluation.variant(),
-        "metadata": {},
-    })
+fn success(evaluation: &Evaluation) -> FlagValue {
+    FlagValue {
+        key: FLAG_KEY,
+        value: evaluation.value,
+        reason: evaluation.reason,
+        variant: evaluation.variant(),
+        metadata: serde_json::Map::new(),
+    }
 }
 
+/// Evaluates the widget's flag `concierge-widget` for a visitor.
+#[utoipa::path(post, path = "/ofrep/v1/evaluate/flags/{key}", tag = "flags",
+    params(("key" = String, Path, description = "`concierge-widget`, the only flag.")),
+    request_body = EvaluationRequest,
+    responses(
+        (status = 200, description = "The value.", body = FlagValue),
+        (status = 400, description = "`INVALID_CONTEXT`, or `TARGETING_KEY_MISSING` while the rollout is partial.", body = FlagError),
+        (status = 404, description = "`FLAG_NOT_FOUND`.", body = FlagError),
+    ))]
 async fn one(State(state): State<AppState>, Path(key): Path<String>, body: JsonObject) -> Response {
     if key != FLAG_KEY {
         return ofrep_error(
@@ -109,22 +183,33 @@ async fn one(State(state): State<AppState>, Path(key): Path<String>, body: JsonO
 
 /// All flags at once, with an ETag: a client that sends it back in `If-None-Match` gets 304
 /// while nothing changed for its context.
+#[utoipa::path(post, path = "/ofrep/v1/evaluate/flags", tag = "flags",
+    params(("If-None-Match" = Option<String>, Header, description = "The ETag of an earlier answer.")),
+    request_body = EvaluationRequest,
+    responses(
+        (status = 200, description = "Every flag, with an `ETag`.", body = BulkEvaluation),
+        (status = 304, description = "Nothing changed for this context."),
+        (status = 400, description = "`INVALID_CONTEXT`.", body = FlagError),
+    ))]
 async fn bulk(
     State(state): State<AppState>,
     headers: HeaderMap,
     body: JsonObject,
 ) -> Result<Response, ApiError> {
     let flag = match evaluate_context(&state, &body) {
-        Ok(Ok(evaluation)) => success(&evaluation),
-        Ok(Err(missing)) => {
-            json!({ "key": FLAG_KEY, "errorCode": "TARGETING_KEY_MISSING", "errorDetails": missing.to_string() })
-        }
+        Ok(Ok(evaluation)) => BulkFlag::Value(success(&evaluation)),
+        Ok(Err(missing)) => BulkFlag::Error(FlagError {
+            key: Some(FLAG_KEY.to_string()),
+            error_code: "TARGETING_KEY_MISSING",
+            error_details: missing.to_string(),
+        }),
         Err(invalid) => return Ok(invalid.response()),
     };
-    let body = json!({ "flags": [flag] });
+    let body = BulkEvaluation { flags: vec![flag] };
+    let serialized = serde_json::to_vec(&body).map_err(ApiError::internal)?;
     let etag = format!(
         "\"{}\"",
-        &format!("{:x}", Sha256::digest(body.to_string().as_bytes()))[..32]
+        &format!("{:x}", Sha256::digest(&serialized))[..32]
     );
     let tag = HeaderValue::from_str(&etag).map_err(ApiError::internal)?;
     let matches = headers

@@ -1,15 +1,18 @@
 //! Product search and details, from the in-memory catalog and its search index.
 
+use crate::error::Problem;
 use crate::{ApiError, AppState, FieldError};
 use aurora_core::catalog::search::{ProductQuery, Sort};
 use aurora_core::concierge::blocks::ProductCard;
+use axum::Json;
 use axum::extract::{Path, Query, State};
-use axum::routing::get;
-use axum::{Json, Router};
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use serde_json::{Value, json};
+use serde::Serialize;
 use std::collections::HashMap;
+use utoipa::ToSchema;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 /// Most products per page.
 pub const LIMIT_MAX: usize = 100;
@@ -28,10 +31,29 @@ const PARAMETERS: [&str; 11] = [
     "metal",
 ];
 
-pub(crate) fn router() -> Router<AppState> {
-    Router::new()
-        .route("/api/support/products", get(search))
-        .route("/api/support/products/{id}", get(details))
+pub(crate) fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(search))
+        .routes(routes!(details))
+}
+
+/// One page of matching products.
+#[derive(Serialize, ToSchema)]
+struct ProductPage {
+    products: Vec<ProductCard>,
+    /// All matches, on every page.
+    total: usize,
+    /// Send it as `cursor` for the next page; null on the last.
+    next_cursor: Option<String>,
+}
+
+/// A product: its card, description and style tags.
+#[derive(Serialize, ToSchema)]
+struct ProductDetails {
+    #[serde(flatten)]
+    card: ProductCard,
+    description: String,
+    styles: Vec<String>,
 }
 
 /// A search request, parsed; every bad parameter is reported.
@@ -197,32 +219,59 @@ fn decode_cursor(cursor: &str) -> Option<usize> {
         .ok()
 }
 
+/// Searches the catalog: structured filters, typo-tolerant text, sort and pages. Unknown
+/// parameters are refused.
+#[utoipa::path(get, path = "/api/support/products", tag = "products",
+    params(
+        ("category" = Option<String>, Query, description = "`rings`, `necklaces`, `earrings` or `bracelets`."),
+        ("metals" = Option<String>, Query, description = "Comma-separated: `yellow_gold`, `white_gold`, `rose_gold`, `platinum`, `silver` (`metal` is accepted too)."),
+        ("min_price" = Option<f64>, Query, description = "In the store currency's major unit, 0 to 10000000."),
+        ("max_price" = Option<f64>, Query, description = "In the store currency's major unit, 0 to 10000000; not below `min_price`."),
+        ("ready_to_ship" = Option<bool>, Query, description = "`true`: only pieces that ship now."),
+        ("style" = Option<String>, Query, description = "Comma-separated style tags, e.g. `vintage,minimalist`."),
+        ("q" = Option<String>, Query, description = "Free text, at most 200 characters; typo tolerant."),
+        ("sort" = Option<String>, Query, description = "`relevance` (default), `price_asc` or `price_desc`."),
+        ("limit" = Option<usize>, Query, description = "1 to 100; default 24."),
+        ("cursor" = Option<String>, Query, description = "The `next_cursor` of the previous page."),
+    ),
+    responses(
+        (status = 200, description = "The matches.", body = ProductPage),
+        (status = 422, description = "Every invalid parameter.", body = Problem, content_type = "application/problem+json"),
+    ))]
 async fn search(
     State(state): State<AppState>,
     Query(params): Query<HashMap<String, String>>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<ProductPage>, ApiError> {
     let search = parse(&params)?;
     let index = state.index();
     let found = index.search(&search.query, search.sort, search.offset, search.limit);
     let next = search.offset + found.products.len();
     let cards: Vec<ProductCard> = found.products.iter().map(ProductCard::from).collect();
-    Ok(Json(json!({
-        "products": cards,
-        "total": found.total,
-        "next_cursor": (next < found.total).then(|| encode_cursor(next)),
-    })))
+    Ok(Json(ProductPage {
+        products: cards,
+        total: found.total,
+        next_cursor: (next < found.total).then(|| encode_cursor(next)),
+    }))
 }
 
+/// One product.
+#[utoipa::path(get, path = "/api/support/products/{id}", tag = "products",
+    params(("id" = String, Path, description = "The product id.")),
+    responses(
+        (status = 200, description = "The product.", body = ProductDetails),
+        (status = 404, description = "No such product.", body = Problem, content_type = "application/problem+json"),
+    ))]
 async fn details(
     State(state): State<AppState>,
     Path(id): Path<String>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<ProductDetails>, ApiError> {
     let catalog = state.catalog();
     let product = catalog
         .get(&id)
         .ok_or_else(|| ApiError::not_found("There is no such product."))?;
-    let mut body = serde_json::to_value(ProductCard::from(product)).unwrap_or_default();
-    body["description"] = Value::String(product.description.clone());
-    body["styles"] = json!(product.styles);
-    Ok(Json(body))
+    Ok(Json(ProductDetails {
+        card: ProductCard::from(product),
+        description: product.description.clone(),
+        styles: product.styles.clone(),
+    }))
 }

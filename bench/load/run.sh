@@ -1,0 +1,109 @@
+#!/usr/bin/env bash
+# The HTTP load benchmark (issue #4), outside CI: one release `aurora serve` on SQLite with a
+# 10,000-product catalog, driven by oha (`cargo install oha`) on the same machine.
+#
+#   ./bench/load/run.sh            # 10 s per run; DURATION=30s for steadier figures
+#
+# It measures, one after the other so they do not compete:
+#   ceiling   GET /api/health: the same binary and middleware, no work (the ceiling)
+#   search    GET /api/support/products with category, metal, price and sort filters
+#   messages  POST /api/support/conversations/{id}/messages, each reply persisted (2 rows)
+# each at full speed (CONNECTIONS connections), then search and messages at a fixed 1,000
+# requests per second, and prints requests per second, p50 and p99, and each throughput as a
+# ratio of the ceiling's. Rate limits are raised for the run; everything lives in a temp dir.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+
+DURATION=${DURATION:-10s}
+CONNECTIONS=${CONNECTIONS:-32}
+PRODUCTS=${PRODUCTS:-10000}
+PORT=${PORT:-18089}
+BASE="http://127.0.0.1:$PORT"
+
+command -v oha >/dev/null || { echo "oha is missing: cargo install oha --locked" >&2; exit 1; }
+cargo build --release -q -p aurora
+AURORA=$PWD/target/release/aurora
+
+WORK=$(mktemp -d)
+SERVER=""
+cleanup() {
+  [ -n "$SERVER" ] && kill "$SERVER" 2>/dev/null && wait "$SERVER" 2>/dev/null
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+export AURORA_DATABASE_URL="sqlite://$WORK/bench.db"
+export AURORA_SECRET_KEY="bench-secret-key-0123456789-abcdefghijklmnopqrstuv"
+export AURORA_LISTEN="127.0.0.1:$PORT"
+export AURORA_RATE_LIMIT_VISITOR_PER_MINUTE=4000000000
+export AURORA_RATE_LIMIT_IP_PER_MINUTE=4000000000
+export AURORA_LOG=warn
+
+python3 bench/load/catalog.py "$PRODUCTS" > "$WORK/catalog.jsonl"
+"$AURORA" migrate >/dev/null 2>&1
+"$AURORA" catalog import "$WORK/catalog.jsonl" 2>&1 | tail -1
+
+"$AURORA" serve >"$WORK/server.log" 2>&1 &
+SERVER=$!
+for _ in $(seq 100); do
+  curl -fs "$BASE/api/health" >/dev/null 2>&1 && break
+  sleep 0.1
+done
+curl -fs "$BASE/api/health/ready" >/dev/null
+
+STARTED=$(curl -fs -X POST -H 'content-type: application/json' -d '{}' "$BASE/api/support/conversations")
+TOKEN=$(python3 -c 'import json,sys; print(json.load(sys.stdin)["visitor_token"])' <<<"$STARTED")
+ID=$(python3 -c 'import json,sys; print(json.load(sys.stdin)["conversation_id"])' <<<"$STARTED")
+
+SEARCH="$BASE/api/support/products?category=rings&metals=rose_gold,white_gold&min_price=200&max_price=2000&ready_to_ship=true&sort=price_asc&limit=24"
+MESSAGES="$BASE/api/support/conversations/$ID/messages"
+MESSAGE='{"text":"rose gold rings under $800"}'
+
+# One oha run → "rps p50_ms p99_ms non_2xx" (JSON output, parsed with python).
+measure() {
+  local out="$WORK/oha.json"
+  oha --no-tui --output-format json -o "$out" "$@" >/dev/null
+  python3 - "$out" <<'PY'
+import json, sys
+r = json.load(open(sys.argv[1]))
+s = r["summary"]; p = r["latencyPercentiles"]
+codes = r.get("statusCodeDistribution", {})
+bad = sum(n for code, n in codes.items() if not code.startswith("2"))
+print(f'{s["requestsPerSec"]:.0f} {p["p50"]*1000:.2f} {p["p99"]*1000:.2f} {bad}')
+PY
+}
+
+echo "Load benchmark: $PRODUCTS products, SQLite, $(nproc) cores, $DURATION per run, $CONNECTIONS connections"
+# Warm up (first requests fill caches and the connection pool).
+oha --no-tui --output-format quiet -z 2s -c "$CONNECTIONS" "$SEARCH" >/dev/null
+
+read -r C_RPS C_P50 C_P99 C_BAD < <(measure -z "$DURATION" -c "$CONNECTIONS" "$BASE/api/health")
+read -r S_RPS S_P50 S_P99 S_BAD < <(measure -z "$DURATION" -c "$CONNECTIONS" "$SEARCH")
+read -r M_RPS M_P50 M_P99 M_BAD < <(measure -z "$DURATION" -c "$CONNECTIONS" -m POST \
+  -H "X-Aurora-Visitor: $TOKEN" -T application/json -d "$MESSAGE" "$MESSAGES")
+read -r SF_RPS SF_P50 SF_P99 SF_BAD < <(measure -z "$DURATION" -c "$CONNECTIONS" -q 1000 "$SEARCH")
+read -r MF_RPS MF_P50 MF_P99 MF_BAD < <(measure -z "$DURATION" -c "$CONNECTIONS" -q 1000 -m POST \
+  -H "X-Aurora-Visitor: $TOKEN" -T application/json -d "$MESSAGE" "$MESSAGES")
+
+STORED=$(python3 - "$WORK/bench.db" "$ID" <<'PY'
+import sqlite3, sys
+db = sqlite3.connect(sys.argv[1])
+print(db.execute("select count(*) from messages where conversation_id = ?", (sys.argv[2],)).fetchone()[0])
+PY
+)
+RSS=$(awk '/VmHWM/ {print $2 / 1024}' "/proc/$SERVER/status")
+
+python3 - <<PY
+rows = [
+    ("ceiling  GET /api/health", $C_RPS, $C_P50, $C_P99, $C_BAD, "-"),
+    ("search   GET /api/support/products (filters)", $S_RPS, $S_P50, $S_P99, $S_BAD, "40%"),
+    ("messages POST …/messages (persisted)", $M_RPS, $M_P50, $M_P99, $M_BAD, "10,000/s"),
+    ("search   at 1,000 req/s", $SF_RPS, $SF_P50, $SF_P99, $SF_BAD, "p99 < 10 ms"),
+    ("messages at 1,000 req/s", $MF_RPS, $MF_P50, $MF_P99, $MF_BAD, "p99 < 10 ms"),
+]
+ceiling = $C_RPS
+print(f'{"run":46} {"req/s":>8} {"p50 ms":>8} {"p99 ms":>8} {"of ceiling":>11} {"non-2xx":>8}  target')
+for name, rps, p50, p99, bad, target in rows:
+    print(f'{name:46} {rps:>8,} {p50:>8.2f} {p99:>8.2f} {rps / ceiling:>10.0%} {bad:>8}  {target}')
+print(f"messages stored in the benchmark's conversation: $STORED; server peak RSS: $RSS MiB")
+PY
