@@ -13,6 +13,7 @@ mod errors;
 mod postgres;
 mod rows;
 mod sqlite;
+mod sqlite_appender;
 #[cfg(feature = "testing")]
 pub mod testing;
 mod write_gate;
@@ -23,6 +24,22 @@ use std::time::Duration;
 
 pub use postgres::PostgresStore;
 pub use sqlite::SqliteStore;
+
+/// Messages to add to a conversation, with its new state (see `Store::append_messages`).
+pub(crate) struct Append {
+    pub id: String,
+    pub messages: Vec<aurora_core::conversations::Message>,
+    pub state: serde_json::Value,
+    pub replies: i32,
+    pub at: chrono::DateTime<chrono::Utc>,
+}
+
+/// The result of the only append of a batch.
+pub(crate) fn only(results: StoreResult<Vec<StoreResult<()>>>) -> StoreResult<()> {
+    results?
+        .pop()
+        .unwrap_or_else(|| Err(StoreError::Other("a batch of one gave no result".into())))
+}
 
 /// How SQLite syncs to disk: `Normal` survives a process crash, `Full` also a power loss.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]

@@ -26,6 +26,11 @@ impl PostgresStore {
             writes: crate::write_gate::WriteGate::open(),
         })
     }
+
+    /// Appends in its own transaction: PostgreSQL writes concurrently.
+    async fn append(&self, append: crate::Append) -> StoreResult<()> {
+        crate::only(support::append_batch(&self.pool, std::slice::from_ref(&append)).await)
+    }
 }
 
 sql_store!(PostgresStore, sqlx::Postgres);

@@ -302,8 +302,14 @@ macro_rules! sql_store {
                 replies: i32,
                 at: chrono::DateTime<chrono::Utc>,
             ) -> StoreResult<()> {
-                let _turn = self.writes.enter().await;
-                support::append_messages(&self.pool, id, messages, state, replies, at).await
+                self.append($crate::Append {
+                    id: id.to_string(),
+                    messages: messages.to_vec(),
+                    state: state.clone(),
+                    replies,
+                    at,
+                })
+                .await
             }
 
             async fn messages(&self, id: &str) -> StoreResult<Vec<aurora_core::conversations::Message>> {

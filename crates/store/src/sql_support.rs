@@ -36,32 +36,31 @@ macro_rules! sql_support {
                 })
             }
 
-            async fn insert_messages(
-                tx: &mut sqlx::Transaction<'static, $db>,
-                id: &str,
-                first_position: i32,
-                messages: &[Message],
-            ) -> StoreResult<()> {
-                for (position, message) in (first_position..).zip(messages) {
-                    sqlx::query(
-                        "INSERT INTO messages (conversation_id, position, role, text, blocks, at) \
-                         VALUES ($1, $2, $3, $4, $5, $6)",
-                    )
-                    .bind(id)
-                    .bind(position)
-                    .bind(message.role.as_str())
-                    .bind(&message.text)
-                    .bind(message.blocks.to_string())
-                    .bind(message.at)
-                    .execute(&mut **tx)
-                    .await
-                    .map_err(store_error)?;
-                }
-                Ok(())
-            }
-
             fn count(messages: &[Message]) -> i32 {
                 i32::try_from(messages.len()).unwrap_or(i32::MAX)
+            }
+
+            /// Inserts `(conversation id, position, message)` rows, 100 to a statement (each
+            /// statement is a round trip; 6 values a row stay far below every parameter limit).
+            async fn insert_messages(
+                tx: &mut sqlx::Transaction<'static, $db>,
+                rows: &[(&str, i32, &Message)],
+            ) -> StoreResult<()> {
+                for chunk in rows.chunks(100) {
+                    let mut insert = sqlx::QueryBuilder::<$db>::new(
+                        "INSERT INTO messages (conversation_id, position, role, text, blocks, at) ",
+                    );
+                    insert.push_values(chunk, |mut row, (id, position, message)| {
+                        row.push_bind(*id)
+                            .push_bind(*position)
+                            .push_bind(message.role.as_str())
+                            .push_bind(message.text.as_deref())
+                            .push_bind(message.blocks.to_string())
+                            .push_bind(message.at);
+                    });
+                    insert.build().execute(&mut **tx).await.map_err(store_error)?;
+                }
+                Ok(())
             }
 
             pub async fn create_conversation(
@@ -87,7 +86,11 @@ macro_rules! sql_support {
                 .execute(&mut *tx)
                 .await
                 .map_err(store_error)?;
-                insert_messages(&mut tx, &conversation.id, 0, messages).await?;
+                let rows: Vec<_> = (0..)
+                    .zip(messages)
+                    .map(|(position, message)| (conversation.id.as_str(), position, message))
+                    .collect();
+                insert_messages(&mut tx, &rows).await?;
                 tx.commit().await.map_err(store_error)
             }
 
@@ -101,34 +104,86 @@ macro_rules! sql_support {
                 row.as_ref().map(conversation_from_row).transpose()
             }
 
-            pub async fn append_messages(
+            /// Writes appends in one transaction: one `UPDATE` for every conversation they touch
+            /// (several appends to one conversation get consecutive positions, in order), then
+            /// one `INSERT` for all their messages. An append to a missing conversation fails
+            /// alone; a database error fails the whole batch (and nothing of it is written).
+            pub async fn append_batch(
                 pool: &Pool,
-                id: &str,
-                messages: &[Message],
-                state: &serde_json::Value,
-                replies: i32,
-                at: DateTime<Utc>,
-            ) -> StoreResult<()> {
+                appends: &[$crate::Append],
+            ) -> StoreResult<Vec<StoreResult<()>>> {
+                // Per conversation, in order of first appearance: messages and replies added,
+                // and the state and time of its last append.
+                let mut touched: Vec<(&str, i32, &serde_json::Value, i32, DateTime<Utc>)> = Vec::new();
+                for append in appends {
+                    match touched.iter_mut().find(|t| t.0 == append.id) {
+                        Some(t) => {
+                            t.1 += count(&append.messages);
+                            t.2 = &append.state;
+                            t.3 += append.replies;
+                            t.4 = append.at;
+                        }
+                        None => touched.push((
+                            &append.id,
+                            count(&append.messages),
+                            &append.state,
+                            append.replies,
+                            append.at,
+                        )),
+                    }
+                }
                 let mut tx = pool.begin().await.map_err(store_error)?;
                 // Writing first takes the write lock at once (SQLite), so positions never race.
-                let next: Option<i32> = sqlx::query_scalar(
-                    "UPDATE conversations SET message_count = message_count + $1, state = $2, \
-                     replies = replies + $3, last_activity_at = $4 WHERE id = $5 \
-                     RETURNING message_count",
-                )
-                .bind(count(messages))
-                .bind(state.to_string())
-                .bind(replies)
-                .bind(at)
-                .bind(id)
-                .fetch_optional(&mut *tx)
-                .await
-                .map_err(store_error)?;
-                let Some(next) = next else {
-                    return Err(StoreError::Other(format!("no conversation {id}")));
-                };
-                insert_messages(&mut tx, id, next - count(messages), messages).await?;
-                tx.commit().await.map_err(store_error)
+                let mut update = sqlx::QueryBuilder::<$db>::new(
+                    "UPDATE conversations SET \
+                     message_count = conversations.message_count + v.column2, \
+                     state = v.column3, replies = conversations.replies + v.column4, \
+                     last_activity_at = v.column5 FROM (",
+                );
+                update.push_values(&touched, |mut row, (id, added, state, replies, at)| {
+                    row.push_bind(*id)
+                        .push_bind(*added)
+                        .push_bind(state.to_string())
+                        .push_bind(*replies)
+                        .push_bind(*at);
+                });
+                update.push(
+                    ") AS v WHERE conversations.id = v.column1 \
+                     RETURNING conversations.id, conversations.message_count",
+                );
+                let counts: Vec<(String, i32)> = update
+                    .build_query_as()
+                    .fetch_all(&mut *tx)
+                    .await
+                    .map_err(store_error)?;
+                // The next position of each conversation, from where this batch starts in it.
+                let mut next: Vec<(&str, i32)> = touched
+                    .iter()
+                    .filter_map(|(id, added, ..)| {
+                        let (_, total) = counts.iter().find(|(c, _)| c == id)?;
+                        Some((*id, total - added))
+                    })
+                    .collect();
+                let mut results = Vec::with_capacity(appends.len());
+                let mut rows: Vec<(&str, i32, &Message)> = Vec::new();
+                for append in appends {
+                    match next.iter_mut().find(|(id, _)| *id == append.id) {
+                        Some((id, position)) => {
+                            for message in &append.messages {
+                                rows.push((*id, *position, message));
+                                *position += 1;
+                            }
+                            results.push(Ok(()));
+                        }
+                        None => results.push(Err(StoreError::Other(format!(
+                            "no conversation {}",
+                            append.id
+                        )))),
+                    }
+                }
+                insert_messages(&mut tx, &rows).await?;
+                tx.commit().await.map_err(store_error)?;
+                Ok(results)
             }
 
             pub async fn messages(pool: &Pool, id: &str) -> StoreResult<Vec<Message>> {

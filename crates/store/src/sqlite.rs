@@ -1,13 +1,18 @@
+use crate::Append;
 use crate::errors::migrate_error;
+use crate::sqlite_appender::Appender;
+use crate::write_gate::WriteGate;
 use crate::{ConnectOptions, Synchronous};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use std::str::FromStr;
+use std::sync::Arc;
 use std::time::Duration;
 
 /// The embedded default: one file, WAL mode, foreign keys on.
 pub struct SqliteStore {
     pool: sqlx::SqlitePool,
-    writes: crate::write_gate::WriteGate,
+    writes: Arc<WriteGate>,
+    appender: Appender,
 }
 
 impl SqliteStore {
@@ -25,6 +30,8 @@ impl SqliteStore {
             .busy_timeout(Duration::from_secs(5));
         let pool = SqlitePoolOptions::new()
             .max_connections(options.max_connections)
+            // A local file: a ping before every use would only add a round trip to each query.
+            .test_before_acquire(false)
             .acquire_timeout(options.acquire_timeout)
             .connect_with(connect)
             .await
@@ -33,11 +40,26 @@ impl SqliteStore {
             .run(&pool)
             .await
             .map_err(migrate_error)?;
+        let writes = Arc::new(WriteGate::serial());
         Ok(SqliteStore {
+            appender: Appender::start(pool.clone(), writes.clone()),
             pool,
-            writes: crate::write_gate::WriteGate::serial(),
+            writes,
         })
     }
+
+    /// Appends through the batching writer (see [`crate::sqlite_appender`]).
+    async fn append(&self, append: Append) -> StoreResult<()> {
+        self.appender.append(append).await
+    }
+}
+
+/// One batch of appends in one transaction, for the writer.
+pub(crate) async fn write_batch(
+    pool: &sqlx::SqlitePool,
+    appends: &[Append],
+) -> StoreResult<Vec<StoreResult<()>>> {
+    support::append_batch(pool, appends).await
 }
 
 sql_store!(SqliteStore, sqlx::Sqlite);

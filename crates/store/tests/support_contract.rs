@@ -12,6 +12,7 @@ use std::sync::Arc;
 
 backend_tests!(
     a_conversation_keeps_its_messages_in_order_and_its_state,
+    concurrent_appends_each_land_once_and_together_and_a_bad_one_fails_alone,
     ending_a_conversation_twice_reports_the_second_time,
     a_ticket_round_trips_marks_its_conversation_and_queues_one_webhook,
     a_ticket_reference_is_never_reused,
@@ -94,6 +95,70 @@ async fn a_conversation_keeps_its_messages_in_order_and_its_state(store: Arc<dyn
         .append_messages("nope", &exchange, &state, 1, at(3))
         .await;
     assert!(missing.is_err());
+}
+
+async fn concurrent_appends_each_land_once_and_together_and_a_bad_one_fails_alone(
+    store: Arc<dyn Store>,
+) {
+    for id in ["c1", "c2"] {
+        store
+            .create_conversation(&conversation(id), &[message(Role::Concierge, "Welcome", 0)])
+            .await
+            .unwrap();
+    }
+    let mut appends = tokio::task::JoinSet::new();
+    for i in 0..60 {
+        let store = store.clone();
+        let id = match i % 3 {
+            0 => "c1",
+            1 => "c2",
+            _ if [5, 29, 50].contains(&i) => "nope",
+            _ => "c1",
+        };
+        appends.spawn(async move {
+            let exchange = [
+                message(Role::Shopper, &format!("ask {i}"), 1),
+                message(Role::Concierge, &format!("answer {i}"), 1),
+            ];
+            let state = json!({ "last": i });
+            let result = store.append_messages(id, &exchange, &state, 1, at(1)).await;
+            (id, i, result.is_ok())
+        });
+    }
+    let mut sent: std::collections::HashMap<&str, Vec<u32>> = Default::default();
+    while let Some(joined) = appends.join_next().await {
+        let (id, i, ok) = joined.unwrap();
+        assert_eq!(ok, id != "nope", "append {i} to {id}");
+        sent.entry(id).or_default().push(i);
+    }
+    assert_eq!(sent["nope"].len(), 3);
+    for id in ["c1", "c2"] {
+        let texts: Vec<String> = store
+            .messages(id)
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|m| m.text.unwrap())
+            .collect();
+        assert_eq!(texts[0], "Welcome");
+        // Every append once, its question right before its answer.
+        let pairs: Vec<&[String]> = texts[1..].chunks(2).collect();
+        assert_eq!(pairs.len(), sent[id].len(), "{id}: {texts:?}");
+        let mut seen: Vec<u32> = pairs
+            .iter()
+            .map(|pair| {
+                let i: u32 = pair[0].trim_start_matches("ask ").parse().unwrap();
+                assert_eq!(pair[1], format!("answer {i}"));
+                i
+            })
+            .collect();
+        seen.sort_unstable();
+        let mut expected = sent[id].clone();
+        expected.sort_unstable();
+        assert_eq!(seen, expected);
+        let stored = store.conversation(id).await.unwrap().unwrap();
+        assert_eq!(stored.replies, 1 + i32::try_from(expected.len()).unwrap());
+    }
 }
 
 async fn ending_a_conversation_twice_reports_the_second_time(store: Arc<dyn Store>) {
