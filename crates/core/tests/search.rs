@@ -40,7 +40,7 @@ mod search {
     fn all(query: &ProductQuery, sort: Sort) -> Vec<Product> {
         let found = index().search(query, sort, 0, usize::MAX);
         assert_eq!(found.products.len(), found.total, "{query:?}");
-        found.products
+        found.products.into_iter().cloned().collect()
     }
 
     fn ids(products: &[Product]) -> Vec<&str> {
@@ -244,7 +244,7 @@ mod search {
                     }
                     assert!(page.products.len() <= 7);
                     offset += page.products.len();
-                    paged.extend(page.products);
+                    paged.extend(page.products.into_iter().cloned());
                 }
                 assert_eq!(ids(&paged), ids(&everything), "{query:?} {sort:?}");
             }
@@ -472,7 +472,8 @@ mod search {
                 assert_ne!(&relaxation.query, query);
                 assert!(relaxation.products.len() <= 5);
                 let full = index().search(&relaxation.query, relaxation.sort, 0, 5);
-                assert_eq!(full.products, relaxation.products);
+                let full_products: Vec<Product> = full.products.into_iter().cloned().collect();
+                assert_eq!(full_products, relaxation.products);
                 assert_eq!(full.total, relaxation.total);
                 assert!(
                     relaxation

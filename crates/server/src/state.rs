@@ -2,12 +2,14 @@ use crate::client_ip::TrustedProxies;
 use crate::flags::Flags;
 use crate::identity::Tokens;
 use crate::limits::{LimitSettings, Limits};
-use aurora_core::catalog::Catalog;
 use aurora_core::catalog::search::{SearchError, SearchIndex};
+use aurora_core::catalog::{Catalog, Product};
 use aurora_core::concierge::Concierge;
+use aurora_core::concierge::blocks::ProductCard;
 use aurora_core::flags::FlagSettings;
 use aurora_core::store::Store;
 use chrono::{DateTime, Utc};
+use serde_json::value::RawValue;
 use std::sync::{Arc, RwLock};
 use std::time::Duration;
 
@@ -68,7 +70,7 @@ pub struct Shared {
     /// The last hour of traffic, for the JSON and summary metrics.
     pub metrics: Arc<crate::metrics::Windows>,
     pub flags: Arc<Flags>,
-    index: Arc<RwLock<Arc<SearchIndex>>>,
+    snapshot: Arc<RwLock<Arc<Snapshot>>>,
     clock: Clock,
 }
 
@@ -89,7 +91,7 @@ impl AppState {
         concierge: Concierge,
         tokens: Tokens,
     ) -> Result<Self, SearchError> {
-        let index = SearchIndex::build(Arc::new(catalog))?;
+        let snapshot = Snapshot::build(catalog)?;
         Ok(AppState(Arc::new(Shared {
             store,
             limits: Arc::new(Limits::new(&settings.limits)),
@@ -97,7 +99,7 @@ impl AppState {
             settings: Arc::new(settings),
             concierge: Arc::new(concierge),
             tokens: Arc::new(tokens),
-            index: Arc::new(RwLock::new(Arc::new(index))),
+            snapshot: Arc::new(RwLock::new(Arc::new(snapshot))),
             clock: Arc::new(Utc::now),
             metrics: Arc::default(),
         })))
@@ -115,9 +117,9 @@ impl AppState {
         (self.clock)()
     }
 
-    /// The search index of the catalog as of the last import this instance has seen.
-    pub fn index(&self) -> Arc<SearchIndex> {
-        match self.index.read() {
+    /// The catalog as of the last import this instance has seen, with its search index.
+    pub fn index(&self) -> Arc<Snapshot> {
+        match self.snapshot.read() {
             Ok(guard) => guard.clone(),
             Err(poisoned) => poisoned.into_inner().clone(),
         }
@@ -130,11 +132,48 @@ impl AppState {
 
     /// Replaces the catalog (after an import) and its search index.
     pub fn set_catalog(&self, catalog: Catalog) -> Result<(), SearchError> {
-        let fresh = Arc::new(SearchIndex::build(Arc::new(catalog))?);
-        match self.index.write() {
+        let fresh = Arc::new(Snapshot::build(catalog)?);
+        match self.snapshot.write() {
             Ok(mut guard) => *guard = fresh,
             Err(poisoned) => *poisoned.into_inner() = fresh,
         }
         Ok(())
+    }
+}
+
+/// A catalog snapshot as served: its search index, and every product's card serialized once
+/// (a search answer then only copies the cards' JSON).
+pub struct Snapshot {
+    index: SearchIndex,
+    cards: Vec<Box<RawValue>>,
+}
+
+impl Snapshot {
+    fn build(catalog: Catalog) -> Result<Self, SearchError> {
+        let index = SearchIndex::build(Arc::new(catalog))?;
+        let cards = index
+            .catalog()
+            .products()
+            .iter()
+            .map(|p| {
+                serde_json::value::to_raw_value(&ProductCard::from(p))
+                    .unwrap_or_else(|_| RawValue::NULL.to_owned())
+            })
+            .collect();
+        Ok(Snapshot { index, cards })
+    }
+
+    /// The card of `product`, a product of this snapshot, as JSON.
+    pub fn card(&self, product: &Product) -> Option<&RawValue> {
+        let position = self.index.catalog().position(&product.id)?;
+        self.cards.get(position).map(|card| &**card)
+    }
+}
+
+impl std::ops::Deref for Snapshot {
+    type Target = SearchIndex;
+
+    fn deref(&self) -> &SearchIndex {
+        &self.index
     }
 }

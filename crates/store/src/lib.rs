@@ -13,7 +13,7 @@ mod errors;
 mod postgres;
 mod rows;
 mod sqlite;
-mod sqlite_appender;
+mod sqlite_batch;
 #[cfg(feature = "testing")]
 pub mod testing;
 mod write_gate;
@@ -34,8 +34,8 @@ pub(crate) struct Append {
     pub at: chrono::DateTime<chrono::Utc>,
 }
 
-/// The result of the only append of a batch.
-pub(crate) fn only(results: StoreResult<Vec<StoreResult<()>>>) -> StoreResult<()> {
+/// The result of the only call of a batch.
+pub(crate) fn only<R>(results: StoreResult<Vec<StoreResult<R>>>) -> StoreResult<R> {
     results?
         .pop()
         .unwrap_or_else(|| Err(StoreError::Other("a batch of one gave no result".into())))

@@ -27,6 +27,13 @@ impl PostgresStore {
         })
     }
 
+    async fn read_conversation(
+        &self,
+        id: &str,
+    ) -> StoreResult<Option<aurora_core::conversations::Conversation>> {
+        crate::only(support::conversations(&self.pool, &[id.to_string()]).await)
+    }
+
     /// Appends in its own transaction: PostgreSQL writes concurrently.
     async fn append(&self, append: crate::Append) -> StoreResult<()> {
         crate::only(support::append_batch(&self.pool, std::slice::from_ref(&append)).await)

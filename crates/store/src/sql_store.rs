@@ -291,7 +291,7 @@ macro_rules! sql_store {
                 &self,
                 id: &str,
             ) -> StoreResult<Option<aurora_core::conversations::Conversation>> {
-                support::conversation(&self.pool, id).await
+                self.read_conversation(id).await
             }
 
             async fn append_messages(

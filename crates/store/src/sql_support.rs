@@ -94,14 +94,29 @@ macro_rules! sql_support {
                 tx.commit().await.map_err(store_error)
             }
 
-            pub async fn conversation(pool: &Pool, id: &str) -> StoreResult<Option<Conversation>> {
-                let sql = format!("SELECT {CONVERSATION_COLUMNS} FROM conversations WHERE id = $1");
-                let row = sqlx::query(&sql)
-                    .bind(id)
-                    .fetch_optional(pool)
-                    .await
-                    .map_err(store_error)?;
-                row.as_ref().map(conversation_from_row).transpose()
+            /// The conversations named by `ids`, in one statement: for each id in order, the
+            /// conversation or `None`.
+            pub async fn conversations(
+                pool: &Pool,
+                ids: &[String],
+            ) -> StoreResult<Vec<StoreResult<Option<Conversation>>>> {
+                let mut select = sqlx::QueryBuilder::<$db>::new(format!(
+                    "SELECT {CONVERSATION_COLUMNS} FROM conversations WHERE id IN ("
+                ));
+                let mut list = select.separated(", ");
+                for id in ids {
+                    list.push_bind(id);
+                }
+                list.push_unseparated(")");
+                let rows = select.build().fetch_all(pool).await.map_err(store_error)?;
+                let found = rows
+                    .iter()
+                    .map(conversation_from_row)
+                    .collect::<StoreResult<Vec<_>>>()?;
+                Ok(ids
+                    .iter()
+                    .map(|id| Ok(found.iter().find(|c| &c.id == id).cloned()))
+                    .collect())
             }
 
             /// Writes appends in one transaction: one `UPDATE` for every conversation they touch

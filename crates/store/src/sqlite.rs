@@ -1,8 +1,9 @@
 use crate::Append;
 use crate::errors::migrate_error;
-use crate::sqlite_appender::Appender;
+use crate::sqlite_batch::Batcher;
 use crate::write_gate::WriteGate;
 use crate::{ConnectOptions, Synchronous};
+use aurora_core::conversations::Conversation;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use std::str::FromStr;
 use std::sync::Arc;
@@ -12,7 +13,9 @@ use std::time::Duration;
 pub struct SqliteStore {
     pool: sqlx::SqlitePool,
     writes: Arc<WriteGate>,
-    appender: Appender,
+    /// Conversation reads and message appends, batched (see [`crate::sqlite_batch`]).
+    reads: Batcher<String, Option<Conversation>>,
+    appends: Batcher<Append, ()>,
 }
 
 impl SqliteStore {
@@ -27,7 +30,10 @@ impl SqliteStore {
                 Synchronous::Full => SqliteSynchronous::Full,
             })
             .foreign_keys(true)
-            .busy_timeout(Duration::from_secs(5));
+            .busy_timeout(Duration::from_secs(5))
+            // A multi-row statement in a transaction keeps a statement journal: in memory, not
+            // a temporary file.
+            .pragma("temp_store", "memory");
         let pool = SqlitePoolOptions::new()
             .max_connections(options.max_connections)
             // A local file: a ping before every use would only add a round trip to each query.
@@ -42,24 +48,24 @@ impl SqliteStore {
             .map_err(migrate_error)?;
         let writes = Arc::new(WriteGate::serial());
         Ok(SqliteStore {
-            appender: Appender::start(pool.clone(), writes.clone()),
+            reads: Batcher::start(pool.clone(), Arc::new(WriteGate::open()), |pool, ids| {
+                Box::pin(support::conversations(pool, ids))
+            }),
+            appends: Batcher::start(pool.clone(), writes.clone(), |pool, appends| {
+                Box::pin(support::append_batch(pool, appends))
+            }),
             pool,
             writes,
         })
     }
 
-    /// Appends through the batching writer (see [`crate::sqlite_appender`]).
-    async fn append(&self, append: Append) -> StoreResult<()> {
-        self.appender.append(append).await
+    async fn read_conversation(&self, id: &str) -> StoreResult<Option<Conversation>> {
+        self.reads.call(id.to_string()).await
     }
-}
 
-/// One batch of appends in one transaction, for the writer.
-pub(crate) async fn write_batch(
-    pool: &sqlx::SqlitePool,
-    appends: &[Append],
-) -> StoreResult<Vec<StoreResult<()>>> {
-    support::append_batch(pool, appends).await
+    async fn append(&self, append: Append) -> StoreResult<()> {
+        self.appends.call(append).await
+    }
 }
 
 sql_store!(SqliteStore, sqlx::Sqlite);

@@ -227,4 +227,9 @@ impl Catalog {
     pub fn get(&self, id: &str) -> Option<&Product> {
         self.by_id.get(id).map(|&i| &self.products[i])
     }
+
+    /// Where the product `id` is in [`Catalog::products`].
+    pub fn position(&self, id: &str) -> Option<usize> {
+        self.by_id.get(id).copied()
+    }
 }

@@ -153,7 +153,11 @@ pub fn products_reply(index: &SearchIndex, state: &mut ConversationState) -> (Ve
     let mut blocks = vec![
         text(intro),
         Block::Products {
-            products: found.products.iter().map(ProductCard::from).collect(),
+            products: found
+                .products
+                .iter()
+                .map(|p| ProductCard::from(*p))
+                .collect(),
             total: found.total,
             filters: chips(&state.query),
         },

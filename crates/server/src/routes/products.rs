@@ -6,9 +6,11 @@ use aurora_core::catalog::search::{ProductQuery, Sort};
 use aurora_core::concierge::blocks::ProductCard;
 use axum::Json;
 use axum::extract::{Path, Query, State};
+use axum::response::{IntoResponse, Response};
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use serde::Serialize;
+use serde_json::value::RawValue;
 use std::collections::HashMap;
 use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
@@ -39,8 +41,10 @@ pub(crate) fn router() -> OpenApiRouter<AppState> {
 
 /// One page of matching products.
 #[derive(Serialize, ToSchema)]
-struct ProductPage {
-    products: Vec<ProductCard>,
+struct ProductPage<'a> {
+    // The cards, serialized once per catalog snapshot (see `Snapshot`).
+    #[schema(value_type = Vec<ProductCard>)]
+    products: Vec<&'a RawValue>,
     /// All matches, on every page.
     total: usize,
     /// Send it as `cursor` for the next page; null on the last.
@@ -241,17 +245,22 @@ fn decode_cursor(cursor: &str) -> Option<usize> {
 async fn search(
     State(state): State<AppState>,
     Query(params): Query<HashMap<String, String>>,
-) -> Result<Json<ProductPage>, ApiError> {
+) -> Result<Response, ApiError> {
     let search = parse(&params)?;
-    let index = state.index();
-    let found = index.search(&search.query, search.sort, search.offset, search.limit);
+    let snapshot = state.index();
+    let found = snapshot.search(&search.query, search.sort, search.offset, search.limit);
     let next = search.offset + found.products.len();
-    let cards: Vec<ProductCard> = found.products.iter().map(ProductCard::from).collect();
-    Ok(Json(ProductPage {
-        products: cards,
+    let page = ProductPage {
+        products: found
+            .products
+            .iter()
+            .filter_map(|p| snapshot.card(p))
+            .collect(),
         total: found.total,
         next_cursor: (next < found.total).then(|| encode_cursor(next)),
-    }))
+    };
+    // The page borrows the snapshot: serialized here, while both live.
+    Ok(Json(page).into_response())
 }
 
 /// One product.

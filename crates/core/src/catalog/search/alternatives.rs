@@ -81,7 +81,7 @@ pub(super) fn alternatives(
             relaxed,
             query,
             sort,
-            products: found.products,
+            products: found.products.into_iter().cloned().collect(),
             total: found.total,
         })
     };

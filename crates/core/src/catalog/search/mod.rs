@@ -57,9 +57,9 @@ pub enum Sort {
 
 /// One page of results and how many products matched in all.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
-pub struct SearchResults {
-    /// The requested page.
-    pub products: Vec<Product>,
+pub struct SearchResults<'a> {
+    /// The requested page, borrowed from the index's catalog.
+    pub products: Vec<&'a Product>,
     /// Every match, across all pages.
     pub total: usize,
 }
@@ -74,14 +74,40 @@ pub struct SearchIndex {
     catalog: Arc<Catalog>,
     rows: Rows,
     /// Product positions in featured order (ready to ship first, then price, then id).
-    featured: Vec<u32>,
+    featured: Order,
     /// For each product position, its rank in `featured`: the tie-break of equal text scores.
     featured_rank: Vec<u32>,
     /// Product positions by price, cheapest first, ties by id.
-    by_price_asc: Vec<u32>,
+    by_price_asc: Order,
     /// Product positions by price, dearest first, ties by id.
-    by_price_desc: Vec<u32>,
+    by_price_desc: Order,
     text: TextIndex,
+}
+
+/// Product positions in one order: all of them, and each category's on its own, so a search
+/// in one category walks only that category.
+struct Order {
+    all: Vec<u32>,
+    by_category: [Vec<u32>; Category::ALL.len()],
+}
+
+impl Order {
+    fn new(all: Vec<u32>, products: &[Product]) -> Order {
+        let by_category = Category::ALL.map(|category| {
+            all.iter()
+                .copied()
+                .filter(|&i| products[i as usize].category == category)
+                .collect()
+        });
+        Order { all, by_category }
+    }
+
+    fn positions(&self, category: Option<Category>) -> &[u32] {
+        match category {
+            Some(category) => &self.by_category[category as usize],
+            None => &self.all,
+        }
+    }
 }
 
 impl std::fmt::Debug for SearchIndex {
@@ -107,10 +133,13 @@ impl SearchIndex {
         for (rank, &i) in (0u32..).zip(&featured) {
             featured_rank[i as usize] = rank;
         }
+        let featured = Order::new(featured, products);
         let mut by_price_asc: Vec<u32> = positions().collect();
         by_price_asc.sort_by_key(|&i| (price(i), i));
         let mut by_price_desc: Vec<u32> = positions().collect();
         by_price_desc.sort_by_key(|&i| (std::cmp::Reverse(price(i)), i));
+        let by_price_asc = Order::new(by_price_asc, products);
+        let by_price_desc = Order::new(by_price_desc, products);
 
         let text = TextIndex::build(products)?;
         Ok(SearchIndex {
@@ -144,11 +173,11 @@ impl SearchIndex {
         sort: Sort,
         offset: usize,
         limit: usize,
-    ) -> SearchResults {
+    ) -> SearchResults<'_> {
         let filter = Filter::new(query, &self.rows);
         match self.text.words(query.text.as_deref()) {
             Some(words) => self.search_text(&filter, &words, sort, offset, limit),
-            None => self.search_filters(&filter, sort, offset, limit),
+            None => self.search_filters(&filter, query.category, sort, offset, limit),
         }
     }
 
@@ -161,15 +190,17 @@ impl SearchIndex {
     fn search_filters(
         &self,
         filter: &Filter,
+        category: Option<Category>,
         sort: Sort,
         offset: usize,
         limit: usize,
-    ) -> SearchResults {
+    ) -> SearchResults<'_> {
         let order = match sort {
             Sort::Relevance => &self.featured,
             Sort::PriceAsc => &self.by_price_asc,
             Sort::PriceDesc => &self.by_price_desc,
-        };
+        }
+        .positions(category);
         let products = self.catalog.products();
         let end = offset.saturating_add(limit);
         let mut page = Vec::with_capacity(limit.min(64));
@@ -177,7 +208,7 @@ impl SearchIndex {
         for &i in order {
             if filter.matches(&self.rows, i) {
                 if (offset..end).contains(&total) {
-                    page.push(products[i as usize].clone());
+                    page.push(&products[i as usize]);
                 }
                 total += 1;
             }
@@ -196,7 +227,7 @@ impl SearchIndex {
         sort: Sort,
         offset: usize,
         limit: usize,
-    ) -> SearchResults {
+    ) -> SearchResults<'_> {
         // An in-RAM index read after a successful build cannot fail short of a tantivy bug;
         // such a failure reads as "no match" rather than taking the shop's search down.
         let mut hits = self
@@ -217,7 +248,7 @@ impl SearchIndex {
             products: hits
                 .iter()
                 .skip(offset)
-                .map(|&(i, _)| products[i as usize].clone())
+                .map(|&(i, _)| &products[i as usize])
                 .collect(),
             total,
         }
@@ -246,7 +277,7 @@ impl SearchIndex {
                     .unwrap_or_default();
                 hits.iter().for_each(|&(i, _)| f(i));
             }
-            None => (0..self.featured.len())
+            None => (0..self.featured_rank.len())
                 .filter_map(|i| u32::try_from(i).ok())
                 .filter(|&i| filter.matches(&self.rows, i))
                 .for_each(f),
