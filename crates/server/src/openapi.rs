@@ -93,12 +93,23 @@ impl Modify for CommonAnswers {
                 .flatten()
             {
                 if limited {
-                    rate_limited(operation);
+                    answer(operation, "429", rate_limited());
                 }
                 if needs_visitor(operation) {
-                    answer(operation, "401", "No valid visitor token (`unauthorized`).");
+                    answer(
+                        operation,
+                        "401",
+                        problem("No valid visitor token (`unauthorized`)."),
+                    );
                 }
-                problem(operation);
+                answer(
+                    operation,
+                    "default",
+                    problem(
+                        "Any other error, e.g. 413 `body_too_large`, 415 `unsupported_media_type`, \
+                         503 `database_unavailable` or `timeout`.",
+                    ),
+                );
             }
         }
     }
@@ -135,61 +146,36 @@ fn needs_visitor(operation: &Operation) -> bool {
     })
 }
 
-/// A problem+json answer with `status`, unless the operation documents its own.
-fn answer(operation: &mut Operation, status: &str, description: &str) {
+/// Adds `response` as the answer with `status`, unless the operation documents its own.
+fn answer(operation: &mut Operation, status: &str, response: ResponseBuilder) {
     operation
         .responses
         .responses
         .entry(status.to_string())
-        .or_insert(
-            ResponseBuilder::new()
-                .description(description)
-                .content("application/problem+json", problem_content())
-                .build()
-                .into(),
-        );
+        .or_insert(response.build().into());
 }
 
-fn problem_content() -> Content {
-    Content::new(Some(RefOr::Ref(Ref::from_schema_name(Problem::name()))))
+/// A problem+json answer.
+fn problem(description: &str) -> ResponseBuilder {
+    ResponseBuilder::new().description(description).content(
+        "application/problem+json",
+        Content::new(Some(RefOr::Ref(Ref::from_schema_name(Problem::name())))),
+    )
 }
 
-fn rate_limited(operation: &mut Operation) {
+/// 429 with the headers that say when to come back.
+fn rate_limited() -> ResponseBuilder {
     let header = |description: &str| {
         HeaderBuilder::new()
             .schema(Some(String::schema()))
             .description(Some(description))
             .build()
     };
-    operation
-        .responses
-        .responses
-        .entry("429".to_string())
-        .or_insert(
-            ResponseBuilder::new()
-                .description("Too many requests from this visitor or address (`rate_limited`).")
-                .header("Retry-After", header("Seconds to wait."))
-                .header("RateLimit", header("IETF draft: the remaining quota."))
-                .header(
-                    "RateLimit-Policy",
-                    header("IETF draft: the limit and its window."),
-                )
-                .content("application/problem+json", problem_content())
-                .build()
-                .into(),
-        );
-}
-
-fn problem(operation: &mut Operation) {
-    operation.responses.responses.insert(
-        "default".to_string(),
-        ResponseBuilder::new()
-            .description(
-                "Any other error, e.g. 413 `body_too_large`, 415 `unsupported_media_type`, \
-                 503 `database_unavailable` or `timeout`.",
-            )
-            .content("application/problem+json", problem_content())
-            .build()
-            .into(),
-    );
+    problem("Too many requests from this visitor or address (`rate_limited`).")
+        .header("Retry-After", header("Seconds to wait."))
+        .header("RateLimit", header("IETF draft: the remaining quota."))
+        .header(
+            "RateLimit-Policy",
+            header("IETF draft: the limit and its window."),
+        )
 }

@@ -119,6 +119,16 @@ macro_rules! sql_support {
                     .collect())
             }
 
+            /// One conversation's share of a batch of appends: messages and replies added, and
+            /// the state and time of its last append.
+            struct Touched<'a> {
+                id: &'a str,
+                added: i32,
+                state: &'a serde_json::Value,
+                replies: i32,
+                at: DateTime<Utc>,
+            }
+
             /// Writes appends in one transaction: one `UPDATE` for every conversation they touch
             /// (several appends to one conversation get consecutive positions, in order), then
             /// one `INSERT` for all their messages. An append to a missing conversation fails
@@ -127,24 +137,23 @@ macro_rules! sql_support {
                 pool: &Pool,
                 appends: &[$crate::Append],
             ) -> StoreResult<Vec<StoreResult<()>>> {
-                // Per conversation, in order of first appearance: messages and replies added,
-                // and the state and time of its last append.
-                let mut touched: Vec<(&str, i32, &serde_json::Value, i32, DateTime<Utc>)> = Vec::new();
+                // Per conversation, in order of first appearance.
+                let mut touched: Vec<Touched> = Vec::new();
                 for append in appends {
-                    match touched.iter_mut().find(|t| t.0 == append.id) {
+                    match touched.iter_mut().find(|t| t.id == append.id) {
                         Some(t) => {
-                            t.1 += count(&append.messages);
-                            t.2 = &append.state;
-                            t.3 += append.replies;
-                            t.4 = append.at;
+                            t.added += count(&append.messages);
+                            t.state = &append.state;
+                            t.replies += append.replies;
+                            t.at = append.at;
                         }
-                        None => touched.push((
-                            &append.id,
-                            count(&append.messages),
-                            &append.state,
-                            append.replies,
-                            append.at,
-                        )),
+                        None => touched.push(Touched {
+                            id: &append.id,
+                            added: count(&append.messages),
+                            state: &append.state,
+                            replies: append.replies,
+                            at: append.at,
+                        }),
                     }
                 }
                 let mut tx = pool.begin().await.map_err(store_error)?;
@@ -155,12 +164,12 @@ macro_rules! sql_support {
                      state = v.column3, replies = conversations.replies + v.column4, \
                      last_activity_at = v.column5 FROM (",
                 );
-                update.push_values(&touched, |mut row, (id, added, state, replies, at)| {
-                    row.push_bind(*id)
-                        .push_bind(*added)
-                        .push_bind(state.to_string())
-                        .push_bind(*replies)
-                        .push_bind(*at);
+                update.push_values(&touched, |mut row, t| {
+                    row.push_bind(t.id)
+                        .push_bind(t.added)
+                        .push_bind(t.state.to_string())
+                        .push_bind(t.replies)
+                        .push_bind(t.at);
                 });
                 update.push(
                     ") AS v WHERE conversations.id = v.column1 \
@@ -174,9 +183,9 @@ macro_rules! sql_support {
                 // The next position of each conversation, from where this batch starts in it.
                 let mut next: Vec<(&str, i32)> = touched
                     .iter()
-                    .filter_map(|(id, added, ..)| {
-                        let (_, total) = counts.iter().find(|(c, _)| c == id)?;
-                        Some((*id, total - added))
+                    .filter_map(|t| {
+                        let (_, total) = counts.iter().find(|(c, _)| c == t.id)?;
+                        Some((t.id, total - t.added))
                     })
                     .collect();
                 let mut results = Vec::with_capacity(appends.len());

@@ -103,7 +103,18 @@ struct MessageRequest {
     action: Option<String>,
 }
 
-fn concierge_message(blocks: &[Block], at: chrono::DateTime<chrono::Utc>) -> Message {
+/// What the shopper said (a button or form shows as `[what]`), as stored.
+pub(super) fn shopper_message(said: String, at: chrono::DateTime<chrono::Utc>) -> Message {
+    Message {
+        role: Role::Shopper,
+        text: Some(said),
+        blocks: json!([]),
+        at,
+    }
+}
+
+/// The concierge's reply, as stored: its blocks and their plain text.
+pub(super) fn concierge_message(blocks: &[Block], at: chrono::DateTime<chrono::Utc>) -> Message {
     Message {
         role: Role::Concierge,
         text: Some(blocks_text(blocks)),
@@ -290,12 +301,7 @@ async fn message(
         Input::Action(action) => format!("[{action}]"),
     };
     let exchange = [
-        Message {
-            role: Role::Shopper,
-            text: Some(said),
-            blocks: json!([]),
-            at: now,
-        },
+        shopper_message(said, now),
         concierge_message(&reply.blocks, now),
     ];
     state

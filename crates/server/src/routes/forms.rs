@@ -1,8 +1,8 @@
 //! The forms' endpoints: order lookup, return or resize, stylist request, CSAT. Each answers
 //! with the blocks to append to the conversation, and records them in it.
 
-use super::conversations::Reply;
 use super::conversations::owned;
+use super::conversations::{Reply, concierge_message, shopper_message};
 use crate::client_ip::ClientIp;
 use crate::error::Problem;
 use crate::extract::{Identity, JsonObject, Visitor};
@@ -10,16 +10,15 @@ use crate::{ApiError, AppState, FieldError};
 use aurora_core::concierge::blocks::{Block, FieldType, Form, SCHEMA_VERSION};
 use aurora_core::concierge::forms::{self, Prefill};
 use aurora_core::concierge::{
-    LookupOutcome, SubmitError, TicketReceipt, Turn, blocks_text, lookup_order, submit_csat,
-    submit_return, submit_stylist,
+    LookupOutcome, SubmitError, TicketReceipt, Turn, lookup_order, submit_csat, submit_return,
+    submit_stylist,
 };
-use aurora_core::conversations::{Message, Role};
 use aurora_core::tickets::TicketKind;
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
 use serde::Serialize;
-use serde_json::{Value, json};
+use serde_json::Value;
 use utoipa::openapi::schema::{ArrayBuilder, KnownFormat, Schema, SchemaFormat};
 use utoipa::openapi::{ObjectBuilder, RefOr, Type};
 use utoipa::{PartialSchema, ToSchema};
@@ -194,18 +193,8 @@ async fn record(
         return Ok(());
     }
     let messages = [
-        Message {
-            role: Role::Shopper,
-            text: Some(format!("[{what}]")),
-            blocks: json!([]),
-            at: now,
-        },
-        Message {
-            role: Role::Concierge,
-            text: Some(blocks_text(blocks)),
-            blocks: serde_json::to_value(blocks).unwrap_or_default(),
-            at: now,
-        },
+        shopper_message(format!("[{what}]"), now),
+        concierge_message(blocks, now),
     ];
     state
         .store
