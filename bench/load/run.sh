@@ -40,7 +40,7 @@ export AURORA_SECRET_KEY="bench-secret-key-0123456789-abcdefghijklmnopqrstuv"
 export AURORA_LISTEN="127.0.0.1:$PORT"
 export AURORA_RATE_LIMIT_VISITOR_PER_MINUTE=4000000000
 export AURORA_RATE_LIMIT_IP_PER_MINUTE=4000000000
-export AURORA_LOG=warn
+export AURORA_LOG=warn; 
 
 python3 bench/load/catalog.py "$PRODUCTS" > "$WORK/catalog.jsonl"
 "$AURORA" migrate >/dev/null 2>&1
@@ -115,6 +115,8 @@ print(db.execute("select count(*) from messages").fetchone()[0])
 PY
 )
 RSS=$(awk '/VmHWM/ {print $2 / 1024}' "/proc/$SERVER/status")
+# The WAL file keeps its largest size: how far it grew between checkpoints.
+WAL=$(stat -c %s "$WORK/bench.db-wal" | awk '{printf "%.1f", $1 / 1048576}')
 
 python3 - <<PY
 rows = [
@@ -130,5 +132,5 @@ print(f'{"run":54} {"req/s":>8} {"p50 ms":>8} {"p99 ms":>8} {"of ceiling":>11} {
 print(f'(ceiling: the mean of the two ceiling runs, {ceiling:,.0f} req/s)')
 for name, rps, p50, p99, bad, target in rows:
     print(f'{name:54} {rps:>8,} {p50:>8.2f} {p99:>8.2f} {rps / ceiling:>10.0%} {bad:>8}  {target}')
-print(f"messages stored: $STORED; server peak RSS: $RSS MiB")
+print(f"messages stored: $STORED; server peak RSS: $RSS MiB; SQLite WAL file: $WAL MiB")
 PY

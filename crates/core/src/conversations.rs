@@ -1,7 +1,10 @@
 //! Conversations and their messages, as stored.
 
+use crate::concierge::blocks::Block;
+use crate::concierge::blocks_text;
 use chrono::{DateTime, Duration, Utc};
 use serde::{Deserialize, Serialize};
+use serde_json::value::RawValue;
 
 /// A conversation without activity for this long has ended.
 pub const IDLE_TIMEOUT: Duration = Duration::minutes(30);
@@ -35,14 +38,47 @@ impl Role {
 
 /// One message: the shopper's text (or the label of the button they pressed), or the
 /// concierge's reply blocks.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Message {
     pub role: Role,
     /// What the shopper typed or pressed; for the concierge, its text blocks joined.
     pub text: Option<String>,
-    /// The concierge's reply blocks (JSON array); empty for the shopper.
-    pub blocks: serde_json::Value,
+    /// The concierge's reply blocks, as the JSON array text they were answered with (written
+    /// once, stored and read back without being parsed); `[]` for the shopper.
+    pub blocks: Box<RawValue>,
     pub at: DateTime<Utc>,
+}
+
+impl Message {
+    /// What the shopper said (a button or form shows as `[what]`).
+    pub fn shopper(said: String, at: DateTime<Utc>) -> Message {
+        Message {
+            role: Role::Shopper,
+            text: Some(said),
+            blocks: RawValue::from_string("[]".to_string()).unwrap_or_default(),
+            at,
+        }
+    }
+
+    /// The concierge's reply: its blocks and their plain text.
+    pub fn concierge(blocks: &[Block], at: DateTime<Utc>) -> Message {
+        Message {
+            role: Role::Concierge,
+            text: Some(blocks_text(blocks)),
+            // Blocks always serialize (no maps with non-text keys).
+            blocks: serde_json::value::to_raw_value(blocks).unwrap_or_default(),
+            at,
+        }
+    }
+}
+
+impl PartialEq for Message {
+    fn eq(&self, other: &Message) -> bool {
+        self.role == other.role
+            && self.text == other.text
+            && self.blocks.get() == other.blocks.get()
+            && self.at == other.at
+    }
 }
 
 /// A conversation's header; its messages are read separately.

@@ -9,7 +9,7 @@ use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 
 /// Why a storage call failed. Never turned into "not found" by callers.
-#[derive(Debug, thiserror::Error)]
+#[derive(Debug, Clone, thiserror::Error)]
 pub enum StoreError {
     /// The database cannot be reached or did not answer in time.
     #[error("database unavailable: {0}")]
@@ -116,7 +116,7 @@ pub trait Store: Send + Sync + 'static {
     async fn append_messages(
         &self,
         id: &str,
-        messages: &[Message],
+        messages: Vec<Message>,
         state: &serde_json::Value,
         replies: i32,
         at: DateTime<Utc>,

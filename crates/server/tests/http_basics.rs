@@ -87,3 +87,22 @@ async fn a_large_answer_is_gzipped_for_a_client_that_accepts_it_and_plain_otherw
         plain.body.len()
     );
 }
+
+#[tokio::test]
+async fn a_small_json_answer_goes_out_plain_and_the_loader_gzipped() {
+    let db = aurora_store::testing::TestDb::sqlite();
+    let app = common::demo_app(db.open().await).await;
+    let get = |path: &str| {
+        Request::get(path)
+            .header("accept-encoding", "gzip")
+            .body(Body::empty())
+            .unwrap()
+    };
+    let small = send(&app, get("/api/support/products?limit=2")).await;
+    assert_eq!(small.status, StatusCode::OK);
+    assert!(small.body.len() < 14 * 1024, "{} bytes", small.body.len());
+    assert!(small.headers.get("content-encoding").is_none());
+    let loader = send(&app, get("/widget.js")).await;
+    assert_eq!(loader.status, StatusCode::OK);
+    assert_eq!(loader.header("content-encoding"), "gzip");
+}

@@ -13,7 +13,6 @@ mod errors;
 mod postgres;
 mod rows;
 mod sqlite;
-mod sqlite_batch;
 #[cfg(feature = "testing")]
 pub mod testing;
 mod write_gate;

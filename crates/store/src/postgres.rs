@@ -31,12 +31,31 @@ impl PostgresStore {
         &self,
         id: &str,
     ) -> StoreResult<Option<aurora_core::conversations::Conversation>> {
-        crate::only(support::conversations(&self.pool, &[id.to_string()]).await)
+        let mut connection = self.pool.acquire().await.map_err(store_error)?;
+        crate::only(support::conversations(&mut connection, &[id.to_string()]).await)
     }
 
     /// Appends in its own transaction: PostgreSQL writes concurrently.
     async fn append(&self, append: crate::Append) -> StoreResult<()> {
-        crate::only(support::append_batch(&self.pool, std::slice::from_ref(&append)).await)
+        let appends = std::slice::from_ref(&append);
+        let touched = support::touched(appends);
+        let mut tx = self.pool.begin().await.map_err(store_error)?;
+        let mut update = sqlx::QueryBuilder::new("");
+        support::push_update(&mut update, &touched);
+        let found: Vec<String> = update
+            .build_query_scalar()
+            .fetch_all(&mut *tx)
+            .await
+            .map_err(store_error)?;
+        let mut insert = sqlx::QueryBuilder::new("");
+        support::push_insert(&mut insert, appends, &touched);
+        insert
+            .build()
+            .execute(&mut *tx)
+            .await
+            .map_err(store_error)?;
+        tx.commit().await.map_err(store_error)?;
+        crate::only(Ok(support::append_results(appends, &found)))
     }
 }
 

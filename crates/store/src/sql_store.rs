@@ -297,14 +297,14 @@ macro_rules! sql_store {
             async fn append_messages(
                 &self,
                 id: &str,
-                messages: &[aurora_core::conversations::Message],
+                messages: Vec<aurora_core::conversations::Message>,
                 state: &serde_json::Value,
                 replies: i32,
                 at: chrono::DateTime<chrono::Utc>,
             ) -> StoreResult<()> {
                 self.append($crate::Append {
                     id: id.to_string(),
-                    messages: messages.to_vec(),
+                    messages,
                     state: state.clone(),
                     replies,
                     at,

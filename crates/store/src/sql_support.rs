@@ -15,6 +15,7 @@ macro_rules! sql_support {
             use $crate::rows::{json_from_text, parse_stored};
 
             type Pool = sqlx::Pool<$db>;
+            type Connection = <$db as sqlx::Database>::Connection;
             type DbRow = <$db as sqlx::Database>::Row;
 
             const CONVERSATION_COLUMNS: &str =
@@ -43,7 +44,7 @@ macro_rules! sql_support {
             /// Inserts `(conversation id, position, message)` rows, 100 to a statement (each
             /// statement is a round trip; 6 values a row stay far below every parameter limit).
             async fn insert_messages(
-                tx: &mut sqlx::Transaction<'static, $db>,
+                connection: &mut Connection,
                 rows: &[(&str, i32, &Message)],
             ) -> StoreResult<()> {
                 for chunk in rows.chunks(100) {
@@ -55,10 +56,14 @@ macro_rules! sql_support {
                             .push_bind(*position)
                             .push_bind(message.role.as_str())
                             .push_bind(message.text.as_deref())
-                            .push_bind(message.blocks.to_string())
+                            .push_bind(message.blocks.get())
                             .push_bind(message.at);
                     });
-                    insert.build().execute(&mut **tx).await.map_err(store_error)?;
+                    insert
+                        .build()
+                        .execute(&mut *connection)
+                        .await
+                        .map_err(store_error)?;
                 }
                 Ok(())
             }
@@ -97,7 +102,7 @@ macro_rules! sql_support {
             /// The conversations named by `ids`, in one statement: for each id in order, the
             /// conversation or `None`.
             pub async fn conversations(
-                pool: &Pool,
+                connection: &mut Connection,
                 ids: &[String],
             ) -> StoreResult<Vec<StoreResult<Option<Conversation>>>> {
                 let mut select = sqlx::QueryBuilder::<$db>::new(format!(
@@ -108,7 +113,11 @@ macro_rules! sql_support {
                     list.push_bind(id);
                 }
                 list.push_unseparated(")");
-                let rows = select.build().fetch_all(pool).await.map_err(store_error)?;
+                let rows = select
+                    .build()
+                    .fetch_all(&mut *connection)
+                    .await
+                    .map_err(store_error)?;
                 let found = rows
                     .iter()
                     .map(conversation_from_row)
@@ -121,7 +130,7 @@ macro_rules! sql_support {
 
             /// One conversation's share of a batch of appends: messages and replies added, and
             /// the state and time of its last append.
-            struct Touched<'a> {
+            pub struct Touched<'a> {
                 id: &'a str,
                 added: i32,
                 state: &'a serde_json::Value,
@@ -129,15 +138,16 @@ macro_rules! sql_support {
                 at: DateTime<Utc>,
             }
 
-            /// Writes appends in one transaction: one `UPDATE` for every conversation they touch
-            /// (several appends to one conversation get consecutive positions, in order), then
-            /// one `INSERT` for all their messages. An append to a missing conversation fails
-            /// alone; a database error fails the whole batch (and nothing of it is written).
-            pub async fn append_batch(
-                pool: &Pool,
-                appends: &[$crate::Append],
-            ) -> StoreResult<Vec<StoreResult<()>>> {
-                // Per conversation, in order of first appearance.
+            // A batch of appends is written by two statements in one transaction: one `UPDATE`
+            // of every conversation they touch, which returns the ids it found, then one
+            // `INSERT` of their messages, numbered on from where each conversation was (several
+            // appends to one conversation follow each other in order); a conversation not found
+            // gets no messages. The `UPDATE` writes first, so positions never race (a row lock
+            // on PostgreSQL; SQLite writes one transaction at a time). SQLite sends both at once
+            // (see `sqlite::worker`).
+
+            /// Per conversation, in order of first appearance.
+            pub fn touched(appends: &[$crate::Append]) -> Vec<Touched<'_>> {
                 let mut touched: Vec<Touched> = Vec::new();
                 for append in appends {
                     match touched.iter_mut().find(|t| t.id == append.id) {
@@ -156,58 +166,71 @@ macro_rules! sql_support {
                         }),
                     }
                 }
-                let mut tx = pool.begin().await.map_err(store_error)?;
-                // Writing first takes the write lock at once (SQLite), so positions never race.
-                let mut update = sqlx::QueryBuilder::<$db>::new(
+                touched
+            }
+
+            pub fn push_update<'a>(sql: &mut sqlx::QueryBuilder<'a, $db>, touched: &[Touched<'a>]) {
+                sql.push(
                     "UPDATE conversations SET \
                      message_count = conversations.message_count + v.column2, \
                      state = v.column3, replies = conversations.replies + v.column4, \
                      last_activity_at = v.column5 FROM (",
                 );
-                update.push_values(&touched, |mut row, t| {
+                sql.push_values(touched, |mut row, t| {
                     row.push_bind(t.id)
                         .push_bind(t.added)
                         .push_bind(t.state.to_string())
                         .push_bind(t.replies)
                         .push_bind(t.at);
                 });
-                update.push(
-                    ") AS v WHERE conversations.id = v.column1 \
-                     RETURNING conversations.id, conversations.message_count",
-                );
-                let counts: Vec<(String, i32)> = update
-                    .build_query_as()
-                    .fetch_all(&mut *tx)
-                    .await
-                    .map_err(store_error)?;
-                // The next position of each conversation, from where this batch starts in it.
-                let mut next: Vec<(&str, i32)> = touched
-                    .iter()
-                    .filter_map(|t| {
-                        let (_, total) = counts.iter().find(|(c, _)| c == t.id)?;
-                        Some((t.id, total - t.added))
-                    })
-                    .collect();
-                let mut results = Vec::with_capacity(appends.len());
-                let mut rows: Vec<(&str, i32, &Message)> = Vec::new();
+                sql.push(") AS v WHERE conversations.id = v.column1 RETURNING conversations.id");
+            }
+
+            /// Each message with how far before its conversation's updated count it goes.
+            pub fn push_insert<'a>(
+                sql: &mut sqlx::QueryBuilder<'a, $db>,
+                appends: &'a [$crate::Append],
+                touched: &[Touched<'a>],
+            ) {
+                let mut to_go: Vec<(&'a str, i32)> =
+                    touched.iter().map(|t| (t.id, t.added)).collect();
+                let mut rows: Vec<(&'a str, i32, &'a Message)> = Vec::new();
                 for append in appends {
-                    match next.iter_mut().find(|(id, _)| *id == append.id) {
-                        Some((id, position)) => {
-                            for message in &append.messages {
-                                rows.push((*id, *position, message));
-                                *position += 1;
-                            }
-                            results.push(Ok(()));
+                    if let Some((id, left)) = to_go.iter_mut().find(|(id, _)| *id == append.id) {
+                        for message in &append.messages {
+                            rows.push((*id, *left, message));
+                            *left -= 1;
                         }
-                        None => results.push(Err(StoreError::Other(format!(
-                            "no conversation {}",
-                            append.id
-                        )))),
                     }
                 }
-                insert_messages(&mut tx, &rows).await?;
-                tx.commit().await.map_err(store_error)?;
-                Ok(results)
+                sql.push(
+                    "INSERT INTO messages (conversation_id, position, role, text, blocks, at) \
+                     SELECT v.column1, c.message_count - v.column2, v.column3, v.column4, \
+                     v.column5, v.column6 FROM (",
+                );
+                sql.push_values(&rows, |mut row, (id, before_end, message)| {
+                    row.push_bind(*id)
+                        .push_bind(*before_end)
+                        .push_bind(message.role.as_str())
+                        .push_bind(message.text.as_deref())
+                        .push_bind(message.blocks.get())
+                        .push_bind(message.at);
+                });
+                sql.push(") AS v JOIN conversations c ON c.id = v.column1");
+            }
+
+            /// Each append's result, from the conversations the `UPDATE` found.
+            pub fn append_results(
+                appends: &[$crate::Append],
+                found: &[String],
+            ) -> Vec<StoreResult<()>> {
+                appends
+                    .iter()
+                    .map(|append| match found.contains(&append.id) {
+                        true => Ok(()),
+                        false => Err(StoreError::Other(format!("no conversation {}", append.id))),
+                    })
+                    .collect()
             }
 
             pub async fn messages(pool: &Pool, id: &str) -> StoreResult<Vec<Message>> {

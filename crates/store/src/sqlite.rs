@@ -1,21 +1,30 @@
+//! SQLite: one file in WAL mode. Most calls go through a pool; conversation reads and message
+//! appends through [`worker`], on a connection of its own; WAL checkpoints run from
+//! [`checkpoint`], on another.
+
+mod checkpoint;
+mod worker;
+
 use crate::Append;
 use crate::errors::migrate_error;
-use crate::sqlite_batch::Batcher;
 use crate::write_gate::WriteGate;
 use crate::{ConnectOptions, Synchronous};
 use aurora_core::conversations::Conversation;
+use sqlx::ConnectOptions as _;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use std::str::FromStr;
 use std::sync::Arc;
 use std::time::Duration;
+use worker::ConversationWorker;
 
 /// The embedded default: one file, WAL mode, foreign keys on.
 pub struct SqliteStore {
     pool: sqlx::SqlitePool,
     writes: Arc<WriteGate>,
-    /// Conversation reads and message appends, batched (see [`crate::sqlite_batch`]).
-    reads: Batcher<String, Option<Conversation>>,
-    appends: Batcher<Append, ()>,
+    /// Conversation reads and message appends, batched on a connection of their own.
+    conversations: ConversationWorker,
+    /// Stops the WAL checkpoints when the store is dropped.
+    _checkpoints: tokio::sync::oneshot::Sender<()>,
 }
 
 impl SqliteStore {
@@ -33,13 +42,15 @@ impl SqliteStore {
             .busy_timeout(Duration::from_secs(5))
             // A multi-row statement in a transaction keeps a statement journal: in memory, not
             // a temporary file.
-            .pragma("temp_store", "memory");
+            .pragma("temp_store", "memory")
+            // Checkpoints run apart from the writers (see `checkpoint`).
+            .pragma("wal_autocheckpoint", "0");
         let pool = SqlitePoolOptions::new()
             .max_connections(options.max_connections)
             // A local file: a ping before every use would only add a round trip to each query.
             .test_before_acquire(false)
             .acquire_timeout(options.acquire_timeout)
-            .connect_with(connect)
+            .connect_with(connect.clone())
             .await
             .map_err(store_error)?;
         sqlx::migrate!("./migrations/sqlite")
@@ -47,24 +58,33 @@ impl SqliteStore {
             .await
             .map_err(migrate_error)?;
         let writes = Arc::new(WriteGate::serial());
+        let checkpoints = checkpoint::start(
+            connect.clone().connect().await.map_err(store_error)?,
+            writes.clone(),
+        );
+        // The hot connection caches the conversations and the messages index it keeps touching
+        // (32 MiB instead of SQLite's 2 MiB).
+        let hot = connect
+            .pragma("cache_size", "-32768")
+            // Batches of every size each have their own statements.
+            .statement_cache_capacity(512)
+            .connect()
+            .await
+            .map_err(store_error)?;
         Ok(SqliteStore {
-            reads: Batcher::start(pool.clone(), Arc::new(WriteGate::open()), |pool, ids| {
-                Box::pin(support::conversations(pool, ids))
-            }),
-            appends: Batcher::start(pool.clone(), writes.clone(), |pool, appends| {
-                Box::pin(support::append_batch(pool, appends))
-            }),
+            conversations: ConversationWorker::start(hot, writes.clone()),
+            _checkpoints: checkpoints,
             pool,
             writes,
         })
     }
 
     async fn read_conversation(&self, id: &str) -> StoreResult<Option<Conversation>> {
-        self.reads.call(id.to_string()).await
+        self.conversations.read(id.to_string()).await
     }
 
     async fn append(&self, append: Append) -> StoreResult<()> {
-        self.appends.call(append).await
+        self.conversations.append(append).await
     }
 }
 

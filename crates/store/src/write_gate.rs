@@ -1,7 +1,7 @@
 //! SQLite allows one writer at a time. Without a gate, concurrent writers wait inside SQLite's
 //! busy handler, which sleeps 1, 2, 5, 10… ms between tries even when the lock is long free; the
-//! hot writes (new conversations, and the message writer's batches) queue here instead and start
-//! the moment it frees.
+//! hot writes (new conversations, the conversation worker's batches of appends, and the WAL
+//! checkpoint that lets the WAL start over) queue here instead and start the moment it frees.
 //! PostgreSQL has row locks: its gate is open.
 
 use tokio::sync::{Mutex, MutexGuard};

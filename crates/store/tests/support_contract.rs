@@ -45,7 +45,7 @@ fn message(role: Role, text: &str, minute: u32) -> Message {
     Message {
         role,
         text: Some(text.into()),
-        blocks: json!([{"type": "text", "text": text}]),
+        blocks: serde_json::value::to_raw_value(&json!([{"type": "text", "text": text}])).unwrap(),
         at: at(minute),
     }
 }
@@ -59,18 +59,18 @@ async fn a_conversation_keeps_its_messages_in_order_and_its_state(store: Arc<dyn
         .await
         .unwrap();
     let state = json!({"filters": {"category": "rings"}});
-    let exchange = [
+    let exchange = vec![
         message(Role::Shopper, "rings", 1),
         message(Role::Concierge, "Here are rings", 1),
     ];
     store
-        .append_messages("c1", &exchange, &state, 1, at(1))
+        .append_messages("c1", exchange.clone(), &state, 1, at(1))
         .await
         .unwrap();
     store
         .append_messages(
             "c1",
-            &[message(Role::Shopper, "under 500", 2)],
+            vec![message(Role::Shopper, "under 500", 2)],
             &state,
             0,
             at(2),
@@ -78,10 +78,9 @@ async fn a_conversation_keeps_its_messages_in_order_and_its_state(store: Arc<dyn
         .await
         .unwrap();
 
-    let texts: Vec<_> = store
-        .messages("c1")
-        .await
-        .unwrap()
+    let stored_messages = store.messages("c1").await.unwrap();
+    assert_eq!(stored_messages[1..3], exchange[..], "read back as written");
+    let texts: Vec<_> = stored_messages
         .into_iter()
         .map(|m| m.text.unwrap())
         .collect();
@@ -92,7 +91,7 @@ async fn a_conversation_keeps_its_messages_in_order_and_its_state(store: Arc<dyn
     assert_eq!(stored.last_activity_at, at(2));
     assert_eq!(store.conversation("nope").await.unwrap(), None);
     let missing = store
-        .append_messages("nope", &exchange, &state, 1, at(3))
+        .append_messages("nope", exchange, &state, 1, at(3))
         .await;
     assert!(missing.is_err());
 }
@@ -114,12 +113,12 @@ async fn concurrent_appends_and_reads_each_get_their_own_answer(store: Arc<dyn S
             _ => "c1",
         };
         appends.spawn(async move {
-            let exchange = [
+            let exchange = vec![
                 message(Role::Shopper, &format!("ask {i}"), 1),
                 message(Role::Concierge, &format!("answer {i}"), 1),
             ];
             let state = json!({ "last": i });
-            let result = store.append_messages(id, &exchange, &state, 1, at(1)).await;
+            let result = store.append_messages(id, exchange, &state, 1, at(1)).await;
             (id, i, result.is_ok())
         });
     }

@@ -2,8 +2,7 @@
 
 use super::blocks::{Block, NoticeLevel, QuickReply, Timeline, notice, text};
 use super::forms::{self, Invalid, Values};
-use super::{Concierge, ConversationState, Turn, blocks_text};
-use crate::conversations::Role;
+use super::{Concierge, ConversationState, Turn};
 use crate::orders::{Order, OrderStatus};
 use crate::store::{StoreError, StoreResult};
 use crate::tickets::{Ticket, TicketKind, TranscriptLine};
@@ -306,14 +305,7 @@ async fn new_ticket(
                 .into_iter()
                 .map(|m| TranscriptLine {
                     role: m.role.as_str().to_string(),
-                    text: match m.role {
-                        Role::Shopper => m.text.unwrap_or_default(),
-                        Role::Concierge => {
-                            let blocks: Vec<super::blocks::Block> =
-                                serde_json::from_value(m.blocks).unwrap_or_default();
-                            blocks_text(&blocks)
-                        }
-                    },
+                    text: m.text.unwrap_or_default(),
                     at: m.at,
                 })
                 .collect();

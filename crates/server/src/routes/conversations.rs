@@ -4,14 +4,14 @@ use crate::error::Problem;
 use crate::extract::{Identity, JsonObject, MaybeVisitor, Visitor, check};
 use crate::{ApiError, AppState};
 use aurora_core::concierge::blocks::{Block, SCHEMA_VERSION};
-use aurora_core::concierge::{ConversationState, Input, Turn, blocks_text};
+use aurora_core::concierge::{ConversationState, Input, Turn};
 use aurora_core::conversations::{Conversation, Message, Role};
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use chrono::{DateTime, Utc};
 use serde::Serialize;
-use serde_json::{Value, json};
+use serde_json::value::RawValue;
 use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -44,14 +44,25 @@ struct Started {
 #[derive(Serialize, ToSchema)]
 pub(crate) struct Reply {
     pub schema_version: u32,
-    pub blocks: Vec<Block>,
+    #[schema(value_type = Vec<Block>)]
+    pub blocks: Box<RawValue>,
 }
 
 impl Reply {
-    pub fn new(blocks: Vec<Block>) -> Self {
+    /// An answer that is not stored.
+    pub fn new(blocks: &[Block]) -> Self {
         Reply {
             schema_version: SCHEMA_VERSION,
-            blocks,
+            // Blocks always serialize (no maps with non-text keys).
+            blocks: serde_json::value::to_raw_value(blocks).unwrap_or_default(),
+        }
+    }
+
+    /// The answer of a stored reply: its blocks as they were written, not serialized again.
+    pub fn of(message: &Message) -> Self {
+        Reply {
+            schema_version: SCHEMA_VERSION,
+            blocks: message.blocks.clone(),
         }
     }
 }
@@ -82,7 +93,7 @@ struct HistoryMessage {
     text: Option<String>,
     /// The concierge's blocks; empty for the shopper.
     #[schema(value_type = Vec<Block>)]
-    blocks: Value,
+    blocks: Box<RawValue>,
     at: DateTime<Utc>,
 }
 
@@ -101,26 +112,6 @@ struct MessageRequest {
     /// A quick link's or button's action, e.g. `category:rings`.
     #[schema(max_length = 200)]
     action: Option<String>,
-}
-
-/// What the shopper said (a button or form shows as `[what]`), as stored.
-pub(super) fn shopper_message(said: String, at: chrono::DateTime<chrono::Utc>) -> Message {
-    Message {
-        role: Role::Shopper,
-        text: Some(said),
-        blocks: json!([]),
-        at,
-    }
-}
-
-/// The concierge's reply, as stored: its blocks and their plain text.
-pub(super) fn concierge_message(blocks: &[Block], at: chrono::DateTime<chrono::Utc>) -> Message {
-    Message {
-        role: Role::Concierge,
-        text: Some(blocks_text(blocks)),
-        blocks: serde_json::to_value(blocks).unwrap_or_default(),
-        at,
-    }
 }
 
 /// Starts a conversation with a welcome and quick links; a caller without a visitor token gets
@@ -165,7 +156,7 @@ async fn start(
     };
     state
         .store
-        .create_conversation(&conversation, &[concierge_message(&blocks, now)])
+        .create_conversation(&conversation, &[Message::concierge(&blocks, now)])
         .await?;
     Ok((
         StatusCode::CREATED,
@@ -300,19 +291,23 @@ async fn message(
         Input::Text(text) => text.clone(),
         Input::Action(action) => format!("[{action}]"),
     };
-    let exchange = [
-        shopper_message(said, now),
-        concierge_message(&reply.blocks, now),
-    ];
+    let answer = Message::concierge(&reply.blocks, now);
+    let answered = Reply::of(&answer);
     state
         .store
-        .append_messages(&id, &exchange, &memory.to_json(), 1, now)
+        .append_messages(
+            &id,
+            vec![Message::shopper(said, now), answer],
+            &memory.to_json(),
+            1,
+            now,
+        )
         .await?;
     crate::metrics::message(
         reply.intent.map_or("action", |i| i.as_str()),
         reply.products_shown,
     );
-    Ok(Json(Reply::new(reply.blocks)))
+    Ok(Json(answered))
 }
 
 /// Ends a conversation (the widget's "End chat"); with two or more replies and no ticket, asks
@@ -343,12 +338,13 @@ async fn end(
             question: "How did I do? Rate this conversation from 1 to 5.".into(),
         });
     }
+    let answer = Message::concierge(&blocks, now);
+    let answered = Reply::of(&answer);
     if newly_ended {
-        let memory = conversation.state.clone();
         state
             .store
-            .append_messages(&id, &[concierge_message(&blocks, now)], &memory, 0, now)
+            .append_messages(&id, vec![answer], &conversation.state, 0, now)
             .await?;
     }
-    Ok(Json(Reply::new(blocks)))
+    Ok(Json(answered))
 }

@@ -1,8 +1,7 @@
 //! The forms' endpoints: order lookup, return or resize, stylist request, CSAT. Each answers
 //! with the blocks to append to the conversation, and records them in it.
 
-use super::conversations::owned;
-use super::conversations::{Reply, concierge_message, shopper_message};
+use super::conversations::{Reply, owned};
 use crate::client_ip::ClientIp;
 use crate::error::Problem;
 use crate::extract::{Identity, JsonObject, Visitor};
@@ -13,6 +12,7 @@ use aurora_core::concierge::{
     LookupOutcome, SubmitError, TicketReceipt, Turn, lookup_order, submit_csat, submit_return,
     submit_stylist,
 };
+use aurora_core::conversations::Message;
 use aurora_core::tickets::TicketKind;
 use axum::Json;
 use axum::extract::State;
@@ -192,13 +192,13 @@ async fn record(
     if current.is_ended(now) {
         return Ok(());
     }
-    let messages = [
-        shopper_message(format!("[{what}]"), now),
-        concierge_message(blocks, now),
+    let messages = vec![
+        Message::shopper(format!("[{what}]"), now),
+        Message::concierge(blocks, now),
     ];
     state
         .store
-        .append_messages(id, &messages, &current.state, 1, now)
+        .append_messages(id, messages, &current.state, 1, now)
         .await?;
     Ok(())
 }
@@ -421,5 +421,5 @@ async fn csat(
         })
         .unwrap_or(0);
     crate::metrics::csat(score);
-    Ok((StatusCode::CREATED, Json(Reply::new(blocks))))
+    Ok((StatusCode::CREATED, Json(Reply::new(&blocks))))
 }

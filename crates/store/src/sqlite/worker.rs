@@ -1,0 +1,147 @@
+//! SQLite: the hot calls (reading a conversation, appending its messages) go through one task
+//! with a connection of its own, which runs every call waiting, up to [`BATCH_MAX`], as one
+//! statement for the reads and one transaction for the appends.
+//!
+//! Why: sqlx runs each SQLite connection on its own thread, so every statement is two thread
+//! hand-offs, which cost far more than SQLite's own work (`perf` on bench/load: most of a loaded
+//! server's time was scheduling); and SQLite writes one transaction at a time anyway. A batch
+//! pays the hand-offs once ("group commit" for the writes). One connection for both keeps its
+//! page cache warm: SQLite drops a connection's whole cache when another one has written.
+//! Each caller still gets its own result: when a batch of appends fails, they are run again one
+//! by one, so one bad call never fails the others.
+
+use super::support;
+use crate::Append;
+use crate::errors::store_error;
+use crate::write_gate::WriteGate;
+use aurora_core::conversations::Conversation;
+use aurora_core::store::{StoreError, StoreResult};
+use sqlx::{QueryBuilder, SqliteConnection};
+use std::sync::Arc;
+use tokio::sync::{mpsc, oneshot};
+
+/// Most calls run as one batch.
+const BATCH_MAX: usize = 64;
+
+type Reply<R> = oneshot::Sender<StoreResult<R>>;
+
+enum Job {
+    Read(String, Reply<Option<Conversation>>),
+    Append(Append, Reply<()>),
+}
+
+/// The handle callers go through; the task stops when the last handle is dropped.
+pub(crate) struct ConversationWorker {
+    jobs: mpsc::Sender<Job>,
+}
+
+impl ConversationWorker {
+    /// Starts the task on the current runtime; appends run inside `gate`.
+    pub(crate) fn start(connection: SqliteConnection, gate: Arc<WriteGate>) -> Self {
+        let (jobs, queue) = mpsc::channel(BATCH_MAX * 16);
+        tokio::spawn(work(queue, connection, gate));
+        ConversationWorker { jobs }
+    }
+
+    /// One conversation's header.
+    pub(crate) async fn read(&self, id: String) -> StoreResult<Option<Conversation>> {
+        let (done, result) = oneshot::channel();
+        self.send(Job::Read(id, done)).await?;
+        result.await.map_err(|_| stopped())?
+    }
+
+    /// Appends messages (see `Store::append_messages`).
+    pub(crate) async fn append(&self, append: Append) -> StoreResult<()> {
+        let (done, result) = oneshot::channel();
+        self.send(Job::Append(append, done)).await?;
+        result.await.map_err(|_| stopped())?
+    }
+
+    async fn send(&self, job: Job) -> StoreResult<()> {
+        self.jobs.send(job).await.map_err(|_| stopped())
+    }
+}
+
+fn stopped() -> StoreError {
+    StoreError::Unavailable("the database task has stopped".to_string())
+}
+
+async fn work(
+    mut queue: mpsc::Receiver<Job>,
+    mut connection: SqliteConnection,
+    gate: Arc<WriteGate>,
+) {
+    let mut jobs = Vec::with_capacity(BATCH_MAX);
+    while queue.recv_many(&mut jobs, BATCH_MAX).await > 0 {
+        let (mut ids, mut readers) = (Vec::new(), Vec::new());
+        let (mut appends, mut writers) = (Vec::new(), Vec::new());
+        for job in jobs.drain(..) {
+            match job {
+                Job::Read(id, reply) => {
+                    ids.push(id);
+                    readers.push(reply);
+                }
+                Job::Append(append, reply) => {
+                    appends.push(append);
+                    writers.push(reply);
+                }
+            }
+        }
+        if !ids.is_empty() {
+            let read = support::conversations(&mut connection, &ids).await;
+            answer(readers, read);
+        }
+        if !appends.is_empty() {
+            let _turn = gate.enter().await;
+            match append_batch(&mut connection, &appends).await {
+                Err(_) if appends.len() > 1 => {
+                    for (append, writer) in appends.iter().zip(writers) {
+                        let alone =
+                            append_batch(&mut connection, std::slice::from_ref(append)).await;
+                        let _ = writer.send(crate::only(alone));
+                    }
+                }
+                written => answer(writers, written),
+            }
+        }
+    }
+}
+
+/// Writes appends in one transaction, sent as one query: a round trip to the connection's
+/// thread instead of four (begin, update, insert, commit).
+async fn append_batch(
+    connection: &mut SqliteConnection,
+    appends: &[Append],
+) -> StoreResult<Vec<StoreResult<()>>> {
+    let touched = support::touched(appends);
+    let mut sql = QueryBuilder::new("BEGIN IMMEDIATE; ");
+    support::push_update(&mut sql, &touched);
+    sql.push("; ");
+    support::push_insert(&mut sql, appends, &touched);
+    sql.push("; COMMIT");
+    match sql.build_query_scalar().fetch_all(&mut *connection).await {
+        Ok(found) => Ok(support::append_results(appends, &found)),
+        Err(error) => {
+            // Whatever statement failed, nothing of the batch stays: a failed statement
+            // leaves the transaction open. (Failing because none is open changes nothing.)
+            let _ = sqlx::query("ROLLBACK").execute(&mut *connection).await;
+            Err(store_error(error))
+        }
+    }
+}
+
+/// Sends each caller its result, or the batch's error to all.
+fn answer<R>(replies: Vec<Reply<R>>, results: StoreResult<Vec<StoreResult<R>>>) {
+    match results {
+        Ok(results) => {
+            for (reply, result) in replies.into_iter().zip(results) {
+                let _ = reply.send(result);
+            }
+        }
+        Err(error) => {
+            for reply in replies {
+                let _ = reply.send(Err(error.clone()));
+            }
+        }
+    }
+}
