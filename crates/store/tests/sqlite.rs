@@ -1,0 +1,117 @@
+//! What only the SQLite store does: batching conversation calls on a connection of their own
+//! (`sqlite::worker`), and checkpointing the WAL apart from the writers (`sqlite::checkpoint`).
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use aurora_core::conversations::{Conversation, Message, Role};
+use aurora_core::store::Store;
+use aurora_store::testing::TestDb;
+use chrono::Utc;
+use serde_json::json;
+use sqlx::Connection;
+use std::sync::Arc;
+use std::time::Duration;
+
+/// A fresh SQLite store (and its file, kept while the test holds it) with conversation `c1`.
+async fn a_store_with_conversation_c1() -> (TestDb, Arc<dyn Store>) {
+    let db = TestDb::sqlite();
+    let store = db.open().await;
+    store
+        .create_conversation(&conversation(), &[])
+        .await
+        .unwrap();
+    (db, store)
+}
+
+fn conversation() -> Conversation {
+    let now = Utc::now();
+    Conversation {
+        id: "c1".into(),
+        visitor_id: "v1".into(),
+        started_at: now,
+        last_activity_at: now,
+        ended_at: None,
+        replies: 0,
+        has_ticket: false,
+        state: json!({}),
+    }
+}
+
+fn said(text: &str) -> Message {
+    Message::shopper(text.to_string(), Utc::now())
+}
+
+/// A reply of about 100 KB.
+fn large_reply() -> Message {
+    let text = "a ring of rose gold ".repeat(5_000);
+    Message {
+        role: Role::Concierge,
+        text: Some("long".into()),
+        blocks: serde_json::value::to_raw_value(&json!([{"type": "text", "text": text}])).unwrap(),
+        at: Utc::now(),
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_failing_append_fails_alone_and_leaves_the_connection_usable() {
+    let (db, store) = a_store_with_conversation_c1().await;
+    // A database error for one message: the whole batch it is in fails, and SQLite leaves that
+    // batch's transaction open.
+    let mut admin = sqlx::SqliteConnection::connect(&db.url).await.unwrap();
+    sqlx::query(
+        "CREATE TRIGGER refuse BEFORE INSERT ON messages WHEN NEW.text = 'boom' \
+         BEGIN SELECT RAISE(ABORT, 'refused'); END",
+    )
+    .execute(&mut admin)
+    .await
+    .unwrap();
+    let mut appends = tokio::task::JoinSet::new();
+    for i in 0..40 {
+        let store = store.clone();
+        let text = if i % 10 == 3 {
+            "boom".to_string()
+        } else {
+            format!("m{i}")
+        };
+        appends.spawn(async move {
+            let ok = store
+                .append_messages("c1", vec![said(&text)], &json!({}), 0, Utc::now())
+                .await
+                .is_ok();
+            (text, ok)
+        });
+    }
+    while let Some(joined) = appends.join_next().await {
+        let (text, ok) = joined.unwrap();
+        assert_eq!(ok, text != "boom", "{text}");
+    }
+    // Later calls still work: no transaction was left open on the connection.
+    store
+        .append_messages("c1", vec![said("after")], &json!({}), 0, Utc::now())
+        .await
+        .unwrap();
+    let stored = store.messages("c1").await.unwrap();
+    assert_eq!(stored.len(), 37);
+    assert_eq!(stored.last().unwrap().text.as_deref(), Some("after"));
+    assert!(stored.iter().all(|m| m.text.as_deref() != Some("boom")));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_wal_is_checkpointed_and_starts_over_while_messages_keep_coming() {
+    let (db, store) = a_store_with_conversation_c1().await;
+    for _ in 0..20 {
+        store
+            .append_messages("c1", vec![large_reply()], &json!({}), 1, Utc::now())
+            .await
+            .unwrap();
+        tokio::time::sleep(Duration::from_millis(150)).await;
+    }
+    let file = db.url.trim_start_matches("sqlite:").to_string();
+    let size = |path: &str| std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
+    let (database, wal) = (size(&file), size(&format!("{file}-wal")));
+    assert!(
+        database > 2_000_000,
+        "the database file holds only {database} bytes"
+    );
+    assert!(wal < 1_000_000, "the WAL has grown to {wal} bytes");
+    assert_eq!(store.messages("c1").await.unwrap().len(), 20);
+}
