@@ -34,20 +34,21 @@ const SECURITY_HEADERS: [(HeaderName, &str); 4] = [
 /// loaded server ~8% of its CPU (`perf` on bench/load, a 2.6 KB message reply).
 const COMPRESS_JSON_ABOVE: u16 = 14 * 1024;
 
-/// What is worth gzipping: pages, styles and scripts (the loader comes with every store page),
-/// and JSON answers over [`COMPRESS_JSON_ABOVE`].
+/// What is worth gzipping: what tower-http gzips by default, except JSON answers up to
+/// [`COMPRESS_JSON_ABOVE`].
 #[derive(Clone, Copy)]
 struct WorthCompressing;
 
 impl Predicate for WorthCompressing {
     fn should_compress<B: axum::body::HttpBody>(&self, response: &axum::http::Response<B>) -> bool {
-        let text = response
+        let json = response
             .headers()
             .get(header::CONTENT_TYPE)
             .and_then(|value| value.to_str().ok())
-            .is_some_and(|value| value.starts_with("text/"));
+            .and_then(|value| value.split(';').next())
+            .is_some_and(|kind| kind == "application/json" || kind.ends_with("+json"));
         DefaultPredicate::new().should_compress(response)
-            && (text || SizeAbove::new(COMPRESS_JSON_ABOVE).should_compress(response))
+            && (!json || SizeAbove::new(COMPRESS_JSON_ABOVE).should_compress(response))
     }
 }
 

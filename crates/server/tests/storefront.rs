@@ -8,8 +8,9 @@ use aurora_core::demo;
 use aurora_server::ServerSettings;
 use aurora_store::testing::TestDb;
 use axum::Router;
-use axum::http::StatusCode;
-use common::{Answer, get};
+use axum::body::Body;
+use axum::http::{Request, StatusCode};
+use common::{Answer, get, send};
 
 const WIDGET_TAG: &str = "<script src=\"/widget.js\" async></script>";
 
@@ -102,6 +103,27 @@ async fn the_home_page_shows_the_first_48_products_with_prices_and_badges() {
     for category in Category::ALL {
         assert!(html.contains(&format!("href=\"/?category={}\"", category.as_str())));
     }
+}
+
+#[tokio::test]
+async fn a_small_product_image_is_gzipped_for_a_client_that_accepts_it() {
+    // Answers under 14 KiB go out plain only when they are JSON.
+    let (_db, app) = demo_app().await;
+    let html = get(&app, "/").await.text();
+    let source = html
+        .split("src=\"/demo/images/")
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .unwrap();
+    let request = Request::get(format!("/demo/images/{source}"))
+        .header("accept-encoding", "gzip")
+        .body(Body::empty())
+        .unwrap();
+    let image = send(&app, request).await;
+    assert_eq!(image.status, StatusCode::OK);
+    assert_eq!(image.header("content-type"), "image/svg+xml");
+    assert_eq!(image.header("content-encoding"), "gzip");
+    assert!(image.body.len() < 14 * 1024, "{} bytes", image.body.len());
 }
 
 #[tokio::test]

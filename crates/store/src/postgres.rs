@@ -47,13 +47,15 @@ impl PostgresStore {
             .fetch_all(&mut *tx)
             .await
             .map_err(store_error)?;
-        let mut insert = sqlx::QueryBuilder::new("");
-        support::push_insert(&mut insert, appends, &touched);
-        insert
-            .build()
-            .execute(&mut *tx)
-            .await
-            .map_err(store_error)?;
+        if support::any_messages(appends) {
+            let mut insert = sqlx::QueryBuilder::new("");
+            support::push_insert(&mut insert, appends, &touched);
+            insert
+                .build()
+                .execute(&mut *tx)
+                .await
+                .map_err(store_error)?;
+        }
         tx.commit().await.map_err(store_error)?;
         crate::only(Ok(support::append_results(appends, &found)))
     }

@@ -186,6 +186,11 @@ macro_rules! sql_support {
                 sql.push(") AS v WHERE conversations.id = v.column1 RETURNING conversations.id");
             }
 
+            /// Whether the appends carry any message (an `INSERT` of none is not valid SQL).
+            pub fn any_messages(appends: &[$crate::Append]) -> bool {
+                appends.iter().any(|append| !append.messages.is_empty())
+            }
+
             /// Each message with how far before its conversation's updated count it goes.
             pub fn push_insert<'a>(
                 sql: &mut sqlx::QueryBuilder<'a, $db>,

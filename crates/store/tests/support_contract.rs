@@ -77,6 +77,12 @@ async fn a_conversation_keeps_its_messages_in_order_and_its_state(store: Arc<dyn
         )
         .await
         .unwrap();
+    // No messages: only the state and the activity time change.
+    let state = json!({"filters": {"category": "rings", "max_price": 500}});
+    store
+        .append_messages("c1", Vec::new(), &state, 0, at(3))
+        .await
+        .unwrap();
 
     let stored_messages = store.messages("c1").await.unwrap();
     assert_eq!(stored_messages[1..3], exchange[..], "read back as written");
@@ -88,7 +94,7 @@ async fn a_conversation_keeps_its_messages_in_order_and_its_state(store: Arc<dyn
     let stored = store.conversation("c1").await.unwrap().unwrap();
     assert_eq!(stored.state, state);
     assert_eq!(stored.replies, 2);
-    assert_eq!(stored.last_activity_at, at(2));
+    assert_eq!(stored.last_activity_at, at(3));
     assert_eq!(store.conversation("nope").await.unwrap(), None);
     let missing = store
         .append_messages("nope", exchange, &state, 1, at(3))

@@ -6,9 +6,10 @@
 //! thirty times a second, costing a sixth of the message throughput). Here every connection has
 //! automatic checkpoints off, and this task checkpoints every [`INTERVAL`] in PASSIVE mode,
 //! alongside the writers. Under constant writes a passive checkpoint never quite catches up, and
-//! the WAL only starts over once one has; so when the WAL has grown past [`RESTART_PAGES`], a
-//! second checkpoint follows at once inside the write gate, where it finishes (it only has the
-//! pages written during the first to copy), and the next write starts the WAL over.
+//! the WAL only starts over once one has; so when the WAL has grown past [`RESTART_PAGES`]
+//! without being all copied, a second checkpoint follows at once inside the write gate, where no
+//! batch of messages can add to it (it only has the pages written during the first to copy), and
+//! the next write starts the WAL over.
 
 use crate::write_gate::WriteGate;
 use sqlx::SqliteConnection;
@@ -40,7 +41,9 @@ async fn run(
             _ = &mut stopped => return,
             _ = ticks.tick() => {}
         }
-        if checkpoint(&mut connection).await > RESTART_PAGES {
+        let (pages, copied) = checkpoint(&mut connection).await;
+        // A WAL that is all copied starts over at the next write: nothing to hold back for.
+        if pages > RESTART_PAGES && copied < pages {
             // What was written during the checkpoint above is all that is left to copy.
             let _turn = gate.enter().await;
             checkpoint(&mut connection).await;
@@ -48,17 +51,18 @@ async fn run(
     }
 }
 
-/// Runs a passive checkpoint; answers how many pages the WAL holds.
-async fn checkpoint(connection: &mut SqliteConnection) -> i64 {
-    // (busy, pages in the WAL, pages checkpointed)
+/// Runs a passive checkpoint; answers how many pages the WAL holds and how many of them are
+/// copied into the database.
+async fn checkpoint(connection: &mut SqliteConnection) -> (i64, i64) {
+    // (busy, pages in the WAL, pages copied)
     match sqlx::query_as::<_, (i64, i64, i64)>("PRAGMA wal_checkpoint(PASSIVE)")
         .fetch_one(connection)
         .await
     {
-        Ok((_, pages, _)) => pages,
+        Ok((_, pages, copied)) => (pages, copied),
         Err(error) => {
             tracing::warn!(%error, "checkpointing the SQLite WAL failed");
-            0
+            (0, 0)
         }
     }
 }

@@ -94,7 +94,8 @@ async fn work(
         if !appends.is_empty() {
             let _turn = gate.enter().await;
             match append_batch(&mut connection, &appends).await {
-                Err(_) if appends.len() > 1 => {
+                Err(error) if appends.len() > 1 => {
+                    tracing::warn!(%error, "a batch of appends failed: running them one by one");
                     for (append, writer) in appends.iter().zip(writers) {
                         let alone =
                             append_batch(&mut connection, std::slice::from_ref(append)).await;
@@ -116,8 +117,10 @@ async fn append_batch(
     let touched = support::touched(appends);
     let mut sql = QueryBuilder::new("BEGIN IMMEDIATE; ");
     support::push_update(&mut sql, &touched);
-    sql.push("; ");
-    support::push_insert(&mut sql, appends, &touched);
+    if support::any_messages(appends) {
+        sql.push("; ");
+        support::push_insert(&mut sql, appends, &touched);
+    }
     sql.push("; COMMIT");
     match sql.build_query_scalar().fetch_all(&mut *connection).await {
         Ok(found) => Ok(support::append_results(appends, &found)),
