@@ -307,6 +307,7 @@ impl Config {
                 SqliteSync::Normal => Synchronous::Normal,
                 SqliteSync::Full => Synchronous::Full,
             },
+            ..aurora_store::ConnectOptions::default()
         }
     }
 

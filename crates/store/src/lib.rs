@@ -57,6 +57,9 @@ pub struct ConnectOptions {
     pub acquire_timeout: Duration,
     /// SQLite only.
     pub sqlite_synchronous: Synchronous,
+    /// SQLite only: how long (in pages of 4 KiB) the WAL may grow under constant writes before
+    /// a checkpoint holds the writers back for a moment so that it can start over.
+    pub sqlite_wal_restart_pages: u32,
 }
 
 impl Default for ConnectOptions {
@@ -65,6 +68,7 @@ impl Default for ConnectOptions {
             max_connections: 10,
             acquire_timeout: Duration::from_secs(3),
             sqlite_synchronous: Synchronous::Normal,
+            sqlite_wal_restart_pages: sqlite::WAL_RESTART_PAGES,
         }
     }
 }

@@ -17,6 +17,8 @@ use std::sync::Arc;
 use std::time::Duration;
 use worker::ConversationWorker;
 
+pub(crate) use checkpoint::RESTART_PAGES as WAL_RESTART_PAGES;
+
 /// The embedded default: one file, WAL mode, foreign keys on.
 pub struct SqliteStore {
     pool: sqlx::SqlitePool,
@@ -61,6 +63,7 @@ impl SqliteStore {
         let checkpoints = checkpoint::start(
             connect.clone().connect().await.map_err(store_error)?,
             writes.clone(),
+            options.sqlite_wal_restart_pages,
         );
         // The hot connection caches the conversations and the messages index it keeps touching
         // (32 MiB instead of SQLite's 2 MiB).

@@ -4,6 +4,7 @@
 
 use aurora_core::conversations::{Conversation, Message, Role};
 use aurora_core::store::Store;
+use aurora_store::ConnectOptions;
 use aurora_store::testing::TestDb;
 use chrono::Utc;
 use serde_json::json;
@@ -13,8 +14,12 @@ use std::time::Duration;
 
 /// A fresh SQLite store (and its file, kept while the test holds it) with conversation `c1`.
 async fn a_store_with_conversation_c1() -> (TestDb, Arc<dyn Store>) {
+    a_store_with_conversation_c1_and(ConnectOptions::default()).await
+}
+
+async fn a_store_with_conversation_c1_and(options: ConnectOptions) -> (TestDb, Arc<dyn Store>) {
     let db = TestDb::sqlite();
-    let store = db.open().await;
+    let store = aurora_store::open(&db.url, &options).await.unwrap();
     store
         .create_conversation(&conversation(), &[])
         .await
@@ -40,9 +45,9 @@ fn said(text: &str) -> Message {
     Message::shopper(text.to_string(), Utc::now())
 }
 
-/// A reply of about 100 KB.
-fn large_reply() -> Message {
-    let text = "a ring of rose gold ".repeat(5_000);
+/// A reply of about `bytes`.
+fn reply(bytes: usize) -> Message {
+    let text = "a ring of rose gold ".repeat(bytes / 20);
     Message {
         role: Role::Concierge,
         text: Some("long".into()),
@@ -100,18 +105,62 @@ async fn the_wal_is_checkpointed_and_starts_over_while_messages_keep_coming() {
     let (db, store) = a_store_with_conversation_c1().await;
     for _ in 0..20 {
         store
-            .append_messages("c1", vec![large_reply()], &json!({}), 1, Utc::now())
+            .append_messages("c1", vec![reply(100_000)], &json!({}), 1, Utc::now())
             .await
             .unwrap();
         tokio::time::sleep(Duration::from_millis(150)).await;
     }
-    let file = db.url.trim_start_matches("sqlite:").to_string();
-    let size = |path: &str| std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
-    let (database, wal) = (size(&file), size(&format!("{file}-wal")));
+    let (database, wal) = file_sizes(&db);
     assert!(
         database > 2_000_000,
         "the database file holds only {database} bytes"
     );
     assert!(wal < 1_000_000, "the WAL has grown to {wal} bytes");
     assert_eq!(store.messages("c1").await.unwrap().len(), 20);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn under_constant_writes_the_wal_starts_over_past_its_limit() {
+    // A 1 MiB limit, and four shoppers each sending a 20 KB reply every 5 ms for two seconds.
+    let options = ConnectOptions {
+        sqlite_wal_restart_pages: 256,
+        ..ConnectOptions::default()
+    };
+    let (db, store) = a_store_with_conversation_c1_and(options).await;
+    let mut writers = tokio::task::JoinSet::new();
+    let until = std::time::Instant::now() + Duration::from_secs(2);
+    for _ in 0..4 {
+        let store = store.clone();
+        writers.spawn(async move {
+            let mut written = 0;
+            while std::time::Instant::now() < until {
+                store
+                    .append_messages("c1", vec![reply(20_000)], &json!({}), 1, Utc::now())
+                    .await
+                    .unwrap();
+                written += 1;
+                tokio::time::sleep(Duration::from_millis(5)).await;
+            }
+            written
+        });
+    }
+    let mut written = 0;
+    while let Some(joined) = writers.join_next().await {
+        written += joined.unwrap();
+    }
+    let (database, wal) = file_sizes(&db);
+    assert!(written >= 100, "only {written} replies written");
+    assert!(
+        database > 10_000_000,
+        "the database file holds only {database} bytes"
+    );
+    assert!(wal < 8_000_000, "the WAL has grown to {wal} bytes");
+    assert_eq!(store.messages("c1").await.unwrap().len(), written);
+}
+
+/// The sizes of the database file and of its WAL.
+fn file_sizes(db: &TestDb) -> (u64, u64) {
+    let file = db.url.trim_start_matches("sqlite:").to_string();
+    let size = |path: &str| std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
+    (size(&file), size(&format!("{file}-wal")))
 }

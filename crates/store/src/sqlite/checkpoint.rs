@@ -6,10 +6,10 @@
 //! thirty times a second, costing a sixth of the message throughput). Here every connection has
 //! automatic checkpoints off, and this task checkpoints every [`INTERVAL`] in PASSIVE mode,
 //! alongside the writers. Under constant writes a passive checkpoint never quite catches up, and
-//! the WAL only starts over once one has; so when the WAL has grown past [`RESTART_PAGES`]
-//! without being all copied, a second checkpoint follows at once inside the write gate, where no
-//! batch of messages can add to it (it only has the pages written during the first to copy), and
-//! the next write starts the WAL over.
+//! the WAL only starts over once one has; so when the WAL has grown past its limit
+//! ([`RESTART_PAGES`] unless the connect options say otherwise), a second checkpoint follows at once inside the write gate, where no batch of messages can add
+//! to it (it only has the pages written during the first to copy), and the next write starts
+//! the WAL over.
 
 use crate::write_gate::WriteGate;
 use sqlx::SqliteConnection;
@@ -19,19 +19,25 @@ use tokio::sync::oneshot;
 
 /// How often the WAL is checkpointed.
 const INTERVAL: Duration = Duration::from_millis(100);
-/// A WAL this long (pages of 4 KiB) is checkpointed with the writers held back.
-const RESTART_PAGES: i64 = 8192;
+/// A WAL this long (pages of 4 KiB) is checkpointed with the writers held back (the default
+/// of [`crate::ConnectOptions::sqlite_wal_restart_pages`]).
+pub(crate) const RESTART_PAGES: u32 = 8192;
 
 /// Starts the task on the current runtime; it stops when the returned handle is dropped.
-pub(crate) fn start(connection: SqliteConnection, gate: Arc<WriteGate>) -> oneshot::Sender<()> {
+pub(crate) fn start(
+    connection: SqliteConnection,
+    gate: Arc<WriteGate>,
+    restart_pages: u32,
+) -> oneshot::Sender<()> {
     let (stop, stopped) = oneshot::channel();
-    tokio::spawn(run(connection, gate, stopped));
+    tokio::spawn(run(connection, gate, i64::from(restart_pages), stopped));
     stop
 }
 
 async fn run(
     mut connection: SqliteConnection,
     gate: Arc<WriteGate>,
+    restart_pages: i64,
     mut stopped: oneshot::Receiver<()>,
 ) {
     let mut ticks = tokio::time::interval(INTERVAL);
@@ -41,9 +47,10 @@ async fn run(
             _ = &mut stopped => return,
             _ = ticks.tick() => {}
         }
-        let (pages, copied) = checkpoint(&mut connection).await;
-        // A WAL that is all copied starts over at the next write: nothing to hold back for.
-        if pages > RESTART_PAGES && copied < pages {
+        // (Not "and not all copied": a passive checkpoint reports the WAL as it was when it
+        // began, all copied, while writers have added to it since. After a burst, an idle
+        // server's WAL stays long until the next write: holding back no writer costs nothing.)
+        if checkpoint(&mut connection).await > restart_pages {
             // What was written during the checkpoint above is all that is left to copy.
             let _turn = gate.enter().await;
             checkpoint(&mut connection).await;
@@ -51,18 +58,17 @@ async fn run(
     }
 }
 
-/// Runs a passive checkpoint; answers how many pages the WAL holds and how many of them are
-/// copied into the database.
-async fn checkpoint(connection: &mut SqliteConnection) -> (i64, i64) {
+/// Runs a passive checkpoint; answers how many pages the WAL holds.
+async fn checkpoint(connection: &mut SqliteConnection) -> i64 {
     // (busy, pages in the WAL, pages copied)
     match sqlx::query_as::<_, (i64, i64, i64)>("PRAGMA wal_checkpoint(PASSIVE)")
         .fetch_one(connection)
         .await
     {
-        Ok((_, pages, copied)) => (pages, copied),
+        Ok((_, pages, _)) => pages,
         Err(error) => {
             tracing::warn!(%error, "checkpointing the SQLite WAL failed");
-            (0, 0)
+            0
         }
     }
 }
