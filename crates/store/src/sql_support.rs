@@ -51,14 +51,7 @@ macro_rules! sql_support {
                     let mut insert = sqlx::QueryBuilder::<$db>::new(
                         "INSERT INTO messages (conversation_id, position, role, text, blocks, at) ",
                     );
-                    insert.push_values(chunk, |mut row, (id, position, message)| {
-                        row.push_bind(*id)
-                            .push_bind(*position)
-                            .push_bind(message.role.as_str())
-                            .push_bind(message.text.as_deref())
-                            .push_bind(message.blocks.get())
-                            .push_bind(message.at);
-                    });
+                    push_message_values(&mut insert, chunk);
                     insert
                         .build()
                         .execute(&mut *connection)
@@ -213,15 +206,24 @@ macro_rules! sql_support {
                      SELECT v.column1, c.message_count - v.column2, v.column3, v.column4, \
                      v.column5, v.column6 FROM (",
                 );
-                sql.push_values(&rows, |mut row, (id, before_end, message)| {
+                push_message_values(sql, &rows);
+                sql.push(") AS v JOIN conversations c ON c.id = v.column1");
+            }
+
+            /// `VALUES` of `(conversation id, a number, message)` rows, in the columns
+            /// `conversation_id, ?, role, text, blocks, at`.
+            fn push_message_values<'a>(
+                sql: &mut sqlx::QueryBuilder<'a, $db>,
+                rows: &[(&'a str, i32, &'a Message)],
+            ) {
+                sql.push_values(rows, |mut row, (id, number, message)| {
                     row.push_bind(*id)
-                        .push_bind(*before_end)
+                        .push_bind(*number)
                         .push_bind(message.role.as_str())
                         .push_bind(message.text.as_deref())
                         .push_bind(message.blocks.get())
                         .push_bind(message.at);
                 });
-                sql.push(") AS v JOIN conversations c ON c.id = v.column1");
             }
 
             /// Each append's result, from the conversations the `UPDATE` found.

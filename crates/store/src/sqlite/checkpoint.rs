@@ -7,9 +7,9 @@
 //! automatic checkpoints off, and this task checkpoints every [`INTERVAL`] in PASSIVE mode,
 //! alongside the writers. Under constant writes a passive checkpoint never quite catches up, and
 //! the WAL only starts over once one has; so when the WAL has grown past its limit
-//! ([`RESTART_PAGES`] unless the connect options say otherwise), a second checkpoint follows at once inside the write gate, where no batch of messages can add
-//! to it (it only has the pages written during the first to copy), and the next write starts
-//! the WAL over.
+//! ([`RESTART_PAGES`] unless the connect options say otherwise), a second checkpoint follows at
+//! once inside the write gate, where no batch of messages can add to it (it only has the pages
+//! written during the first to copy), and the next write starts the WAL over.
 
 use crate::write_gate::WriteGate;
 use sqlx::SqliteConnection;
