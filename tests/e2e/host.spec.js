@@ -206,6 +206,8 @@ test('the widget causes no layout shift on the store’s page', async ({ page })
   await expect(launcher(page)).toBeVisible();
   await appLoaded(page);
   await launcher(page).click();
+  // `say` counts the concierge's messages before it types: wait for the welcome first.
+  await expect(lastReply(page).locator('.chip').first()).toBeVisible();
   await say(page, 'ready to ship necklaces');
   await page.keyboard.press('Escape');
   await page.waitForTimeout(300);
