@@ -4,7 +4,8 @@
 
 mod common;
 
-use aurora_server::ServerSettings;
+use aurora_core::store::OutboxItem;
+use aurora_server::{AppState, ServerSettings};
 use axum::Router;
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
@@ -60,14 +61,24 @@ async fn stylist_ticket(app: &Router) -> String {
     answer.json()["reference"].as_str().unwrap().to_string()
 }
 
-async fn eventually(mut check: impl FnMut() -> bool) -> bool {
+/// Whether `check` comes true within five seconds.
+async fn eventually<F: Future<Output = bool>>(mut check: impl FnMut() -> F) -> bool {
     for _ in 0..100 {
-        if check() {
+        if check().await {
             return true;
         }
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
     false
+}
+
+/// The webhooks due within `ahead` (a retry's backoff is minutes).
+async fn due(state: &AppState, ahead: chrono::Duration) -> Vec<OutboxItem> {
+    state
+        .store
+        .due_webhooks(state.now() + ahead, 10)
+        .await
+        .unwrap()
 }
 
 #[tokio::test]
@@ -82,26 +93,19 @@ async fn a_new_ticket_is_posted_to_the_webhook_with_a_slack_text() {
         url,
         Duration::from_millis(50),
     ));
+    // The receiver has the payload before the worker records the delivery: wait for both.
     assert!(
-        eventually(|| !received.lock().unwrap().is_empty()).await,
-        "nothing was delivered"
+        eventually(|| async { due(&state, chrono::Duration::days(1)).await.is_empty() }).await,
+        "never recorded as delivered"
     );
     worker.abort();
+    assert_eq!(received.lock().unwrap().len(), 1, "delivered once");
     let payload = received.lock().unwrap()[0].clone();
     assert_eq!(payload["ticket"]["reference"], reference.as_str());
     let text = payload["text"].as_str().unwrap();
     assert!(
         text.contains(&reference) && text.contains("A ring for my partner"),
         "{text}"
-    );
-    assert!(
-        state
-            .store
-            .due_webhooks(state.now() + chrono::Duration::days(1), 10)
-            .await
-            .unwrap()
-            .is_empty(),
-        "delivered once"
     );
 }
 
@@ -117,9 +121,15 @@ async fn a_failing_receiver_is_retried_later_and_the_ticket_stays() {
         url,
         Duration::from_millis(50),
     ));
+    // The receiver has the payload before the worker records the failure: wait for both.
+    let failed_once = || async {
+        let later = due(&state, chrono::Duration::minutes(5)).await;
+        later.len() == 1 && later[0].attempts == 1
+    };
+    assert!(eventually(failed_once).await, "never recorded as failed");
     assert!(
-        eventually(|| !received.lock().unwrap().is_empty()).await,
-        "never attempted"
+        due(&state, chrono::Duration::zero()).await.is_empty(),
+        "retried at once, not after a backoff"
     );
     tokio::time::sleep(Duration::from_millis(300)).await;
     worker.abort();
@@ -128,12 +138,6 @@ async fn a_failing_receiver_is_retried_later_and_the_ticket_stays() {
         1,
         "the retry waits for its backoff"
     );
-    let later = state
-        .store
-        .due_webhooks(state.now() + chrono::Duration::minutes(5), 10)
-        .await
-        .unwrap();
-    assert_eq!(later.len(), 1, "queued for a retry");
-    assert_eq!(later[0].attempts, 1);
+    assert!(failed_once().await, "queued for a retry");
     assert!(state.store.ticket(&reference).await.unwrap().is_some());
 }
