@@ -98,7 +98,7 @@ test('no axe violations with each error: unreachable, rate limited, paused', asy
   await expect(page.getByRole('alert').filter({ hasText: 'Please wait 3 seconds' })).toBeVisible();
   await expectAccessible(page, 'rate limited');
   await page.route('**/messages', (route) => route.fulfill({ status: 503, headers: { 'Content-Type': 'application/problem+json' }, body: JSON.stringify({ code: 'concierge_disabled', detail: 'The concierge is paused right now.' }) }));
-  await expect(page.getByRole('button', { name: 'Try again' })).toBeEnabled({ timeout: 5000 });
+  await expect(page.getByRole('button', { name: 'Try again' })).toBeEnabled({ timeout: 10_000 });
   await page.getByRole('button', { name: 'Try again' }).click();
   await expect(lastReply(page).locator('.notice')).toContainText('paused');
   await expectAccessible(page, 'paused');
@@ -176,8 +176,8 @@ test('at 320 px wide the panel takes the screen, nothing scrolls sideways and in
   const page = await context.newPage();
   await openWidget(page);
   await say(page, 'rings under 900');
-  const box = await panel(page).boundingBox();
-  expect(box).toMatchObject({ x: 0, y: 0, width: 320, height: 640 });
+  // (Polled: the panel slides in.)
+  await expect.poll(() => panel(page).boundingBox()).toMatchObject({ x: 0, y: 0, width: 320, height: 640 });
   const overflow = await page.evaluate(() => {
     const log = /** @type {HTMLElement} */ (document.querySelector('aurora-concierge')?.shadowRoot?.querySelector('.log'));
     return log.scrollWidth - log.clientWidth;

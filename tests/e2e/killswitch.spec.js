@@ -14,6 +14,8 @@ let origin = '';
 let dir = '';
 
 test.beforeAll(async () => {
+  // Starting a second server on a loaded machine may take longer than a test.
+  test.setTimeout(90_000);
   dir = mkdtempSync(join(tmpdir(), 'aurora-e2e-off-'));
   aurora = spawn(process.env.AURORA_BIN || resolve(import.meta.dirname, '../../target/debug/aurora'), ['demo'], {
     cwd: dir,
@@ -30,12 +32,17 @@ test.beforeAll(async () => {
   origin = await new Promise((done, fail) => {
     let out = '';
     aurora.on('exit', (code) => fail(new Error(`aurora exited with ${code}:\n${out}`)));
+    aurora.on('error', fail);
     aurora.stdout?.on('data', (chunk) => {
       out += chunk;
       const match = /listening on (http:\/\/\S+)/.exec(out);
       if (match) done(match[1]);
     });
   });
+  // The loader takes a flag answer slower than 3 s for "on": the first answer of a fresh debug
+  // build may be slow, so one is asked for before the tests.
+  const warm = await fetch(`${origin}/ofrep/v1/evaluate/flags/concierge-widget`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{"context":{"targetingKey":"warm-up"}}' });
+  expect(warm.status).toBe(200);
 });
 
 test.afterAll(async () => {

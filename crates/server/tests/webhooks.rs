@@ -61,9 +61,9 @@ async fn stylist_ticket(app: &Router) -> String {
     answer.json()["reference"].as_str().unwrap().to_string()
 }
 
-/// Whether `check` comes true within five seconds.
+/// Whether `check` comes true within fifteen seconds.
 async fn eventually<F: Future<Output = bool>>(mut check: impl FnMut() -> F) -> bool {
-    for _ in 0..100 {
+    for _ in 0..300 {
         if check().await {
             return true;
         }
