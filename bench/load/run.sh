@@ -40,7 +40,7 @@ export AURORA_SECRET_KEY="bench-secret-key-0123456789-abcdefghijklmnopqrstuv"
 export AURORA_LISTEN="127.0.0.1:$PORT"
 export AURORA_RATE_LIMIT_VISITOR_PER_MINUTE=4000000000
 export AURORA_RATE_LIMIT_IP_PER_MINUTE=4000000000
-export AURORA_LOG=warn; 
+export AURORA_LOG=warn
 
 python3 bench/load/catalog.py "$PRODUCTS" > "$WORK/catalog.jsonl"
 "$AURORA" migrate >/dev/null 2>&1

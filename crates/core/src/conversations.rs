@@ -65,8 +65,7 @@ impl Message {
         Message {
             role: Role::Concierge,
             text: Some(blocks_text(blocks)),
-            // Blocks always serialize (no maps with non-text keys).
-            blocks: serde_json::value::to_raw_value(blocks).unwrap_or_default(),
+            blocks: crate::concierge::blocks::to_json(blocks),
             at,
         }
     }

@@ -233,9 +233,12 @@ macro_rules! sql_support {
             ) -> Vec<StoreResult<()>> {
                 appends
                     .iter()
-                    .map(|append| match found.contains(&append.id) {
-                        true => Ok(()),
-                        false => Err(StoreError::Other(format!("no conversation {}", append.id))),
+                    .map(|append| {
+                        if found.contains(&append.id) {
+                            Ok(())
+                        } else {
+                            Err(StoreError::Other(format!("no conversation {}", append.id)))
+                        }
                     })
                     .collect()
             }

@@ -56,6 +56,17 @@ fn reply(bytes: usize) -> Message {
     }
 }
 
+/// Appends `count` replies of about `bytes` to `c1`, one every `pause`.
+async fn write_replies(store: &dyn Store, count: usize, bytes: usize, pause: Duration) {
+    for _ in 0..count {
+        store
+            .append_messages("c1", vec![reply(bytes)], &json!({}), 1, Utc::now())
+            .await
+            .unwrap();
+        tokio::time::sleep(pause).await;
+    }
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_failing_append_fails_alone_and_leaves_the_connection_usable() {
     let (db, store) = a_store_with_conversation_c1().await;
@@ -103,13 +114,7 @@ async fn a_failing_append_fails_alone_and_leaves_the_connection_usable() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_wal_is_checkpointed_and_starts_over_while_messages_keep_coming() {
     let (db, store) = a_store_with_conversation_c1().await;
-    for _ in 0..20 {
-        store
-            .append_messages("c1", vec![reply(100_000)], &json!({}), 1, Utc::now())
-            .await
-            .unwrap();
-        tokio::time::sleep(Duration::from_millis(150)).await;
-    }
+    write_replies(&*store, 20, 100_000, Duration::from_millis(150)).await;
     // 2 MB written: without checkpoints the database stays tiny and the WAL passes 2 MB.
     let database = checkpointed(&db, 2_000_000).await;
     assert!(
@@ -134,13 +139,7 @@ async fn under_constant_writes_the_wal_starts_over_past_its_limit() {
     for _ in 0..4 {
         let store = store.clone();
         writers.spawn(async move {
-            for _ in 0..200 {
-                store
-                    .append_messages("c1", vec![reply(20_000)], &json!({}), 1, Utc::now())
-                    .await
-                    .unwrap();
-                tokio::time::sleep(Duration::from_millis(5)).await;
-            }
+            write_replies(&*store, 200, 20_000, Duration::from_millis(5)).await;
         });
     }
     while let Some(joined) = writers.join_next().await {

@@ -246,6 +246,12 @@ impl From<&Order> for Timeline {
     }
 }
 
+/// Blocks as the JSON array text that is stored and answered.
+pub fn to_json(blocks: &[Block]) -> Box<serde_json::value::RawValue> {
+    // Blocks always serialize (no maps with non-text keys).
+    serde_json::value::to_raw_value(blocks).unwrap_or_default()
+}
+
 /// A text block.
 pub fn text(text: impl Into<String>) -> Block {
     Block::Text { text: text.into() }

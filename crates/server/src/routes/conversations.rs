@@ -53,8 +53,7 @@ impl Reply {
     pub fn new(blocks: &[Block]) -> Self {
         Reply {
             schema_version: SCHEMA_VERSION,
-            // Blocks always serialize (no maps with non-text keys).
-            blocks: serde_json::value::to_raw_value(blocks).unwrap_or_default(),
+            blocks: aurora_core::concierge::blocks::to_json(blocks),
         }
     }
 
