@@ -87,3 +87,20 @@ pub struct Ticket {
     /// Product ids the concierge showed, most recent last.
     pub products_shown: Vec<String>,
 }
+
+/// Stores a ticket, marks its conversation, and queues its webhook (`payload`, when one is
+/// configured), in one transaction: a ticket is never stored without its webhook, nor the
+/// webhook sent for a ticket that was not stored. `Conflict` if the reference exists.
+pub async fn create(
+    store: &dyn crate::store::Store,
+    ticket: &Ticket,
+    webhook: Option<&str>,
+) -> crate::store::StoreResult<()> {
+    let mut tx = store.begin().await?;
+    tx.insert_ticket(ticket).await?;
+    if let Some(payload) = webhook {
+        tx.queue_webhook(&ticket.reference, payload, ticket.created_at)
+            .await?;
+    }
+    tx.commit().await
+}

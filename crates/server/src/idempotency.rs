@@ -116,11 +116,13 @@ async fn run(
             let (parts, body) = response.into_parts();
             let body = to_bytes(body, usize::MAX).await.unwrap_or_default();
             let text = String::from_utf8_lossy(&body).into_owned();
-            if let Err(error) = state
-                .store
-                .complete_idempotency_key(&scope, &route, &key, status.as_u16(), &text)
-                .await
-            {
+            let recorded = async {
+                let mut tx = state.store.begin().await?;
+                tx.complete_idempotency_key(&scope, &route, &key, status.as_u16(), &text)
+                    .await?;
+                tx.commit().await
+            };
+            if let Err(error) = recorded.await {
                 // The answer stands; a retry will be told the key is in use rather than redo it.
                 tracing::error!(%error, "could not record an idempotent answer");
             }

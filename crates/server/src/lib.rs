@@ -1,5 +1,6 @@
 //! The HTTP service: routes, errors as problem+json, middleware and the demo storefront.
 //! It never writes SQL: everything stored goes through [`aurora_core::store::Store`].
+//! [`Application`] puts it together; the binary serves it and the tests drive it.
 
 mod catalog_watch;
 mod client_ip;
@@ -13,6 +14,7 @@ mod metrics;
 mod middleware;
 mod openapi;
 mod routes;
+mod startup;
 mod state;
 mod storefront;
 mod webhook;
@@ -26,6 +28,7 @@ pub use identity::{Tokens, sign_identity};
 pub use limits::LimitSettings;
 pub use metrics::{flag_state, sweep_idle_conversations, sweep_idle_conversations_once};
 pub use openapi::{document as openapi_document, json as openapi_json};
+pub use startup::{AppSettings, Application, Background, StartupError};
 pub use state::{AppState, ServerSettings, Shared};
 pub use webhook::deliver_webhooks;
 

@@ -210,6 +210,16 @@ pub async fn limit_requests(
         .await
 }
 
+/// Every minute, forgets the rate limiters' recovered keys, so their memory stays bounded.
+/// Runs until the task is dropped.
+pub(crate) async fn forget_idle(state: crate::AppState) {
+    let mut ticker = tokio::time::interval(std::time::Duration::from_secs(60));
+    loop {
+        ticker.tick().await;
+        state.limits.forget_idle();
+    }
+}
+
 #[cfg(test)]
 mod tests {
     #![allow(clippy::unwrap_used)]

@@ -26,6 +26,29 @@ fn the_committed_description_is_current() {
     );
 }
 
+/// The document without its prose (`description`, `summary`): paths, parameters, properties,
+/// types and enums.
+fn structure(value: &Value) -> Value {
+    match value {
+        Value::Object(map) => Value::Object(
+            map.iter()
+                .filter(|(key, _)| *key != "description" && *key != "summary")
+                .map(|(key, value)| (key.clone(), structure(value)))
+                .collect(),
+        ),
+        Value::Array(items) => Value::Array(items.iter().map(structure).collect()),
+        other => other.clone(),
+    }
+}
+
+#[test]
+fn every_path_parameter_property_type_and_enum_stays_as_it_was() {
+    // docs/api/openapi.json of main on 2026-12-04, its prose removed.
+    let before: Value =
+        serde_json::from_str(include_str!("fixtures/openapi-structure-2026-12-04.json")).unwrap();
+    assert_eq!(structure(&document()), before);
+}
+
 #[tokio::test]
 async fn the_service_serves_it() {
     let db = TestDb::sqlite();

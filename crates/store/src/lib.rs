@@ -1,33 +1,37 @@
-//! [`aurora_core::store::Store`] for SQLite (the embedded default) and PostgreSQL.
-//! Migrations are embedded per backend; the SQL itself is shared (see `sql_store`).
+//! The storage traits of [`aurora_core::store`] for SQLite (the embedded default) and
+//! PostgreSQL. One [`SqlStore`] serves both: the SQL of each area (one module each) is written
+//! once against [`db`], which runs it on either backend; migrations are embedded per backend.
 
-#[macro_use]
-mod sql_store;
-#[macro_use]
-mod sql_support;
-#[macro_use]
-mod sql_metrics;
-#[macro_use]
-mod sql_flags;
+mod catalog;
+mod conversations;
+mod db;
 mod errors;
+mod flags;
+mod idempotency;
+mod orders;
+mod outbox;
 mod postgres;
 mod rows;
+mod settings;
+mod shopper;
 mod sqlite;
 #[cfg(feature = "testing")]
 pub mod testing;
+mod tickets;
 mod write_gate;
 
-use aurora_core::store::{Store, StoreError, StoreResult};
+use async_trait::async_trait;
+use aurora_core::conversations::{Conversation, Message};
+use aurora_core::store::{PoolStats, Store, StoreError, StoreResult, Transaction};
 use std::sync::Arc;
 use std::time::Duration;
+use write_gate::WriteGate;
 
-pub use postgres::PostgresStore;
-pub use sqlite::SqliteStore;
-
-/// Messages to add to a conversation, with its new state (see `Store::append_messages`).
+/// Messages to add to a conversation, with its new state (see
+/// `ConversationStore::append_messages`).
 pub(crate) struct Append {
     pub id: String,
-    pub messages: Vec<aurora_core::conversations::Message>,
+    pub messages: Vec<Message>,
     pub state: serde_json::Value,
     pub replies: i32,
     pub at: chrono::DateTime<chrono::Utc>,
@@ -95,11 +99,75 @@ impl Backend {
 
 /// Opens the database at `url` and applies any pending migrations.
 pub async fn open(url: &str, options: &ConnectOptions) -> StoreResult<Arc<dyn Store>> {
-    match Backend::of_url(url) {
-        Some(Backend::Sqlite) => Ok(Arc::new(SqliteStore::open(url, options).await?)),
-        Some(Backend::Postgres) => Ok(Arc::new(PostgresStore::open(url, options).await?)),
-        None => Err(StoreError::Other(
-            "the database URL must start with sqlite: or postgres://".to_string(),
-        )),
+    Ok(Arc::new(match Backend::of_url(url) {
+        Some(Backend::Sqlite) => sqlite::open(url, options).await?,
+        Some(Backend::Postgres) => postgres::open(url, options).await?,
+        None => {
+            return Err(StoreError::Other(
+                "the database URL must start with sqlite: or postgres://".to_string(),
+            ));
+        }
+    }))
+}
+
+/// Every storage area over one database of either backend.
+pub struct SqlStore {
+    db: db::Pool,
+    /// SQLite writes one transaction at a time: the hot writers queue here (see `write_gate`).
+    writes: Arc<WriteGate>,
+    /// SQLite only: conversation reads and message appends, batched on a connection of their
+    /// own (see `sqlite::worker`). PostgreSQL runs them on the pool.
+    worker: Option<sqlite::ConversationWorker>,
+    /// SQLite only: stops the WAL checkpoints when the store is dropped.
+    _checkpoints: Option<tokio::sync::oneshot::Sender<()>>,
+}
+
+impl SqlStore {
+    async fn read_conversation(&self, id: &str) -> StoreResult<Option<Conversation>> {
+        match &self.worker {
+            Some(worker) => worker.read(id.to_string()).await,
+            None => {
+                let mut pooled = self.db.acquire().await?;
+                let ids = [id.to_string()];
+                only(conversations::read_batch(&mut pooled.conn(), &ids).await)
+            }
+        }
+    }
+
+    async fn append(&self, append: Append) -> StoreResult<()> {
+        match &self.worker {
+            Some(worker) => worker.append(append).await,
+            None => conversations::append_alone(self, append).await,
+        }
+    }
+}
+
+#[async_trait]
+impl Store for SqlStore {
+    async fn ping(&self) -> StoreResult<()> {
+        self.db.execute(db::Query::new("SELECT 1")).await?;
+        Ok(())
+    }
+
+    async fn begin(&self) -> StoreResult<Box<dyn Transaction>> {
+        Ok(Box::new(SqlTransaction {
+            tx: self.db.begin().await?,
+        }))
+    }
+
+    fn pool_stats(&self) -> PoolStats {
+        self.db.stats()
+    }
+}
+
+/// Writes of several areas in one transaction (see `aurora_core::store::Transaction`).
+pub(crate) struct SqlTransaction {
+    tx: db::Tx,
+}
+
+#[async_trait]
+impl Transaction for SqlTransaction {
+    async fn commit(self: Box<Self>) -> StoreResult<()> {
+        self.tx.commit().await
     }
 }

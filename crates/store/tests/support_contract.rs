@@ -4,7 +4,7 @@
 
 use aurora_core::conversations::{Conversation, Message, Role};
 use aurora_core::store::{IdempotencyClaim, Store, StoreError};
-use aurora_core::tickets::{Ticket, TicketKind, TranscriptLine};
+use aurora_core::tickets::{Ticket, TicketKind, TranscriptLine, create as create_ticket};
 use aurora_store::backend_tests;
 use chrono::{DateTime, Duration, TimeZone, Utc};
 use serde_json::json;
@@ -22,6 +22,8 @@ backend_tests!(
     an_idempotency_key_with_another_body_is_a_mismatch,
     a_released_or_expired_idempotency_key_can_be_claimed_again,
     a_failed_webhook_is_retried_later_and_a_delivered_one_is_not,
+    a_transaction_commits_the_ticket_its_webhook_and_its_idempotency_answer_together,
+    a_transaction_dropped_or_failed_halfway_writes_nothing,
 );
 
 fn at(minute: u32) -> DateTime<Utc> {
@@ -213,10 +215,13 @@ async fn a_ticket_round_trips_marks_its_conversation_and_queues_one_webhook(stor
         .create_conversation(&conversation("c1"), &[])
         .await
         .unwrap();
-    store
-        .create_ticket(&ticket("ST-100001"), Some("{\"text\":\"hi\"}"))
-        .await
-        .unwrap();
+    create_ticket(
+        store.as_ref(),
+        &ticket("ST-100001"),
+        Some("{\"text\":\"hi\"}"),
+    )
+    .await
+    .unwrap();
     assert_eq!(
         store.ticket("ST-100001").await.unwrap(),
         Some(ticket("ST-100001"))
@@ -239,11 +244,10 @@ async fn a_ticket_reference_is_never_reused(store: Arc<dyn Store>) {
         .create_conversation(&conversation("c1"), &[])
         .await
         .unwrap();
-    store
-        .create_ticket(&ticket("RT-100001"), None)
+    create_ticket(store.as_ref(), &ticket("RT-100001"), None)
         .await
         .unwrap();
-    let again = store.create_ticket(&ticket("RT-100001"), Some("{}")).await;
+    let again = create_ticket(store.as_ref(), &ticket("RT-100001"), Some("{}")).await;
     assert!(matches!(again, Err(StoreError::Conflict(_))), "{again:?}");
     assert!(
         store.due_webhooks(at(59), 10).await.unwrap().is_empty(),
@@ -305,10 +309,16 @@ async fn an_idempotency_key_is_new_then_in_progress_then_replayed(store: Arc<dyn
         claim(&store, "k1", "h1", at(0)).await,
         IdempotencyClaim::InProgress
     );
-    store
-        .complete_idempotency_key("visitor-1", "/api/support/stylist", "k1", 201, "{\"ok\":1}")
-        .await
-        .unwrap();
+    complete_key(
+        &store,
+        "visitor-1",
+        "/api/support/stylist",
+        "k1",
+        201,
+        "{\"ok\":1}",
+    )
+    .await
+    .unwrap();
     assert_eq!(
         claim(&store, "k1", "h1", at(1)).await,
         IdempotencyClaim::Done {
@@ -355,8 +365,7 @@ async fn a_released_or_expired_idempotency_key_can_be_claimed_again(store: Arc<d
         claim(&store, "k1", "h1", at(0)).await,
         IdempotencyClaim::New
     );
-    store
-        .complete_idempotency_key("visitor-1", "/api/support/stylist", "k1", 200, "{}")
+    complete_key(&store, "visitor-1", "/api/support/stylist", "k1", 200, "{}")
         .await
         .unwrap();
     // Releasing an answered key does nothing: the answer stands.
@@ -380,8 +389,7 @@ async fn a_failed_webhook_is_retried_later_and_a_delivered_one_is_not(store: Arc
         .create_conversation(&conversation("c1"), &[])
         .await
         .unwrap();
-    store
-        .create_ticket(&ticket("ST-100002"), Some("{}"))
+    create_ticket(store.as_ref(), &ticket("ST-100002"), Some("{}"))
         .await
         .unwrap();
     let item = store.due_webhooks(at(3), 10).await.unwrap().remove(0);
@@ -396,8 +404,7 @@ async fn a_failed_webhook_is_retried_later_and_a_delivered_one_is_not(store: Arc
     store.webhook_delivered(&item.id, at(10)).await.unwrap();
     assert!(store.due_webhooks(at(59), 10).await.unwrap().is_empty());
 
-    store
-        .create_ticket(&ticket("ST-100003"), Some("{}"))
+    create_ticket(store.as_ref(), &ticket("ST-100003"), Some("{}"))
         .await
         .unwrap();
     let item = store.due_webhooks(at(3), 10).await.unwrap().remove(0);
@@ -572,4 +579,116 @@ mod metrics {
             "marking idle ones ended does not change the counts"
         );
     }
+}
+
+async fn a_transaction_commits_the_ticket_its_webhook_and_its_idempotency_answer_together(
+    store: Arc<dyn Store>,
+) {
+    store
+        .create_conversation(&conversation("c1"), &[])
+        .await
+        .unwrap();
+    let claim = store
+        .claim_idempotency_key("v1", "stylist", "k1", "h1", at(1), at(0))
+        .await
+        .unwrap();
+    assert_eq!(claim, IdempotencyClaim::New);
+    let mut tx = store.begin().await.unwrap();
+    tx.insert_ticket(&ticket("ST-200001")).await.unwrap();
+    tx.queue_webhook("ST-200001", "{\"text\":\"new\"}", at(1))
+        .await
+        .unwrap();
+    tx.complete_idempotency_key("v1", "stylist", "k1", 201, "{\"reference\":\"ST-200001\"}")
+        .await
+        .unwrap();
+    assert!(
+        store.ticket("ST-200001").await.unwrap().is_none(),
+        "nothing is visible before the commit"
+    );
+    tx.commit().await.unwrap();
+    assert_eq!(
+        store.ticket("ST-200001").await.unwrap(),
+        Some(ticket("ST-200001"))
+    );
+    assert!(store.conversation("c1").await.unwrap().unwrap().has_ticket);
+    let due = store.due_webhooks(at(2), 10).await.unwrap();
+    assert_eq!(due.len(), 1);
+    assert_eq!(due[0].ticket_ref, "ST-200001");
+    let replay = store
+        .claim_idempotency_key("v1", "stylist", "k1", "h1", at(2), at(0))
+        .await
+        .unwrap();
+    assert_eq!(
+        replay,
+        IdempotencyClaim::Done {
+            status: 201,
+            response: "{\"reference\":\"ST-200001\"}".into()
+        }
+    );
+}
+
+async fn a_transaction_dropped_or_failed_halfway_writes_nothing(store: Arc<dyn Store>) {
+    store
+        .create_conversation(&conversation("c1"), &[])
+        .await
+        .unwrap();
+    store
+        .claim_idempotency_key("v1", "stylist", "k1", "h1", at(1), at(0))
+        .await
+        .unwrap();
+    {
+        let mut dropped = store.begin().await.unwrap();
+        dropped.insert_ticket(&ticket("ST-200002")).await.unwrap();
+        dropped
+            .queue_webhook("ST-200002", "{}", at(1))
+            .await
+            .unwrap();
+        dropped
+            .complete_idempotency_key("v1", "stylist", "k1", 201, "{}")
+            .await
+            .unwrap();
+    }
+    // A webhook row that already exists makes the second write of this one fail.
+    create_ticket(store.as_ref(), &ticket("ST-200003"), Some("{}"))
+        .await
+        .unwrap();
+    let mut failing = store.begin().await.unwrap();
+    failing.insert_ticket(&ticket("ST-200004")).await.unwrap();
+    let clash = failing.queue_webhook("ST-200003", "{}", at(1)).await;
+    assert!(matches!(clash, Err(StoreError::Conflict(_))), "{clash:?}");
+    drop(failing);
+
+    assert!(store.ticket("ST-200002").await.unwrap().is_none());
+    assert!(store.ticket("ST-200004").await.unwrap().is_none());
+    let due = store.due_webhooks(at(59), 10).await.unwrap();
+    assert_eq!(
+        due.iter()
+            .map(|d| d.ticket_ref.as_str())
+            .collect::<Vec<_>>(),
+        ["ST-200003"],
+        "only the committed ticket's webhook"
+    );
+    assert_eq!(
+        store
+            .claim_idempotency_key("v1", "stylist", "k1", "h1", at(2), at(0))
+            .await
+            .unwrap(),
+        IdempotencyClaim::InProgress,
+        "the dropped answer was never recorded"
+    );
+}
+
+/// Records a key's answer in a transaction of its own, as the HTTP layer does.
+async fn complete_key(
+    store: &Arc<dyn Store>,
+    scope: &str,
+    route: &str,
+    key: &str,
+    status: u16,
+    response: &str,
+) -> Result<(), StoreError> {
+    let mut tx = store.begin().await?;
+    tx.complete_idempotency_key(scope, route, key, status, response)
+        .await?;
+    tx.commit().await
 }

@@ -342,7 +342,7 @@ async fn store_ticket(
     loop {
         ticket.reference = references(ticket.kind);
         let payload = webhook_payload(&ticket);
-        match turn.store.create_ticket(&ticket, Some(&payload)).await {
+        match crate::tickets::create(turn.store, &ticket, Some(&payload)).await {
             Err(StoreError::Conflict(_)) if attempts < 5 => attempts += 1,
             Err(error) => return Err(error),
             Ok(()) => return Ok(ticket),

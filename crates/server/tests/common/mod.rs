@@ -1,10 +1,9 @@
 //! Helpers shared by the HTTP tests: the real router over a real database.
 #![allow(dead_code, clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use aurora_core::catalog::Catalog;
-use aurora_core::concierge::{Concierge, ConciergeSettings};
+use aurora_core::concierge::ConciergeSettings;
 use aurora_core::store::Store;
-use aurora_server::{AppState, ServerSettings, Tokens};
+use aurora_server::{AppSettings, AppState, Application, ServerSettings};
 use axum::Router;
 use axum::body::Body;
 use axum::http::{HeaderMap, Request, StatusCode};
@@ -17,26 +16,27 @@ pub const SECRET: &str = "test-secret-key-0123456789-abcdefghijklmnop";
 /// The identity secret the test "store backend" signs shoppers with.
 pub const IDENTITY_SECRET: &str = "test-identity-secret";
 
-/// The state of an app over `store`, its catalog loaded as the binary loads it.
-pub async fn state(store: Arc<dyn Store>, settings: ServerSettings) -> AppState {
-    let version = store.catalog_version().await.unwrap();
-    let catalog = Catalog::new(version, store.all_products().await.unwrap());
-    let concierge = Concierge::new(
-        &aurora_nlu::NluConfig::default(),
-        ConciergeSettings {
+/// The settings of the test apps: defaults, the test secrets, and the demo store's name.
+pub fn settings(server: ServerSettings) -> AppSettings {
+    AppSettings {
+        server,
+        concierge: ConciergeSettings {
             store_name: "Gilded Grove".into(),
             ..ConciergeSettings::default()
         },
-    )
-    .unwrap();
-    AppState::new(
-        store,
-        settings,
-        catalog,
-        concierge,
-        Tokens::new(SECRET, Some(IDENTITY_SECRET)),
-    )
-    .unwrap()
+        identity_secret: Some(IDENTITY_SECRET.into()),
+        ..AppSettings::new(SECRET)
+    }
+}
+
+/// The application over `store`, built as the binary builds it.
+pub async fn application(store: Arc<dyn Store>, server: ServerSettings) -> Application {
+    Application::build(store, settings(server)).await.unwrap()
+}
+
+/// The state of an app over `store`, built as the binary builds it.
+pub async fn state(store: Arc<dyn Store>, settings: ServerSettings) -> AppState {
+    application(store, settings).await.state().clone()
 }
 
 /// The real router over `store`.

@@ -10,13 +10,13 @@
 //! Each caller still gets its own result: when a batch of appends fails, they are run again one
 //! by one, so one bad call never fails the others.
 
-use super::support;
 use crate::Append;
-use crate::errors::store_error;
+use crate::conversations::{any_messages, append_results, push_insert, push_update, touched};
+use crate::db::{Conn, Query};
 use crate::write_gate::WriteGate;
 use aurora_core::conversations::Conversation;
 use aurora_core::store::{StoreError, StoreResult};
-use sqlx::{QueryBuilder, SqliteConnection};
+use sqlx::SqliteConnection;
 use std::sync::Arc;
 use tokio::sync::{mpsc, oneshot};
 
@@ -50,7 +50,7 @@ impl ConversationWorker {
         result.await.map_err(|_| stopped())?
     }
 
-    /// Appends messages (see `Store::append_messages`).
+    /// Appends messages (see `ConversationStore::append_messages`).
     pub(crate) async fn append(&self, append: Append) -> StoreResult<()> {
         let (done, result) = oneshot::channel();
         self.send(Job::Append(append, done)).await?;
@@ -88,7 +88,8 @@ async fn work(
             }
         }
         if !ids.is_empty() {
-            let read = support::conversations(&mut connection, &ids).await;
+            let read =
+                crate::conversations::read_batch(&mut Conn::Sqlite(&mut connection), &ids).await;
             answer(readers, read);
         }
         if !appends.is_empty() {
@@ -114,21 +115,22 @@ async fn append_batch(
     connection: &mut SqliteConnection,
     appends: &[Append],
 ) -> StoreResult<Vec<StoreResult<()>>> {
-    let touched = support::touched(appends);
-    let mut sql = QueryBuilder::new("BEGIN IMMEDIATE; ");
-    support::push_update(&mut sql, &touched);
-    if support::any_messages(appends) {
+    let touched = touched(appends);
+    let mut sql = Query::new("BEGIN IMMEDIATE; ");
+    push_update(&mut sql, &touched);
+    if any_messages(appends) {
         sql.push("; ");
-        support::push_insert(&mut sql, appends, &touched);
+        push_insert(&mut sql, appends, &touched);
     }
     sql.push("; COMMIT");
-    match sql.build_query_scalar().fetch_all(&mut *connection).await {
-        Ok(found) => Ok(support::append_results(appends, &found)),
+    let mut conn = Conn::Sqlite(connection);
+    match conn.fetch_all::<(String,)>(sql).await {
+        Ok(found) => Ok(append_results(appends, &found)),
         Err(error) => {
             // Whatever statement failed, nothing of the batch stays: a failed statement
             // leaves the transaction open. (Failing because none is open changes nothing.)
-            let _ = sqlx::query("ROLLBACK").execute(&mut *connection).await;
-            Err(store_error(error))
+            let _ = conn.execute(Query::new("ROLLBACK")).await;
+            Err(error)
         }
     }
 }

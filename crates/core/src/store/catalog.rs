@@ -1,0 +1,40 @@
+//! The catalog's storage: products and the version that changes with every import.
+
+use super::StoreResult;
+use crate::catalog::Product;
+use async_trait::async_trait;
+
+/// How many products an import wrote, and the catalog version it made.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct ImportSummary {
+    /// Products that did not exist before.
+    pub created: u64,
+    /// Products that existed and were overwritten.
+    pub updated: u64,
+    /// The catalog version after the import.
+    pub version: i64,
+}
+
+/// A catalog import in progress: one transaction. Dropping it without `commit` writes nothing.
+#[async_trait]
+pub trait CatalogImport: Send {
+    /// Inserts or updates a batch of products inside the import's transaction.
+    async fn write(&mut self, products: &[Product]) -> StoreResult<()>;
+    /// Commits every batch at once and bumps the catalog version.
+    async fn commit(self: Box<Self>) -> StoreResult<ImportSummary>;
+}
+
+/// Products.
+#[async_trait]
+pub trait CatalogStore: Send + Sync {
+    /// A number that changes whenever the catalog changes (cheap to poll).
+    async fn catalog_version(&self) -> StoreResult<i64>;
+    /// Starts an all-or-nothing catalog import.
+    async fn begin_import(&self) -> StoreResult<Box<dyn CatalogImport>>;
+    /// Every product, ordered by id.
+    async fn all_products(&self) -> StoreResult<Vec<Product>>;
+    /// One product by id.
+    async fn product(&self, id: &str) -> StoreResult<Option<Product>>;
+    /// How many products the catalog holds.
+    async fn product_count(&self) -> StoreResult<u64>;
+}

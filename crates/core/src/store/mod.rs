@@ -1,0 +1,82 @@
+//! What the domain needs from storage: one narrow trait per area, and a [`Transaction`] in
+//! which the areas' writes compose (a ticket, its webhook and an idempotency answer commit
+//! together or not at all). `aurora-store` implements every trait for SQLite and PostgreSQL.
+
+mod catalog;
+mod conversations;
+mod flags;
+mod idempotency;
+mod orders;
+mod outbox;
+mod settings;
+mod shopper;
+mod tickets;
+
+pub use catalog::{CatalogImport, CatalogStore, ImportSummary};
+pub use conversations::{ConversationCounts, ConversationStore};
+pub use flags::{FlagAuditEntry, FlagStore};
+pub use idempotency::{IdempotencyClaim, IdempotencyStore, IdempotencyWrites};
+pub use orders::OrderStore;
+pub use outbox::{OutboxItem, OutboxWrites, WebhookOutbox};
+pub use settings::SettingStore;
+pub use shopper::{CsatStore, ShortlistStore};
+pub use tickets::{TicketStore, TicketWrites};
+
+use async_trait::async_trait;
+
+/// Why a storage call failed. Never turned into "not found" by callers.
+#[derive(Debug, Clone, thiserror::Error)]
+pub enum StoreError {
+    /// The database cannot be reached or did not answer in time.
+    #[error("database unavailable: {0}")]
+    Unavailable(String),
+    /// A write conflicts with what is stored (e.g. a duplicate key).
+    #[error("conflict: {0}")]
+    Conflict(String),
+    /// Any other database failure; the text is for logs, never for shoppers.
+    #[error("database error: {0}")]
+    Other(String),
+}
+
+/// Result of a storage call.
+pub type StoreResult<T> = Result<T, StoreError>;
+
+/// Writes of several areas in one database transaction. Dropping it without `commit` writes
+/// nothing.
+#[async_trait]
+pub trait Transaction: TicketWrites + OutboxWrites + IdempotencyWrites + Send {
+    /// Makes every write of the transaction durable at once.
+    async fn commit(self: Box<Self>) -> StoreResult<()>;
+}
+
+/// Every area of storage, over one database: what the application is built on.
+#[async_trait]
+pub trait Store:
+    CatalogStore
+    + OrderStore
+    + ConversationStore
+    + TicketStore
+    + ShortlistStore
+    + CsatStore
+    + FlagStore
+    + SettingStore
+    + IdempotencyStore
+    + WebhookOutbox
+    + Send
+    + Sync
+    + 'static
+{
+    /// Checks that the database answers.
+    async fn ping(&self) -> StoreResult<()>;
+    /// Starts a transaction across areas.
+    async fn begin(&self) -> StoreResult<Box<dyn Transaction>>;
+    /// Connections of the pool, in use and idle (cheap: no query).
+    fn pool_stats(&self) -> PoolStats;
+}
+
+/// The database pool's connections.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct PoolStats {
+    pub in_use: u64,
+    pub idle: u64,
+}

@@ -1,0 +1,142 @@
+//! The one place the application is put together: from a store and the settings, the catalog
+//! and its index, the concierge, the tokens, the state, the router and the background jobs.
+//! The binary serves what [`Application::build`] returns; the tests drive the same thing.
+
+use crate::identity::Tokens;
+use crate::state::{AppState, ServerSettings};
+use aurora_core::catalog::Catalog;
+use aurora_core::catalog::search::SearchError;
+use aurora_core::concierge::{Concierge, ConciergeSettings};
+use aurora_core::store::{Store, StoreError};
+use axum::Router;
+use std::future::Future;
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::net::TcpListener;
+use tokio::task::JoinHandle;
+
+/// Everything the application is built from besides its store.
+#[derive(Debug, Clone)]
+pub struct AppSettings {
+    /// What the HTTP layer needs.
+    pub server: ServerSettings,
+    /// The concierge's store-specific words and rules.
+    pub concierge: ConciergeSettings,
+    /// Message-understanding settings.
+    pub nlu: aurora_nlu::NluConfig,
+    /// Signs visitor tokens.
+    pub secret_key: String,
+    /// Verifies the store's identity tokens for signed-in shoppers.
+    pub identity_secret: Option<String>,
+    /// How often each instance looks for a new catalog import.
+    pub catalog_poll: Duration,
+    /// How often each instance reads the stored flag change.
+    pub flags_poll: Duration,
+    /// How often due webhooks are sent.
+    pub webhook_poll: Duration,
+    /// How often idle conversations are ended and the conversation gauges refreshed.
+    pub idle_sweep: Duration,
+}
+
+impl AppSettings {
+    /// Defaults for everything but the secret key.
+    pub fn new(secret_key: impl Into<String>) -> Self {
+        AppSettings {
+            server: ServerSettings::default(),
+            concierge: ConciergeSettings::default(),
+            nlu: aurora_nlu::NluConfig::default(),
+            secret_key: secret_key.into(),
+            identity_secret: None,
+            catalog_poll: Duration::from_secs(5),
+            flags_poll: Duration::from_secs(2),
+            webhook_poll: Duration::from_secs(2),
+            idle_sweep: Duration::from_secs(60),
+        }
+    }
+}
+
+/// Why the application could not be built.
+#[derive(Debug, thiserror::Error)]
+pub enum StartupError {
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error("cannot index the catalog: {0}")]
+    Search(#[from] SearchError),
+    #[error(transparent)]
+    Settings(#[from] aurora_nlu::ConfigError),
+}
+
+/// The application, built and ready to serve.
+pub struct Application {
+    state: AppState,
+    settings: AppSettings,
+}
+
+impl Application {
+    /// Loads the catalog from `store`, builds the concierge and the state, and reads the
+    /// stored flag change.
+    pub async fn build(store: Arc<dyn Store>, settings: AppSettings) -> Result<Self, StartupError> {
+        let version = store.catalog_version().await?;
+        let catalog = Catalog::new(version, store.all_products().await?);
+        let concierge = Concierge::new(&settings.nlu, settings.concierge.clone())?;
+        let tokens = Tokens::new(&settings.secret_key, settings.identity_secret.as_deref());
+        let state = AppState::new(store, settings.server.clone(), catalog, concierge, tokens)?;
+        crate::flags::refresh(&state).await?;
+        Ok(Application { state, settings })
+    }
+
+    /// The shared state (tests read and adjust it).
+    pub fn state(&self) -> &AppState {
+        &self.state
+    }
+
+    /// The router over the state.
+    pub fn router(&self) -> Router {
+        crate::app(self.state.clone())
+    }
+
+    /// Starts the background jobs; they stop when the returned handle is dropped.
+    pub fn start_background(&self) -> Background {
+        let state = &self.state;
+        let settings = &self.settings;
+        let mut tasks = vec![
+            tokio::spawn(crate::watch_catalog(state.clone(), settings.catalog_poll)),
+            tokio::spawn(crate::watch_flags(state.clone(), settings.flags_poll)),
+            tokio::spawn(crate::limits::forget_idle(state.clone())),
+            tokio::spawn(crate::sweep_idle_conversations(
+                state.clone(),
+                settings.idle_sweep,
+            )),
+        ];
+        if let Some(url) = &state.settings.webhook_url {
+            tasks.push(tokio::spawn(crate::deliver_webhooks(
+                state.clone(),
+                url.clone(),
+                settings.webhook_poll,
+            )));
+        }
+        Background(tasks)
+    }
+
+    /// Serves on `listener` with the background jobs running, until `shutdown` completes;
+    /// then lets in-flight requests finish.
+    pub async fn run(
+        self,
+        listener: TcpListener,
+        shutdown: impl Future<Output = ()> + Send + 'static,
+    ) -> std::io::Result<()> {
+        let _background = self.start_background();
+        crate::serve(listener, self.router(), shutdown).await
+    }
+}
+
+/// The running background jobs; dropping this stops them.
+pub struct Background(Vec<JoinHandle<()>>);
+
+impl Drop for Background {
+    fn drop(&mut self) {
+        for task in &self.0 {
+            task.abort();
+        }
+    }
+}

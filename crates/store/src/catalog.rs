@@ -1,0 +1,151 @@
+//! Products and the catalog version.
+
+use crate::SqlStore;
+use crate::db::{Query, Tx};
+use crate::rows::{json_from_text, json_text, parse_stored};
+use aurora_core::catalog::Product;
+use aurora_core::store::{CatalogImport, CatalogStore, ImportSummary, StoreResult};
+
+const PRODUCT_COLUMNS: &str = "id, title, description, category, metal, price_cents, \
+     ready_to_ship, styles, image_url, image_alt, url";
+
+/// A row of `products`.
+#[derive(sqlx::FromRow)]
+struct ProductRow {
+    id: String,
+    title: String,
+    description: String,
+    category: String,
+    metal: String,
+    price_cents: i64,
+    ready_to_ship: bool,
+    /// A JSON array of strings.
+    styles: String,
+    image_url: String,
+    image_alt: String,
+    url: String,
+}
+
+impl ProductRow {
+    fn into_product(self) -> StoreResult<Product> {
+        Ok(Product {
+            category: parse_stored("category", &self.category)?,
+            metal: parse_stored("metal", &self.metal)?,
+            styles: json_from_text("styles", &self.styles)?,
+            id: self.id,
+            title: self.title,
+            description: self.description,
+            price_cents: self.price_cents,
+            ready_to_ship: self.ready_to_ship,
+            image_url: self.image_url,
+            image_alt: self.image_alt,
+            url: self.url,
+        })
+    }
+}
+
+#[async_trait::async_trait]
+impl CatalogStore for SqlStore {
+    async fn catalog_version(&self) -> StoreResult<i64> {
+        let query = Query::new("SELECT version FROM catalog_meta WHERE id = 1");
+        let (version,): (i64,) = self.db.acquire().await?.conn().fetch_one(query).await?;
+        Ok(version)
+    }
+
+    async fn begin_import(&self) -> StoreResult<Box<dyn CatalogImport>> {
+        let mut tx = self.db.begin().await?;
+        // Writing first takes SQLite's write lock at once: an import never fails halfway
+        // because another connection wrote after it had read.
+        let bump = Query::new(
+            "UPDATE catalog_meta SET version = version + 1 WHERE id = 1 RETURNING version",
+        );
+        let (version,): (i64,) = tx.conn().fetch_one(bump).await?;
+        let summary = ImportSummary {
+            version,
+            ..ImportSummary::default()
+        };
+        Ok(Box::new(Import { tx, summary }))
+    }
+
+    async fn all_products(&self) -> StoreResult<Vec<Product>> {
+        let query = Query::new(format!(
+            "SELECT {PRODUCT_COLUMNS} FROM products ORDER BY id"
+        ));
+        let rows: Vec<ProductRow> = self.db.fetch_all(query).await?;
+        rows.into_iter().map(ProductRow::into_product).collect()
+    }
+
+    async fn product(&self, id: &str) -> StoreResult<Option<Product>> {
+        let query = Query::new(format!(
+            "SELECT {PRODUCT_COLUMNS} FROM products WHERE id = $1"
+        ))
+        .bind(id);
+        let row: Option<ProductRow> = self.db.fetch_optional(query).await?;
+        row.map(ProductRow::into_product).transpose()
+    }
+
+    async fn product_count(&self) -> StoreResult<u64> {
+        self.db
+            .count(Query::new("SELECT COUNT(*) FROM products"))
+            .await
+    }
+}
+
+/// One catalog import: a transaction held open until `commit`.
+struct Import {
+    tx: Tx,
+    summary: ImportSummary,
+}
+
+#[async_trait::async_trait]
+impl CatalogImport for Import {
+    async fn write(&mut self, products: &[Product]) -> StoreResult<()> {
+        // The last occurrence of an id wins, as a second import of it would.
+        let mut unique: Vec<&Product> = Vec::with_capacity(products.len());
+        for product in products.iter().rev() {
+            if !unique.iter().any(|p| p.id == product.id) {
+                unique.push(product);
+            }
+        }
+        if unique.is_empty() {
+            return Ok(());
+        }
+        let mut existing = Query::new("SELECT COUNT(*) FROM products WHERE id IN ");
+        existing.push_list(unique.iter().map(|p| p.id.as_str()));
+        let updated = self.tx.conn().count(existing).await?;
+
+        let mut upsert = Query::new(format!("INSERT INTO products ({PRODUCT_COLUMNS}) "));
+        upsert.push_values(&unique, |p| {
+            [
+                p.id.as_str().into(),
+                p.title.as_str().into(),
+                p.description.as_str().into(),
+                p.category.as_str().into(),
+                p.metal.as_str().into(),
+                p.price_cents.into(),
+                p.ready_to_ship.into(),
+                json_text(&p.styles).into(),
+                p.image_url.as_str().into(),
+                p.image_alt.as_str().into(),
+                p.url.as_str().into(),
+            ]
+        });
+        upsert.push(
+            " ON CONFLICT (id) DO UPDATE SET title = excluded.title, \
+             description = excluded.description, category = excluded.category, \
+             metal = excluded.metal, price_cents = excluded.price_cents, \
+             ready_to_ship = excluded.ready_to_ship, styles = excluded.styles, \
+             image_url = excluded.image_url, image_alt = excluded.image_alt, \
+             url = excluded.url",
+        );
+        self.tx.conn().execute(upsert).await?;
+        self.summary.updated += updated;
+        self.summary.created += unique.len() as u64 - updated;
+        Ok(())
+    }
+
+    async fn commit(self: Box<Self>) -> StoreResult<ImportSummary> {
+        self.tx.commit().await?;
+        Ok(self.summary)
+    }
+}

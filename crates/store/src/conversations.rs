@@ -1,0 +1,402 @@
+//! Conversations and their messages, and the counts the metrics report.
+//!
+//! A batch of appends is written by two statements in one transaction: one `UPDATE` of every
+//! conversation they touch, which returns the ids it found, then one `INSERT` of their
+//! messages, numbered on from where each conversation was (several appends to one
+//! conversation follow each other in order); a conversation not found gets no messages. The
+//! `UPDATE` writes first, so positions never race (a row lock on PostgreSQL; SQLite writes one
+//! transaction at a time). SQLite sends both at once (see `sqlite::worker`).
+
+use crate::db::{Conn, Query};
+use crate::rows::json_from_text;
+use crate::{Append, SqlStore};
+use aurora_core::conversations::{Conversation, Message, Role};
+use aurora_core::store::{ConversationCounts, ConversationStore, StoreError, StoreResult};
+use chrono::{DateTime, Duration, Utc};
+use serde_json::value::RawValue;
+
+const CONVERSATION_COLUMNS: &str =
+    "id, visitor_id, started_at, last_activity_at, ended_at, replies, has_ticket, state";
+
+/// Conversations ended per sweep query; the sweep loops until none are left.
+const SWEEP_BATCH: i64 = 500;
+
+#[derive(sqlx::FromRow)]
+struct ConversationRow {
+    id: String,
+    visitor_id: String,
+    started_at: DateTime<Utc>,
+    last_activity_at: DateTime<Utc>,
+    ended_at: Option<DateTime<Utc>>,
+    replies: i32,
+    has_ticket: bool,
+    state: String,
+}
+
+impl ConversationRow {
+    fn into_conversation(self) -> StoreResult<Conversation> {
+        Ok(Conversation {
+            state: json_from_text("state", &self.state)?,
+            id: self.id,
+            visitor_id: self.visitor_id,
+            started_at: self.started_at,
+            last_activity_at: self.last_activity_at,
+            ended_at: self.ended_at,
+            replies: self.replies,
+            has_ticket: self.has_ticket,
+        })
+    }
+}
+
+#[derive(sqlx::FromRow)]
+struct MessageRow {
+    role: String,
+    text: Option<String>,
+    blocks: String,
+    at: DateTime<Utc>,
+}
+
+impl MessageRow {
+    fn into_message(self) -> StoreResult<Message> {
+        Ok(Message {
+            role: Role::parse(&self.role)
+                .ok_or_else(|| StoreError::Other(format!("unexpected role `{}`", self.role)))?,
+            text: self.text,
+            blocks: RawValue::from_string(self.blocks)
+                .map_err(|e| StoreError::Other(format!("unexpected JSON in column blocks: {e}")))?,
+            at: self.at,
+        })
+    }
+}
+
+#[derive(sqlx::FromRow)]
+struct Counts {
+    open: i64,
+    with_ticket: i64,
+    without_ticket: i64,
+}
+
+#[derive(sqlx::FromRow)]
+struct IdleRow {
+    id: String,
+    last_activity_at: DateTime<Utc>,
+    has_ticket: bool,
+}
+
+fn count(messages: &[Message]) -> i32 {
+    i32::try_from(messages.len()).unwrap_or(i32::MAX)
+}
+
+/// The conversations named by `ids`, in one statement: for each id in order, the
+/// conversation or `None`.
+pub(crate) async fn read_batch(
+    conn: &mut Conn<'_>,
+    ids: &[String],
+) -> StoreResult<Vec<StoreResult<Option<Conversation>>>> {
+    let mut select = Query::new(format!(
+        "SELECT {CONVERSATION_COLUMNS} FROM conversations WHERE id IN "
+    ));
+    select.push_list(ids);
+    let found = conn
+        .fetch_all::<ConversationRow>(select)
+        .await?
+        .into_iter()
+        .map(ConversationRow::into_conversation)
+        .collect::<StoreResult<Vec<_>>>()?;
+    Ok(ids
+        .iter()
+        .map(|id| Ok(found.iter().find(|c| &c.id == id).cloned()))
+        .collect())
+}
+
+/// One conversation's share of a batch of appends: messages and replies added, and the state
+/// and time of its last append.
+pub(crate) struct Touched<'a> {
+    id: &'a str,
+    added: i32,
+    state: &'a serde_json::Value,
+    replies: i32,
+    at: DateTime<Utc>,
+}
+
+/// Per conversation, in order of first appearance.
+pub(crate) fn touched(appends: &[Append]) -> Vec<Touched<'_>> {
+    let mut touched: Vec<Touched> = Vec::new();
+    for append in appends {
+        match touched.iter_mut().find(|t| t.id == append.id) {
+            Some(t) => {
+                t.added += count(&append.messages);
+                t.state = &append.state;
+                t.replies += append.replies;
+                t.at = append.at;
+            }
+            None => touched.push(Touched {
+                id: &append.id,
+                added: count(&append.messages),
+                state: &append.state,
+                replies: append.replies,
+                at: append.at,
+            }),
+        }
+    }
+    touched
+}
+
+/// The `UPDATE` of a batch: every touched conversation, returning the ids found.
+pub(crate) fn push_update<'a>(sql: &mut Query<'a>, touched: &[Touched<'a>]) {
+    sql.push(
+        "UPDATE conversations SET message_count = conversations.message_count + v.column2, \
+         state = v.column3, replies = conversations.replies + v.column4, \
+         last_activity_at = v.column5 FROM (",
+    );
+    sql.push_values(touched, |t| {
+        [
+            t.id.into(),
+            t.added.into(),
+            t.state.to_string().into(),
+            t.replies.into(),
+            t.at.into(),
+        ]
+    });
+    sql.push(") AS v WHERE conversations.id = v.column1 RETURNING conversations.id");
+}
+
+/// Whether the appends carry any message (an `INSERT` of none is not valid SQL).
+pub(crate) fn any_messages(appends: &[Append]) -> bool {
+    appends.iter().any(|append| !append.messages.is_empty())
+}
+
+/// The `INSERT` of a batch: each message with how far before its conversation's updated count
+/// it goes.
+pub(crate) fn push_insert<'a>(sql: &mut Query<'a>, appends: &'a [Append], touched: &[Touched<'a>]) {
+    let mut to_go: Vec<(&'a str, i32)> = touched.iter().map(|t| (t.id, t.added)).collect();
+    let mut rows: Vec<(&'a str, i32, &'a Message)> = Vec::new();
+    for append in appends {
+        if let Some((id, left)) = to_go.iter_mut().find(|(id, _)| *id == append.id) {
+            for message in &append.messages {
+                rows.push((*id, *left, message));
+                *left -= 1;
+            }
+        }
+    }
+    sql.push(
+        "INSERT INTO messages (conversation_id, position, role, text, blocks, at) \
+         SELECT v.column1, c.message_count - v.column2, v.column3, v.column4, v.column5, \
+         v.column6 FROM (",
+    );
+    push_message_values(sql, &rows);
+    sql.push(") AS v JOIN conversations c ON c.id = v.column1");
+}
+
+/// `VALUES` of `(conversation id, a number, message)` rows, in the columns
+/// `conversation_id, ?, role, text, blocks, at`.
+fn push_message_values<'a>(sql: &mut Query<'a>, rows: &[(&'a str, i32, &'a Message)]) {
+    sql.push_values(rows, |(id, number, message)| {
+        [
+            (*id).into(),
+            (*number).into(),
+            message.role.as_str().into(),
+            message.text.as_deref().into(),
+            message.blocks.get().into(),
+            message.at.into(),
+        ]
+    });
+}
+
+/// Each append's result, from the conversations the `UPDATE` found.
+pub(crate) fn append_results(appends: &[Append], found: &[(String,)]) -> Vec<StoreResult<()>> {
+    appends
+        .iter()
+        .map(|append| {
+            if found.iter().any(|(id,)| *id == append.id) {
+                Ok(())
+            } else {
+                Err(StoreError::Other(format!("no conversation {}", append.id)))
+            }
+        })
+        .collect()
+}
+
+/// Appends in a transaction of their own (PostgreSQL, which writes concurrently).
+pub(crate) async fn append_alone(store: &SqlStore, append: Append) -> StoreResult<()> {
+    let appends = std::slice::from_ref(&append);
+    let touched = touched(appends);
+    let mut tx = store.db.begin().await?;
+    let mut update = Query::default();
+    push_update(&mut update, &touched);
+    let found: Vec<(String,)> = tx.conn().fetch_all(update).await?;
+    if any_messages(appends) {
+        let mut insert = Query::default();
+        push_insert(&mut insert, appends, &touched);
+        tx.conn().execute(insert).await?;
+    }
+    tx.commit().await?;
+    crate::only(Ok(append_results(appends, &found)))
+}
+
+#[async_trait::async_trait]
+impl ConversationStore for SqlStore {
+    async fn create_conversation(
+        &self,
+        conversation: &Conversation,
+        messages: &[Message],
+    ) -> StoreResult<()> {
+        let _turn = self.writes.enter().await;
+        let mut tx = self.db.begin().await?;
+        tx.conn()
+            .execute(
+                Query::new(
+                    "INSERT INTO conversations (id, visitor_id, started_at, last_activity_at, \
+                     ended_at, replies, has_ticket, state, message_count) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+                )
+                .bind(&conversation.id)
+                .bind(&conversation.visitor_id)
+                .bind(conversation.started_at)
+                .bind(conversation.last_activity_at)
+                .bind(conversation.ended_at)
+                .bind(conversation.replies)
+                .bind(conversation.has_ticket)
+                .bind(conversation.state.to_string())
+                .bind(count(messages)),
+            )
+            .await?;
+        let rows: Vec<_> = (0..)
+            .zip(messages)
+            .map(|(position, message)| (conversation.id.as_str(), position, message))
+            .collect();
+        // 100 rows to a statement: 6 values a row stay far below every parameter limit.
+        for chunk in rows.chunks(100) {
+            let mut insert = Query::new(
+                "INSERT INTO messages (conversation_id, position, role, text, blocks, at) ",
+            );
+            push_message_values(&mut insert, chunk);
+            tx.conn().execute(insert).await?;
+        }
+        tx.commit().await
+    }
+
+    async fn conversation(&self, id: &str) -> StoreResult<Option<Conversation>> {
+        self.read_conversation(id).await
+    }
+
+    async fn append_messages(
+        &self,
+        id: &str,
+        messages: Vec<Message>,
+        state: &serde_json::Value,
+        replies: i32,
+        at: DateTime<Utc>,
+    ) -> StoreResult<()> {
+        self.append(Append {
+            id: id.to_string(),
+            messages,
+            state: state.clone(),
+            replies,
+            at,
+        })
+        .await
+    }
+
+    async fn messages(&self, id: &str) -> StoreResult<Vec<Message>> {
+        let query = Query::new(
+            "SELECT role, text, blocks, at FROM messages WHERE conversation_id = $1 \
+             ORDER BY position",
+        )
+        .bind(id);
+        let rows: Vec<MessageRow> = self.db.fetch_all(query).await?;
+        rows.into_iter().map(MessageRow::into_message).collect()
+    }
+
+    async fn end_conversation(&self, id: &str, at: DateTime<Utc>) -> StoreResult<bool> {
+        let ended = self
+            .db
+            .execute(
+                Query::new(
+                    "UPDATE conversations SET ended_at = $1 WHERE id = $2 AND ended_at IS NULL",
+                )
+                .bind(at)
+                .bind(id),
+            )
+            .await?;
+        Ok(ended == 1)
+    }
+
+    async fn conversation_counts(
+        &self,
+        now: DateTime<Utc>,
+        idle_after: Duration,
+        ended_since: DateTime<Utc>,
+    ) -> StoreResult<ConversationCounts> {
+        let active_since = now - idle_after;
+        // An idle conversation ends `idle_after` after its last activity.
+        let idle_ended_since = ended_since - idle_after;
+        let query = Query::new(
+            "SELECT \
+             COALESCE(SUM(CASE WHEN ended_at IS NULL AND last_activity_at >= $1 \
+               THEN 1 ELSE 0 END), 0) AS open, \
+             COALESCE(SUM(CASE WHEN (ended_at >= $2 OR (ended_at IS NULL \
+               AND last_activity_at < $1 AND last_activity_at >= $3)) AND has_ticket \
+               THEN 1 ELSE 0 END), 0) AS with_ticket, \
+             COALESCE(SUM(CASE WHEN (ended_at >= $2 OR (ended_at IS NULL \
+               AND last_activity_at < $1 AND last_activity_at >= $3)) AND NOT has_ticket \
+               THEN 1 ELSE 0 END), 0) AS without_ticket \
+             FROM conversations \
+             WHERE ended_at >= $2 OR (ended_at IS NULL AND last_activity_at >= $4)",
+        )
+        .bind(active_since)
+        .bind(ended_since)
+        .bind(idle_ended_since)
+        .bind(active_since.min(idle_ended_since));
+        let counts: Counts = self.db.acquire().await?.conn().fetch_one(query).await?;
+        let n = |v: i64| u64::try_from(v).unwrap_or(0);
+        Ok(ConversationCounts {
+            open: n(counts.open),
+            ended_with_ticket: n(counts.with_ticket),
+            ended_without_ticket: n(counts.without_ticket),
+        })
+    }
+
+    async fn end_idle_conversations(
+        &self,
+        now: DateTime<Utc>,
+        idle_after: Duration,
+    ) -> StoreResult<Vec<bool>> {
+        let mut ended = Vec::new();
+        loop {
+            let idle: Vec<IdleRow> = self
+                .db
+                .fetch_all(
+                    Query::new(
+                        "SELECT id, last_activity_at, has_ticket FROM conversations \
+                         WHERE ended_at IS NULL AND last_activity_at < $1 \
+                         ORDER BY last_activity_at LIMIT $2",
+                    )
+                    .bind(now - idle_after)
+                    .bind(SWEEP_BATCH),
+                )
+                .await?;
+            let batch = idle.len();
+            for row in idle {
+                // Only one instance (or one /end) wins each conversation.
+                let done = self
+                    .db
+                    .execute(
+                        Query::new(
+                            "UPDATE conversations SET ended_at = $1 \
+                             WHERE id = $2 AND ended_at IS NULL",
+                        )
+                        .bind(row.last_activity_at + idle_after)
+                        .bind(row.id),
+                    )
+                    .await?;
+                if done == 1 {
+                    ended.push(row.has_ticket);
+                }
+            }
+            if i64::try_from(batch).unwrap_or(i64::MAX) < SWEEP_BATCH {
+                return Ok(ended);
+            }
+        }
+    }
+}
