@@ -7,5 +7,6 @@ pub mod conversations;
 pub mod demo;
 pub mod flags;
 pub mod orders;
+pub mod services;
 pub mod store;
 pub mod tickets;

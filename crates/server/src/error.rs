@@ -1,5 +1,6 @@
 //! The one error type of the HTTP layer, sent as RFC 9457 `application/problem+json`.
 
+use aurora_core::services::ServiceError;
 use aurora_core::store::StoreError;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
@@ -103,6 +104,25 @@ impl ApiError {
     /// The stable code.
     pub fn code(&self) -> &'static str {
         self.code
+    }
+}
+
+impl From<ServiceError> for ApiError {
+    fn from(error: ServiceError) -> Self {
+        match error {
+            ServiceError::NotFound(detail) => ApiError::not_found(detail),
+            ServiceError::Invalid(problems) => ApiError::invalid(
+                problems
+                    .into_iter()
+                    .map(|p| FieldError {
+                        field: p.field,
+                        message: p.message,
+                    })
+                    .collect(),
+            ),
+            ServiceError::Conflict(code, detail) => ApiError::conflict(code, detail),
+            ServiceError::Store(error) => ApiError::from(error),
+        }
     }
 }
 

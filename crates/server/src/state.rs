@@ -1,11 +1,12 @@
 use crate::client_ip::TrustedProxies;
 use crate::flags::Flags;
 use crate::identity::Tokens;
+use crate::identity::VerifiedIdentity;
 use crate::limits::{LimitSettings, Limits};
 use aurora_core::catalog::search::{SearchError, SearchIndex};
 use aurora_core::catalog::{Catalog, Product};
-use aurora_core::concierge::Concierge;
 use aurora_core::concierge::blocks::ProductCard;
+use aurora_core::concierge::{Concierge, Turn};
 use aurora_core::flags::FlagSettings;
 use aurora_core::store::Store;
 use chrono::{DateTime, Utc};
@@ -115,6 +116,24 @@ impl AppState {
     /// The current time, from the state's clock.
     pub fn now(&self) -> DateTime<Utc> {
         (self.clock)()
+    }
+
+    /// One request's view of the world for the core's use cases: storage, the search index
+    /// (`index`, from [`AppState::index`]), who is asking, and the time.
+    pub fn turn<'a>(
+        &'a self,
+        index: &'a SearchIndex,
+        visitor: &'a str,
+        identity: &'a Option<VerifiedIdentity>,
+    ) -> Turn<'a> {
+        Turn {
+            store: self.store.as_ref(),
+            index,
+            visitor_id: visitor,
+            identity_email: identity.as_ref().map(|i| i.email.as_str()),
+            identity_name: identity.as_ref().and_then(|i| i.name.as_deref()),
+            now: self.now(),
+        }
     }
 
     /// The catalog as of the last import this instance has seen, with its search index.

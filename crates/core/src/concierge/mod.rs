@@ -11,7 +11,7 @@ mod support;
 pub use discovery::PAGE;
 pub use state::ConversationState;
 pub use support::{
-    LookupOutcome, SubmitError, TicketReceipt, lookup_order, submit_csat, submit_return,
+    LookupOutcome, TicketReceipt, csat_prompt, lookup_order, submit_csat, submit_return,
     submit_stylist, webhook_payload,
 };
 

@@ -4,22 +4,10 @@ use super::blocks::{Block, NoticeLevel, QuickReply, Timeline, notice, text};
 use super::forms::{self, Invalid, Values};
 use super::{Concierge, ConversationState, Turn};
 use crate::orders::{Order, OrderStatus};
+use crate::services::ServiceError;
 use crate::store::{StoreError, StoreResult};
 use crate::tickets::{Ticket, TicketKind, TranscriptLine};
 use serde_json::{Map, Value, json};
-
-/// Why a submission was not accepted.
-#[derive(Debug, thiserror::Error)]
-pub enum SubmitError {
-    /// Fields are invalid (422).
-    #[error("invalid fields")]
-    Invalid(Vec<Invalid>),
-    /// The conversation is not in a state that allows it (409), with a stable code.
-    #[error("{1}")]
-    Conflict(&'static str, String),
-    #[error(transparent)]
-    Store(#[from] StoreError),
-}
 
 /// The result of an order lookup.
 #[derive(Debug, Clone, PartialEq)]
@@ -82,13 +70,13 @@ pub(super) fn order_blocks(order: &Order) -> Vec<Block> {
 fn order_and_email(
     concierge: &Concierge,
     values: &Values,
-) -> Result<(String, String), SubmitError> {
+) -> Result<(String, String), ServiceError> {
     let number = concierge
         .understander()
         .parse_order_number(&field(values, "order_number"));
     match number {
         Some(number) => Ok((number, field(values, "email"))),
-        None => Err(SubmitError::Invalid(vec![Invalid::new(
+        None => Err(ServiceError::Invalid(vec![Invalid::new(
             "order_number",
             format!(
                 "doesn't look like one of our order numbers (for example {})",
@@ -103,10 +91,10 @@ pub async fn lookup_order(
     concierge: &Concierge,
     turn: &Turn<'_>,
     body: &Map<String, Value>,
-) -> Result<LookupOutcome, SubmitError> {
+) -> Result<LookupOutcome, ServiceError> {
     let form = forms::order_lookup(&Default::default(), "");
     let values =
-        forms::validate(&form, body, &["conversation_id"]).map_err(SubmitError::Invalid)?;
+        forms::validate(&form, body, &["conversation_id"]).map_err(ServiceError::Invalid)?;
     let (number, email) = order_and_email(concierge, &values)?;
     match turn.store.order(&number).await? {
         Some(order) if order.email_matches(&email) => {
@@ -134,10 +122,10 @@ pub async fn submit_return(
     conversation_id: Option<&str>,
     body: &Map<String, Value>,
     references: &(dyn Fn(TicketKind) -> String + Sync),
-) -> Result<Result<TicketReceipt, Vec<Block>>, SubmitError> {
+) -> Result<Result<TicketReceipt, Vec<Block>>, ServiceError> {
     let form = forms::return_or_resize(&Default::default(), "");
     let values =
-        forms::validate(&form, body, &["conversation_id"]).map_err(SubmitError::Invalid)?;
+        forms::validate(&form, body, &["conversation_id"]).map_err(ServiceError::Invalid)?;
     let (number, email) = order_and_email(concierge, &values)?;
     let kind = if field(&values, "request") == "resize" {
         TicketKind::Resize
@@ -152,7 +140,7 @@ pub async fn submit_return(
                 details.insert("new_size".into(), Value::String(size));
             }
             None => {
-                return Err(SubmitError::Invalid(vec![Invalid::new(
+                return Err(ServiceError::Invalid(vec![Invalid::new(
                     "new_size",
                     "must be a US ring size from 2 to 16, e.g. 6 or 6.5",
                 )]));
@@ -162,7 +150,7 @@ pub async fn submit_return(
     let order = match turn.store.order(&number).await? {
         Some(order) if order.email_matches(&email) => order,
         _ => {
-            return Err(SubmitError::Invalid(vec![Invalid::new(
+            return Err(ServiceError::Invalid(vec![Invalid::new(
                 "order_number",
                 "We couldn't find an order with that number and email.",
             )]));
@@ -246,12 +234,12 @@ pub async fn submit_stylist(
     conversation_id: Option<&str>,
     body: &Map<String, Value>,
     references: &(dyn Fn(TicketKind) -> String + Sync),
-) -> Result<TicketReceipt, SubmitError> {
+) -> Result<TicketReceipt, ServiceError> {
     let form = forms::stylist(&Default::default());
     let values =
-        forms::validate(&form, body, &["conversation_id"]).map_err(SubmitError::Invalid)?;
+        forms::validate(&form, body, &["conversation_id"]).map_err(ServiceError::Invalid)?;
     if field(&values, "preferred_contact") == "phone" && field(&values, "phone").is_empty() {
-        return Err(SubmitError::Invalid(vec![Invalid::new(
+        return Err(ServiceError::Invalid(vec![Invalid::new(
             "phone",
             "Phone is required when we should call you",
         )]));
@@ -385,7 +373,8 @@ pub fn webhook_payload(ticket: &Ticket) -> String {
     .to_string()
 }
 
-fn csat_prompt() -> Block {
+/// The rating prompt: shown after a request and at the end of a conversation worth rating.
+pub fn csat_prompt() -> Block {
     Block::CsatPrompt {
         question: "How did I do? Rate this conversation from 1 to 5.".to_string(),
     }
@@ -396,23 +385,23 @@ pub async fn submit_csat(
     turn: &Turn<'_>,
     conversation_id: &str,
     body: &Map<String, Value>,
-) -> Result<Vec<Block>, SubmitError> {
+) -> Result<Vec<Block>, ServiceError> {
     let values = forms::validate(&forms::csat(), body, &["conversation_id"])
-        .map_err(SubmitError::Invalid)?;
+        .map_err(ServiceError::Invalid)?;
     let score: i32 = field(&values, "score").parse().unwrap_or(0);
     let comment = values.get("comment").and_then(Value::as_str);
     let conversation =
         turn.store
             .conversation(conversation_id)
             .await?
-            .ok_or(SubmitError::Conflict(
+            .ok_or(ServiceError::Conflict(
                 "not_found",
                 "No such conversation.".to_string(),
             ))?;
     let offered =
         conversation.has_ticket || (conversation.is_ended(turn.now) && conversation.replies >= 2);
     if !offered {
-        return Err(SubmitError::Conflict(
+        return Err(ServiceError::Conflict(
             "csat_not_offered",
             "Feedback opens after a request or at the end of a conversation.".to_string(),
         ));
@@ -422,7 +411,7 @@ pub async fn submit_csat(
         .record_csat(conversation_id, score, comment, turn.now)
         .await?
     {
-        return Err(SubmitError::Conflict(
+        return Err(ServiceError::Conflict(
             "csat_already_given",
             "Thanks, we already have your rating for this conversation.".to_string(),
         ));

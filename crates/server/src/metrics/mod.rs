@@ -9,7 +9,6 @@ pub mod report;
 pub mod window;
 
 use crate::AppState;
-use aurora_core::conversations::IDLE_TIMEOUT;
 use std::time::Duration;
 
 pub use http::track;
@@ -116,19 +115,12 @@ pub async fn sweep_idle_conversations(state: AppState, every: Duration) {
 pub async fn sweep_idle_conversations_once(
     state: &AppState,
 ) -> aurora_core::store::StoreResult<usize> {
-    let now = state.now();
-    let ended = state
-        .store
-        .end_idle_conversations(now, IDLE_TIMEOUT)
-        .await?;
-    for &with_ticket in &ended {
+    let swept =
+        aurora_core::services::conversations::sweep_idle(state.store.as_ref(), state.now()).await?;
+    for &with_ticket in &swept.ended {
         conversation_ended(with_ticket);
     }
-    let counts = state
-        .store
-        .conversation_counts(now, IDLE_TIMEOUT, now)
-        .await?;
-    set_open_conversations(counts.open);
+    set_open_conversations(swept.counts.open);
     refresh_pool(state);
-    Ok(ended.len())
+    Ok(swept.ended.len())
 }

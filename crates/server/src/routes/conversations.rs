@@ -3,9 +3,10 @@
 use crate::error::Problem;
 use crate::extract::{Identity, JsonObject, MaybeVisitor, Visitor, check};
 use crate::{ApiError, AppState};
+use aurora_core::concierge::Input;
 use aurora_core::concierge::blocks::{Block, SCHEMA_VERSION};
-use aurora_core::concierge::{ConversationState, Input, Turn};
-use aurora_core::conversations::{Conversation, Message, Role};
+use aurora_core::conversations::{Message, Role};
+use aurora_core::services::conversations;
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
@@ -58,10 +59,10 @@ impl Reply {
     }
 
     /// The answer of a stored reply: its blocks as they were written, not serialized again.
-    pub fn of(message: &Message) -> Self {
+    pub fn stored(blocks: Box<RawValue>) -> Self {
         Reply {
             schema_version: SCHEMA_VERSION,
-            blocks: message.blocks.clone(),
+            blocks,
         }
     }
 }
@@ -141,43 +142,24 @@ async fn start(
             (id, Some(token))
         }
     };
-    let now = state.now();
-    let blocks = state.concierge.welcome();
-    let conversation = Conversation {
-        id: uuid::Uuid::new_v4().to_string(),
+    let id = uuid::Uuid::new_v4().to_string();
+    let started = conversations::start(
+        &state.concierge,
+        state.store.as_ref(),
+        id,
         visitor_id,
-        started_at: now,
-        last_activity_at: now,
-        ended_at: None,
-        replies: 0,
-        has_ticket: false,
-        state: ConversationState::default().to_json(),
-    };
-    state
-        .store
-        .create_conversation(&conversation, &[Message::concierge(&blocks, now)])
-        .await?;
+        state.now(),
+    )
+    .await?;
     Ok((
         StatusCode::CREATED,
         Json(Started {
-            conversation_id: conversation.id,
+            conversation_id: started.conversation.id,
             schema_version: SCHEMA_VERSION,
-            blocks,
+            blocks: started.blocks,
             visitor_token: issued,
         }),
     ))
-}
-
-/// The visitor's own conversation; anyone else's looks like no conversation at all.
-pub(crate) async fn owned(
-    state: &AppState,
-    id: &str,
-    visitor: &str,
-) -> Result<Conversation, ApiError> {
-    match state.store.conversation(id).await? {
-        Some(conversation) if conversation.visitor_id == visitor => Ok(conversation),
-        _ => Err(ApiError::not_found("There is no such conversation.")),
-    }
 }
 
 /// The visitor's conversation so far.
@@ -193,28 +175,38 @@ async fn history(
     Visitor(visitor): Visitor,
     Path(id): Path<String>,
 ) -> Result<Json<History>, ApiError> {
-    let conversation = owned(&state, &id, &visitor).await?;
-    let messages = state.store.messages(&id).await?;
-    let ended = conversation.is_ended(state.now());
+    let index = state.index();
+    let history = conversations::history(&state.turn(&index, &visitor, &None), &id).await?;
     Ok(Json(History {
-        conversation_id: conversation.id,
+        conversation_id: history.conversation.id,
         schema_version: SCHEMA_VERSION,
-        status: if ended { Status::Ended } else { Status::Open },
-        started_at: conversation.started_at,
-        messages: messages
+        status: if history.ended {
+            Status::Ended
+        } else {
+            Status::Open
+        },
+        started_at: history.conversation.started_at,
+        messages: history
+            .messages
             .into_iter()
-            .map(|m| HistoryMessage {
-                role: m.role,
-                text: if m.role == Role::Shopper {
-                    m.text
-                } else {
-                    None
-                },
-                blocks: m.blocks,
-                at: m.at,
-            })
+            .map(HistoryMessage::from)
             .collect(),
     }))
+}
+
+impl From<Message> for HistoryMessage {
+    fn from(m: Message) -> Self {
+        HistoryMessage {
+            role: m.role,
+            text: if m.role == Role::Shopper {
+                m.text
+            } else {
+                None
+            },
+            blocks: m.blocks,
+            at: m.at,
+        }
+    }
 }
 
 /// Sends text or a button's action; answers with the concierge's reply.
@@ -240,6 +232,17 @@ async fn message(
     body: JsonObject,
 ) -> Result<Json<Reply>, ApiError> {
     crate::flags::require_enabled(&state)?;
+    let input = input(&body)?;
+    let index = state.index();
+    let turn = state.turn(&index, &visitor, &identity);
+    let replied = conversations::reply(&state.concierge, &turn, &id, &input).await?;
+    let intent = replied.intent.map_or("action", |i| i.as_str());
+    crate::metrics::message(intent, replied.products_shown);
+    Ok(Json(Reply::stored(replied.blocks)))
+}
+
+/// A message's body: exactly one of a non-empty `text` and an `action`.
+fn input(body: &JsonObject) -> Result<Input, ApiError> {
     let mut errors = Vec::new();
     body.only(&["text", "action"], &mut errors);
     let text = body.text("text", MESSAGE_MAX_CHARS, &mut errors);
@@ -256,57 +259,7 @@ async fn message(
         });
     }
     check(errors)?;
-    let Some(input) = input else {
-        return Err(ApiError::internal("input checked above"));
-    };
-    let conversation = owned(&state, &id, &visitor).await?;
-    let now = state.now();
-    if conversation.is_ended(now) {
-        return Err(ApiError::conflict(
-            "conversation_ended",
-            "This conversation has ended. Start a new one to continue.",
-        ));
-    }
-    let mut memory = ConversationState::from_json(&conversation.state);
-    let index = state.index();
-    let turn = Turn {
-        store: state.store.as_ref(),
-        index: &index,
-        visitor_id: &visitor,
-        identity_email: identity.as_ref().map(|i| i.email.as_str()),
-        identity_name: identity.as_ref().and_then(|i| i.name.as_deref()),
-        now,
-    };
-    let reply = match state.concierge.reply(&turn, &mut memory, &input).await? {
-        Ok(reply) => reply,
-        Err(unknown) => {
-            return Err(ApiError::invalid(vec![crate::FieldError {
-                field: "action".into(),
-                message: unknown.to_string(),
-            }]));
-        }
-    };
-    let said = match &input {
-        Input::Text(text) => text.clone(),
-        Input::Action(action) => format!("[{action}]"),
-    };
-    let answer = Message::concierge(&reply.blocks, now);
-    let answered = Reply::of(&answer);
-    state
-        .store
-        .append_messages(
-            &id,
-            vec![Message::shopper(said, now), answer],
-            &memory.to_json(),
-            1,
-            now,
-        )
-        .await?;
-    crate::metrics::message(
-        reply.intent.map_or("action", |i| i.as_str()),
-        reply.products_shown,
-    );
-    Ok(Json(answered))
+    input.ok_or_else(|| ApiError::internal("input checked above"))
 }
 
 /// Ends a conversation (the widget's "End chat"); with two or more replies and no ticket, asks
@@ -323,27 +276,10 @@ async fn end(
     Visitor(visitor): Visitor,
     Path(id): Path<String>,
 ) -> Result<Json<Reply>, ApiError> {
-    let conversation = owned(&state, &id, &visitor).await?;
-    let now = state.now();
-    let newly_ended = state.store.end_conversation(&id, now).await?;
-    if newly_ended {
-        crate::metrics::conversation_ended(conversation.has_ticket);
+    let index = state.index();
+    let ended = conversations::end(&state.turn(&index, &visitor, &None), &id).await?;
+    if ended.newly_ended {
+        crate::metrics::conversation_ended(ended.had_ticket);
     }
-    let mut blocks = vec![aurora_core::concierge::blocks::text(
-        "Thanks for stopping by! The conversation has ended.",
-    )];
-    if newly_ended && conversation.replies >= 2 && !conversation.has_ticket {
-        blocks.push(Block::CsatPrompt {
-            question: "How did I do? Rate this conversation from 1 to 5.".into(),
-        });
-    }
-    let answer = Message::concierge(&blocks, now);
-    let answered = Reply::of(&answer);
-    if newly_ended {
-        state
-            .store
-            .append_messages(&id, vec![answer], &conversation.state, 0, now)
-            .await?;
-    }
-    Ok(Json(answered))
+    Ok(Json(Reply::stored(ended.blocks)))
 }

@@ -79,6 +79,14 @@ async fn events(
     State(state): State<AppState>,
     BeaconJson(body): BeaconJson,
 ) -> Result<StatusCode, ApiError> {
+    for event in batch(&body)? {
+        crate::metrics::widget_event(&state, event);
+    }
+    Ok(StatusCode::ACCEPTED)
+}
+
+/// The events of a batch; every problem of a bad one listed.
+fn batch(body: &JsonObject) -> Result<Vec<WidgetEvent>, ApiError> {
     let mut errors = Vec::new();
     body.only(&["events"], &mut errors);
     let field = |field: String, message: &str| FieldError {
@@ -114,8 +122,5 @@ async fn events(
         _ => errors.push(field("events".into(), "must be a list of events")),
     }
     check(errors)?;
-    for event in batch {
-        crate::metrics::widget_event(&state, event);
-    }
-    Ok(StatusCode::ACCEPTED)
+    Ok(batch)
 }

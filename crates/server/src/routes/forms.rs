@@ -1,18 +1,15 @@
 //! The forms' endpoints: order lookup, return or resize, stylist request, CSAT. Each answers
 //! with the blocks to append to the conversation, and records them in it.
 
-use super::conversations::{Reply, owned};
+use super::conversations::Reply;
 use crate::client_ip::ClientIp;
 use crate::error::Problem;
 use crate::extract::{Identity, JsonObject, Visitor};
 use crate::{ApiError, AppState, FieldError};
 use aurora_core::concierge::blocks::{Block, FieldType, Form, SCHEMA_VERSION};
 use aurora_core::concierge::forms::{self, Prefill};
-use aurora_core::concierge::{
-    LookupOutcome, SubmitError, TicketReceipt, Turn, lookup_order, submit_csat, submit_return,
-    submit_stylist,
-};
-use aurora_core::conversations::Message;
+use aurora_core::concierge::{LookupOutcome, TicketReceipt};
+use aurora_core::services::support::{self, ReturnOutcome};
 use aurora_core::tickets::TicketKind;
 use axum::Json;
 use axum::extract::State;
@@ -140,82 +137,16 @@ form_body!(
     "The CSAT form's fields; `conversation_id` is required."
 );
 
-impl From<SubmitError> for ApiError {
-    fn from(error: SubmitError) -> Self {
-        match error {
-            SubmitError::Invalid(problems) => ApiError::invalid(
-                problems
-                    .into_iter()
-                    .map(|p| FieldError {
-                        field: p.field,
-                        message: p.message,
-                    })
-                    .collect(),
-            ),
-            SubmitError::Conflict(code, detail) => ApiError::conflict(code, detail),
-            SubmitError::Store(error) => ApiError::from(error),
-        }
-    }
-}
-
-/// The conversation a form belongs to, when it names one: it must be the caller's.
-async fn conversation_of(
-    state: &AppState,
-    body: &JsonObject,
-    visitor: &str,
-) -> Result<Option<String>, ApiError> {
+/// The conversation a form names, if any (whether it is the visitor's is the use case's to
+/// check).
+fn conversation_id(body: &JsonObject) -> Result<Option<&str>, ApiError> {
     match body.0.get("conversation_id") {
         None | Some(Value::Null) => Ok(None),
-        Some(Value::String(id)) => Ok(Some(owned(state, id, visitor).await?.id)),
+        Some(Value::String(id)) => Ok(Some(id)),
         Some(_) => Err(ApiError::invalid(vec![FieldError {
             field: "conversation_id".into(),
             message: "must be text".into(),
         }])),
-    }
-}
-
-/// Appends "[form submitted]" and the answer to the conversation, so a reload shows them.
-async fn record(
-    state: &AppState,
-    conversation: Option<&str>,
-    what: &str,
-    blocks: &[Block],
-) -> Result<(), ApiError> {
-    let Some(id) = conversation else {
-        return Ok(());
-    };
-    let now = state.now();
-    let Some(current) = state.store.conversation(id).await? else {
-        return Ok(());
-    };
-    // An ended conversation stays ended: the answer goes back to the widget only.
-    if current.is_ended(now) {
-        return Ok(());
-    }
-    let messages = vec![
-        Message::shopper(format!("[{what}]"), now),
-        Message::concierge(blocks, now),
-    ];
-    state
-        .store
-        .append_messages(id, messages, &current.state, 1, now)
-        .await?;
-    Ok(())
-}
-
-fn turn<'a>(
-    state: &'a AppState,
-    index: &'a aurora_core::catalog::search::SearchIndex,
-    visitor: &'a str,
-    identity: &'a Identity,
-) -> Turn<'a> {
-    Turn {
-        store: state.store.as_ref(),
-        index,
-        visitor_id: visitor,
-        identity_email: identity.0.as_ref().map(|i| i.email.as_str()),
-        identity_name: identity.0.as_ref().and_then(|i| i.name.as_deref()),
-        now: state.now(),
     }
 }
 
@@ -234,34 +165,28 @@ async fn order_lookup(
     State(state): State<AppState>,
     Visitor(visitor): Visitor,
     ClientIp(ip): ClientIp,
-    identity: Identity,
+    Identity(identity): Identity,
     body: JsonObject,
 ) -> Result<Json<LookupAnswer>, ApiError> {
-    let conversation = conversation_of(&state, &body, &visitor).await?;
+    let conversation = conversation_id(&body)?;
     // Keyed by the number as the lookup reads it, so "# gg-104233" counts for "GG-104233".
     let typed = body
         .0
         .get("order_number")
         .and_then(Value::as_str)
         .unwrap_or("");
-    let number = state
-        .concierge
-        .understander()
-        .parse_order_number(typed)
-        .unwrap_or_else(|| typed.trim().to_string());
-    state.limits.order_lookup(ip, &visitor, &number)?;
+    let understander = state.concierge.understander();
+    let number = understander.parse_order_number(typed);
+    state
+        .limits
+        .order_lookup(ip, &visitor, number.as_deref().unwrap_or(typed.trim()))?;
     let index = state.index();
-    let outcome = lookup_order(
-        &state.concierge,
-        &turn(&state, &index, &visitor, &identity),
-        &body.0,
-    )
-    .await?;
+    let turn = state.turn(&index, &visitor, &identity);
+    let outcome = support::order_lookup(&state.concierge, &turn, conversation, &body.0).await?;
     let (found, blocks) = match outcome {
         LookupOutcome::Found(blocks) => (true, blocks),
         LookupOutcome::NotFound(blocks) => (false, blocks),
     };
-    record(&state, conversation.as_deref(), "order lookup", &blocks).await?;
     Ok(Json(LookupAnswer {
         schema_version: SCHEMA_VERSION,
         found,
@@ -291,66 +216,38 @@ fn reference(kind: TicketKind) -> String {
 async fn returns(
     State(state): State<AppState>,
     Visitor(visitor): Visitor,
-    identity: Identity,
+    Identity(identity): Identity,
     body: JsonObject,
 ) -> Result<(StatusCode, Json<TicketAnswer>), ApiError> {
-    let conversation = conversation_of(&state, &body, &visitor).await?;
+    let conversation = conversation_id(&body)?;
     let index = state.index();
-    let outcome = submit_return(
-        &state.concierge,
-        &turn(&state, &index, &visitor, &identity),
-        conversation.as_deref(),
-        &body.0,
-        &reference,
-    )
-    .await?;
-    match outcome {
-        Ok(receipt) => {
-            ticket_created(
-                &state,
-                conversation.as_deref(),
-                "return or resize request",
-                receipt,
-            )
-            .await
-        }
-        Err(blocks) => {
-            record(
-                &state,
-                conversation.as_deref(),
-                "return or resize request",
-                &blocks,
-            )
-            .await?;
-            Ok((
-                StatusCode::OK,
-                Json(TicketAnswer {
-                    schema_version: SCHEMA_VERSION,
-                    reference: None,
-                    blocks,
-                }),
-            ))
-        }
-    }
+    let turn = state.turn(&index, &visitor, &identity);
+    let outcome =
+        support::request_return(&state.concierge, &turn, conversation, &body.0, &reference).await?;
+    Ok(match outcome {
+        ReturnOutcome::Opened(receipt) => ticket_created(*receipt),
+        ReturnOutcome::Refused(blocks) => (
+            StatusCode::OK,
+            Json(TicketAnswer {
+                schema_version: SCHEMA_VERSION,
+                reference: None,
+                blocks,
+            }),
+        ),
+    })
 }
 
-/// Counts a new ticket, records its confirmation in the conversation, answers 201.
-async fn ticket_created(
-    state: &AppState,
-    conversation: Option<&str>,
-    what: &str,
-    receipt: TicketReceipt,
-) -> Result<(StatusCode, Json<TicketAnswer>), ApiError> {
+/// Counts a new ticket and answers 201 with its reference.
+fn ticket_created(receipt: TicketReceipt) -> (StatusCode, Json<TicketAnswer>) {
     crate::metrics::ticket(receipt.ticket.kind.as_str());
-    record(state, conversation, what, &receipt.blocks).await?;
-    Ok((
+    (
         StatusCode::CREATED,
         Json(TicketAnswer {
             schema_version: SCHEMA_VERSION,
             reference: Some(receipt.ticket.reference),
             blocks: receipt.blocks,
         }),
-    ))
+    )
 }
 
 /// Hands over to a stylist: a ticket carrying the transcript, shortlist, filters and products
@@ -366,20 +263,16 @@ async fn ticket_created(
 async fn stylist(
     State(state): State<AppState>,
     Visitor(visitor): Visitor,
-    identity: Identity,
+    Identity(identity): Identity,
     body: JsonObject,
 ) -> Result<(StatusCode, Json<TicketAnswer>), ApiError> {
-    let conversation = conversation_of(&state, &body, &visitor).await?;
+    let conversation = conversation_id(&body)?;
     let index = state.index();
-    let receipt = submit_stylist(
-        &state.concierge,
-        &turn(&state, &index, &visitor, &identity),
-        conversation.as_deref(),
-        &body.0,
-        &reference,
-    )
-    .await?;
-    ticket_created(&state, conversation.as_deref(), "stylist request", receipt).await
+    let turn = state.turn(&index, &visitor, &identity);
+    let receipt =
+        support::request_stylist(&state.concierge, &turn, conversation, &body.0, &reference)
+            .await?;
+    Ok(ticket_created(receipt))
 }
 
 /// Rates a conversation from 1 to 5, once.
@@ -395,31 +288,17 @@ async fn stylist(
 async fn csat(
     State(state): State<AppState>,
     Visitor(visitor): Visitor,
-    identity: Identity,
+    Identity(identity): Identity,
     body: JsonObject,
 ) -> Result<(StatusCode, Json<Reply>), ApiError> {
-    let Some(conversation) = conversation_of(&state, &body, &visitor).await? else {
-        return Err(ApiError::invalid(vec![FieldError {
-            field: "conversation_id".into(),
-            message: "is required".into(),
-        }]));
-    };
+    let conversation = conversation_id(&body)?;
     let index = state.index();
-    let blocks = submit_csat(
-        &turn(&state, &index, &visitor, &identity),
-        &conversation,
+    let rated = support::rate(
+        &state.turn(&index, &visitor, &identity),
+        conversation,
         &body.0,
     )
     .await?;
-    let score = body
-        .0
-        .get("score")
-        .and_then(|v| {
-            v.as_str()
-                .and_then(|s| s.parse().ok())
-                .or(v.as_i64().and_then(|n| i32::try_from(n).ok()))
-        })
-        .unwrap_or(0);
-    crate::metrics::csat(score);
-    Ok((StatusCode::CREATED, Json(Reply::new(&blocks))))
+    crate::metrics::csat(rated.score);
+    Ok((StatusCode::CREATED, Json(Reply::new(&rated.blocks))))
 }

@@ -4,6 +4,7 @@ use crate::error::Problem;
 use crate::extract::{JsonObject, Visitor, check};
 use crate::{ApiError, AppState, FieldError};
 use aurora_core::concierge::blocks::ProductCard;
+use aurora_core::services::shortlist;
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
@@ -11,9 +12,6 @@ use serde::Serialize;
 use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
-
-/// Most products one shortlist holds.
-pub const SHORTLIST_MAX: usize = 100;
 
 pub(crate) fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
@@ -37,15 +35,10 @@ struct AddRequest {
 
 async fn cards(state: &AppState, visitor: &str) -> Result<Json<Shortlist>, ApiError> {
     let catalog = state.catalog();
-    let products: Vec<ProductCard> = state
-        .store
-        .shortlist(visitor)
-        .await?
-        .iter()
-        .filter_map(|id| catalog.get(id))
-        .map(ProductCard::from)
-        .collect();
-    Ok(Json(Shortlist { products }))
+    let products = shortlist::products(state.store.as_ref(), &catalog, visitor).await?;
+    Ok(Json(Shortlist {
+        products: products.into_iter().map(ProductCard::from).collect(),
+    }))
 }
 
 /// The visitor's shortlist.
@@ -79,33 +72,23 @@ async fn add(
     let mut errors = Vec::new();
     body.only(&["product_id"], &mut errors);
     let product = body.text("product_id", 200, &mut errors);
-    if errors.is_empty() {
-        match &product {
-            Some(id) if state.catalog().get(id).is_some() => {}
-            Some(_) => errors.push(FieldError {
-                field: "product_id".into(),
-                message: "is not a product of this store".into(),
-            }),
-            None => errors.push(FieldError {
-                field: "product_id".into(),
-                message: "is required".into(),
-            }),
-        }
+    if errors.is_empty() && product.is_none() {
+        errors.push(FieldError {
+            field: "product_id".into(),
+            message: "is required".into(),
+        });
     }
     check(errors)?;
-    let Some(product) = product else {
-        return Err(ApiError::internal("product checked above"));
-    };
-    if state.store.shortlist(&visitor).await?.len() >= SHORTLIST_MAX {
-        return Err(ApiError::conflict(
-            "shortlist_full",
-            format!("A shortlist holds at most {SHORTLIST_MAX} pieces. Remove one first."),
-        ));
-    }
-    let added = state
-        .store
-        .shortlist_add(&visitor, &product, state.now())
-        .await?;
+    let product = product.ok_or_else(|| ApiError::internal("product checked above"))?;
+    let catalog = state.catalog();
+    let added = shortlist::add(
+        state.store.as_ref(),
+        &catalog,
+        &visitor,
+        &product,
+        state.now(),
+    )
+    .await?;
     if added {
         crate::metrics::shortlist_add();
     }
@@ -130,8 +113,6 @@ async fn remove(
     Visitor(visitor): Visitor,
     Path(product): Path<String>,
 ) -> Result<Json<Shortlist>, ApiError> {
-    if !state.store.shortlist_remove(&visitor, &product).await? {
-        return Err(ApiError::not_found("That piece is not on your shortlist."));
-    }
+    shortlist::remove(state.store.as_ref(), &visitor, &product).await?;
     cards(&state, &visitor).await
 }

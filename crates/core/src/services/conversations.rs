@@ -1,0 +1,207 @@
+//! Conversations: start, reply, history, end (and when to ask for a rating), the answers of
+//! forms recorded in their conversation, and the sweep that ends idle ones.
+
+use super::ServiceError;
+use crate::concierge::blocks::{Block, text};
+use crate::concierge::forms::Invalid;
+use crate::concierge::{Concierge, ConversationState, Input, Turn, csat_prompt};
+use crate::conversations::{Conversation, IDLE_TIMEOUT, Message};
+use crate::store::{ConversationCounts, Store, StoreResult};
+use aurora_nlu::Intent;
+use chrono::{DateTime, Utc};
+use serde_json::value::RawValue;
+
+/// A conversation started: its header and the welcome.
+#[derive(Debug, Clone)]
+pub struct Started {
+    pub conversation: Conversation,
+    pub blocks: Vec<Block>,
+}
+
+/// A conversation so far.
+#[derive(Debug, Clone)]
+pub struct History {
+    pub conversation: Conversation,
+    pub messages: Vec<Message>,
+    /// Whether it has ended (explicitly or by being idle).
+    pub ended: bool,
+}
+
+/// The concierge's stored answer to one message or button.
+#[derive(Debug, Clone)]
+pub struct Replied {
+    /// The answer's blocks, as stored.
+    pub blocks: Box<RawValue>,
+    /// What the text was understood as (`None` for a button).
+    pub intent: Option<Intent>,
+    /// How many product cards the answer shows.
+    pub products_shown: usize,
+}
+
+/// A conversation ended.
+#[derive(Debug, Clone)]
+pub struct Ended {
+    /// The goodbye's blocks (with the rating prompt when one is due).
+    pub blocks: Box<RawValue>,
+    /// `false` when it had ended before (nothing changed).
+    pub newly_ended: bool,
+    /// Whether a ticket came out of it.
+    pub had_ticket: bool,
+}
+
+/// What one sweep of idle conversations did.
+#[derive(Debug, Clone)]
+pub struct Swept {
+    /// For each conversation it ended, whether it had a ticket.
+    pub ended: Vec<bool>,
+    /// The counts after the sweep.
+    pub counts: ConversationCounts,
+}
+
+/// Starts conversation `id` for `visitor_id` with the welcome.
+pub async fn start(
+    concierge: &Concierge,
+    store: &dyn Store,
+    id: String,
+    visitor_id: String,
+    now: DateTime<Utc>,
+) -> StoreResult<Started> {
+    let blocks = concierge.welcome();
+    let conversation = Conversation {
+        id,
+        visitor_id,
+        started_at: now,
+        last_activity_at: now,
+        ended_at: None,
+        replies: 0,
+        has_ticket: false,
+        state: ConversationState::default().to_json(),
+    };
+    store
+        .create_conversation(&conversation, &[Message::concierge(&blocks, now)])
+        .await?;
+    Ok(Started {
+        conversation,
+        blocks,
+    })
+}
+
+/// The turn's visitor's own conversation; anyone else's looks like no conversation at all.
+pub async fn owned(turn: &Turn<'_>, id: &str) -> Result<Conversation, ServiceError> {
+    match turn.store.conversation(id).await? {
+        Some(conversation) if conversation.visitor_id == turn.visitor_id => Ok(conversation),
+        _ => Err(ServiceError::NotFound("There is no such conversation.")),
+    }
+}
+
+/// The visitor's conversation so far.
+pub async fn history(turn: &Turn<'_>, id: &str) -> Result<History, ServiceError> {
+    let conversation = owned(turn, id).await?;
+    let messages = turn.store.messages(id).await?;
+    Ok(History {
+        ended: conversation.is_ended(turn.now),
+        conversation,
+        messages,
+    })
+}
+
+/// Answers a message or button in an open conversation of the visitor's, and stores both with
+/// the conversation's new state.
+pub async fn reply(
+    concierge: &Concierge,
+    turn: &Turn<'_>,
+    id: &str,
+    input: &Input,
+) -> Result<Replied, ServiceError> {
+    let conversation = owned(turn, id).await?;
+    if conversation.is_ended(turn.now) {
+        return Err(ServiceError::Conflict(
+            "conversation_ended",
+            "This conversation has ended. Start a new one to continue.".to_string(),
+        ));
+    }
+    let mut memory = ConversationState::from_json(&conversation.state);
+    let reply = concierge
+        .reply(turn, &mut memory, input)
+        .await?
+        .map_err(|unknown| {
+            ServiceError::Invalid(vec![Invalid::new("action", unknown.to_string())])
+        })?;
+    let said = match input {
+        Input::Text(text) => text.clone(),
+        Input::Action(action) => format!("[{action}]"),
+    };
+    let answer = Message::concierge(&reply.blocks, turn.now);
+    let blocks = answer.blocks.clone();
+    turn.store
+        .append_messages(
+            id,
+            vec![Message::shopper(said, turn.now), answer],
+            &memory.to_json(),
+            1,
+            turn.now,
+        )
+        .await?;
+    Ok(Replied {
+        blocks,
+        intent: reply.intent,
+        products_shown: reply.products_shown,
+    })
+}
+
+/// Ends a conversation of the visitor's; one with two or more replies and no ticket is asked
+/// for a rating. Ending it again answers the same and changes nothing.
+pub async fn end(turn: &Turn<'_>, id: &str) -> Result<Ended, ServiceError> {
+    let conversation = owned(turn, id).await?;
+    let newly_ended = turn.store.end_conversation(id, turn.now).await?;
+    let mut blocks = vec![text("Thanks for stopping by! The conversation has ended.")];
+    if newly_ended && conversation.replies >= 2 && !conversation.has_ticket {
+        blocks.push(csat_prompt());
+    }
+    let answer = Message::concierge(&blocks, turn.now);
+    let blocks = answer.blocks.clone();
+    if newly_ended {
+        turn.store
+            .append_messages(id, vec![answer], &conversation.state, 0, turn.now)
+            .await?;
+    }
+    Ok(Ended {
+        blocks,
+        newly_ended,
+        had_ticket: conversation.has_ticket,
+    })
+}
+
+/// Appends "[what]" and a form's answer to its conversation (when it names one that is still
+/// open), so a reload shows them; an ended conversation stays ended.
+pub async fn record(
+    turn: &Turn<'_>,
+    conversation: Option<&str>,
+    what: &str,
+    blocks: &[Block],
+) -> StoreResult<()> {
+    let Some(id) = conversation else {
+        return Ok(());
+    };
+    let Some(current) = turn.store.conversation(id).await? else {
+        return Ok(());
+    };
+    if current.is_ended(turn.now) {
+        return Ok(());
+    }
+    let messages = vec![
+        Message::shopper(format!("[{what}]"), turn.now),
+        Message::concierge(blocks, turn.now),
+    ];
+    turn.store
+        .append_messages(id, messages, &current.state, 1, turn.now)
+        .await
+}
+
+/// Ends the conversations idle for [`IDLE_TIMEOUT`] (each once, across instances) and counts
+/// the open ones.
+pub async fn sweep_idle(store: &dyn Store, now: DateTime<Utc>) -> StoreResult<Swept> {
+    let ended = store.end_idle_conversations(now, IDLE_TIMEOUT).await?;
+    let counts = store.conversation_counts(now, IDLE_TIMEOUT, now).await?;
+    Ok(Swept { ended, counts })
+}

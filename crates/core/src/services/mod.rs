@@ -1,0 +1,28 @@
+//! The application's use cases. Each one loads what it needs, applies the rules (who owns a
+//! conversation, when it has ended, when to ask for a rating, what may be returned), persists,
+//! and returns what the caller shows. Callers (the HTTP handlers, the CLI) only parse their
+//! input, call one of these, and map the result; time and randomness are passed in.
+
+pub mod conversations;
+pub mod shortlist;
+pub mod support;
+
+use crate::concierge::forms::Invalid;
+use crate::store::StoreError;
+
+/// Why a use case refused. Each variant is one kind of answer (404, 422, 409, or a storage
+/// failure).
+#[derive(Debug, thiserror::Error)]
+pub enum ServiceError {
+    /// What was asked for does not exist, or is not the caller's (which looks the same).
+    #[error("{0}")]
+    NotFound(&'static str),
+    /// Fields are invalid, every one of them listed.
+    #[error("invalid fields")]
+    Invalid(Vec<Invalid>),
+    /// The request conflicts with the state of things, with a stable code.
+    #[error("{1}")]
+    Conflict(&'static str, String),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}

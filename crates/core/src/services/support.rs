@@ -1,0 +1,133 @@
+//! The forms: order lookup, return or resize, stylist request, rating. Each checks that the
+//! conversation it names is the visitor's, runs the request, and records the answer in that
+//! conversation.
+
+use super::ServiceError;
+use super::conversations::{owned, record};
+use crate::concierge::blocks::Block;
+use crate::concierge::forms::Invalid;
+use crate::concierge::{
+    Concierge, LookupOutcome, TicketReceipt, Turn, lookup_order, submit_csat, submit_return,
+    submit_stylist,
+};
+use crate::tickets::TicketKind;
+use serde_json::{Map, Value};
+
+/// A form's fields, as the shopper sent them.
+pub type Body = Map<String, Value>;
+
+/// Makes a ticket reference for a kind (randomness is the caller's).
+pub type References<'a> = &'a (dyn Fn(TicketKind) -> String + Sync);
+
+/// A return or resize request: a ticket, or the blocks that say why it was refused.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ReturnOutcome {
+    Opened(Box<TicketReceipt>),
+    Refused(Vec<Block>),
+}
+
+/// The conversation a form names, when it names one: it must be the visitor's.
+async fn named(
+    turn: &Turn<'_>,
+    conversation: Option<&str>,
+) -> Result<Option<String>, ServiceError> {
+    match conversation {
+        Some(id) => Ok(Some(owned(turn, id).await?.id)),
+        None => Ok(None),
+    }
+}
+
+/// Looks an order up by number and email; the answer is the same for a wrong email and an
+/// unknown order.
+pub async fn order_lookup(
+    concierge: &Concierge,
+    turn: &Turn<'_>,
+    conversation: Option<&str>,
+    body: &Body,
+) -> Result<LookupOutcome, ServiceError> {
+    let conversation = named(turn, conversation).await?;
+    let outcome = lookup_order(concierge, turn, body).await?;
+    let (LookupOutcome::Found(blocks) | LookupOutcome::NotFound(blocks)) = &outcome;
+    record(turn, conversation.as_deref(), "order lookup", blocks).await?;
+    Ok(outcome)
+}
+
+/// Opens a return or resize ticket, or says why the request cannot be accepted.
+pub async fn request_return(
+    concierge: &Concierge,
+    turn: &Turn<'_>,
+    conversation: Option<&str>,
+    body: &Body,
+    references: References<'_>,
+) -> Result<ReturnOutcome, ServiceError> {
+    let conversation = named(turn, conversation).await?;
+    let outcome =
+        match submit_return(concierge, turn, conversation.as_deref(), body, references).await? {
+            Ok(receipt) => ReturnOutcome::Opened(Box::new(receipt)),
+            Err(blocks) => ReturnOutcome::Refused(blocks),
+        };
+    let blocks = match &outcome {
+        ReturnOutcome::Opened(receipt) => &receipt.blocks,
+        ReturnOutcome::Refused(blocks) => blocks,
+    };
+    record(
+        turn,
+        conversation.as_deref(),
+        "return or resize request",
+        blocks,
+    )
+    .await?;
+    Ok(outcome)
+}
+
+/// Hands over to a stylist: a ticket with the transcript, shortlist, filters and products shown.
+pub async fn request_stylist(
+    concierge: &Concierge,
+    turn: &Turn<'_>,
+    conversation: Option<&str>,
+    body: &Body,
+    references: References<'_>,
+) -> Result<TicketReceipt, ServiceError> {
+    let conversation = named(turn, conversation).await?;
+    let receipt =
+        submit_stylist(concierge, turn, conversation.as_deref(), body, references).await?;
+    record(
+        turn,
+        conversation.as_deref(),
+        "stylist request",
+        &receipt.blocks,
+    )
+    .await?;
+    Ok(receipt)
+}
+
+/// A rating recorded: the thanks, and the score given.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Rated {
+    pub blocks: Vec<Block>,
+    pub score: i32,
+}
+
+/// Rates a conversation of the visitor's from 1 to 5, once, when it was offered.
+pub async fn rate(
+    turn: &Turn<'_>,
+    conversation: Option<&str>,
+    body: &Body,
+) -> Result<Rated, ServiceError> {
+    let Some(conversation) = named(turn, conversation).await? else {
+        return Err(ServiceError::Invalid(vec![Invalid::new(
+            "conversation_id",
+            "is required",
+        )]));
+    };
+    let blocks = submit_csat(turn, &conversation, body).await?;
+    let score = body
+        .get("score")
+        .and_then(|v| {
+            v.as_str()
+                .and_then(|s| s.parse().ok())
+                .or(v.as_i64().and_then(|n| i32::try_from(n).ok()))
+        })
+        .unwrap_or(0);
+    Ok(Rated { blocks, score })
+}

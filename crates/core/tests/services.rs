@@ -1,0 +1,236 @@
+//! The use cases' rules, without HTTP, on a real SQLite database: who owns a conversation,
+//! when it has ended, when a rating is asked for and taken, which orders can be returned.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use aurora_core::catalog::Catalog;
+use aurora_core::catalog::search::SearchIndex;
+use aurora_core::concierge::{Concierge, ConciergeSettings, Input, Turn};
+use aurora_core::services::ServiceError;
+use aurora_core::services::conversations;
+use aurora_core::services::support::{self, ReturnOutcome};
+use aurora_core::store::Store;
+use aurora_core::tickets::TicketKind;
+use aurora_store::testing::TestDb;
+use chrono::{DateTime, Duration, Utc};
+use serde_json::{Map, Value, json};
+use std::sync::Arc;
+
+struct World {
+    _db: TestDb,
+    store: Arc<dyn Store>,
+    concierge: Concierge,
+    index: SearchIndex,
+    now: DateTime<Utc>,
+}
+
+impl World {
+    async fn new() -> World {
+        let db = TestDb::sqlite();
+        let store = db.open().await;
+        let now = Utc::now();
+        let mut import = store.begin_import().await.unwrap();
+        import.write(&aurora_core::demo::products()).await.unwrap();
+        import.commit().await.unwrap();
+        for order in aurora_core::demo::orders(now) {
+            store.insert_order(&order).await.unwrap();
+        }
+        let catalog = Catalog::new(1, store.all_products().await.unwrap());
+        World {
+            index: SearchIndex::build(Arc::new(catalog)).unwrap(),
+            concierge: Concierge::new(&Default::default(), ConciergeSettings::default()).unwrap(),
+            store,
+            _db: db,
+            now,
+        }
+    }
+
+    fn turn<'a>(&'a self, visitor: &'a str) -> Turn<'a> {
+        self.turn_at(visitor, self.now)
+    }
+
+    fn turn_at<'a>(&'a self, visitor: &'a str, now: DateTime<Utc>) -> Turn<'a> {
+        Turn {
+            store: self.store.as_ref(),
+            index: &self.index,
+            visitor_id: visitor,
+            identity_email: None,
+            identity_name: None,
+            now,
+        }
+    }
+
+    async fn start(&self, visitor: &str, id: &str) -> String {
+        conversations::start(
+            &self.concierge,
+            self.store.as_ref(),
+            id.to_string(),
+            visitor.to_string(),
+            self.now,
+        )
+        .await
+        .unwrap()
+        .conversation
+        .id
+    }
+
+    async fn say(&self, visitor: &str, id: &str, text: &str) {
+        let input = Input::Text(text.to_string());
+        conversations::reply(&self.concierge, &self.turn(visitor), id, &input)
+            .await
+            .unwrap();
+    }
+}
+
+fn body(value: Value) -> Map<String, Value> {
+    value.as_object().unwrap().clone()
+}
+
+fn reference(kind: TicketKind) -> String {
+    format!("{}-123456", kind.prefix())
+}
+
+#[tokio::test]
+async fn another_visitors_conversation_looks_like_no_conversation() {
+    let world = World::new().await;
+    let id = world.start("ann", "c1").await;
+    let intruder = world.turn("bob");
+    let input = Input::Text("rings".into());
+    let reply = conversations::reply(&world.concierge, &intruder, &id, &input).await;
+    assert!(matches!(reply, Err(ServiceError::NotFound(_))), "{reply:?}");
+    let history = conversations::history(&intruder, &id).await;
+    assert!(
+        matches!(history, Err(ServiceError::NotFound(_))),
+        "{history:?}"
+    );
+    let end = conversations::end(&intruder, &id).await;
+    assert!(matches!(end, Err(ServiceError::NotFound(_))), "{end:?}");
+    let rate = support::rate(&intruder, Some(&id), &body(json!({"score": "5"}))).await;
+    assert!(matches!(rate, Err(ServiceError::NotFound(_))), "{rate:?}");
+    let history = conversations::history(&world.turn("ann"), &id)
+        .await
+        .unwrap();
+    assert_eq!(
+        history.messages.len(),
+        1,
+        "only the welcome: nothing was written"
+    );
+}
+
+#[tokio::test]
+async fn an_ended_or_idle_conversation_takes_no_more_messages() {
+    let world = World::new().await;
+    let ended = world.start("ann", "c1").await;
+    conversations::end(&world.turn("ann"), &ended)
+        .await
+        .unwrap();
+    let input = Input::Text("rings".into());
+    let reply = conversations::reply(&world.concierge, &world.turn("ann"), &ended, &input).await;
+    assert!(
+        matches!(reply, Err(ServiceError::Conflict("conversation_ended", _))),
+        "{reply:?}"
+    );
+    let idle = world.start("ann", "c2").await;
+    let later = world.turn_at("ann", world.now + Duration::minutes(31));
+    let reply = conversations::reply(&world.concierge, &later, &idle, &input).await;
+    assert!(
+        matches!(reply, Err(ServiceError::Conflict("conversation_ended", _))),
+        "{reply:?}"
+    );
+    assert!(conversations::history(&later, &idle).await.unwrap().ended);
+}
+
+#[tokio::test]
+async fn a_rating_is_asked_for_after_two_replies_and_taken_once() {
+    let world = World::new().await;
+    let short = world.start("ann", "c1").await;
+    world.say("ann", &short, "rings").await;
+    let ended = conversations::end(&world.turn("ann"), &short)
+        .await
+        .unwrap();
+    assert!(ended.newly_ended);
+    assert!(
+        !ended.blocks.get().contains("csat_prompt"),
+        "one reply: no rating"
+    );
+
+    let long = world.start("ann", "c2").await;
+    let early = support::rate(
+        &world.turn("ann"),
+        Some(&long),
+        &body(json!({"score": "5"})),
+    )
+    .await;
+    assert!(
+        matches!(early, Err(ServiceError::Conflict("csat_not_offered", _))),
+        "{early:?}"
+    );
+    world.say("ann", &long, "rings").await;
+    world.say("ann", &long, "in rose gold").await;
+    let ended = conversations::end(&world.turn("ann"), &long).await.unwrap();
+    assert!(ended.blocks.get().contains("csat_prompt"));
+    let again = conversations::end(&world.turn("ann"), &long).await.unwrap();
+    assert!(!again.newly_ended);
+    assert!(!again.blocks.get().contains("csat_prompt"), "asked once");
+    let rating = body(json!({"score": "4", "comment": "lovely"}));
+    let rated = support::rate(&world.turn("ann"), Some(&long), &rating)
+        .await
+        .unwrap();
+    assert_eq!(rated.score, 4);
+    let twice = support::rate(&world.turn("ann"), Some(&long), &rating).await;
+    assert!(
+        matches!(twice, Err(ServiceError::Conflict("csat_already_given", _))),
+        "{twice:?}"
+    );
+    let missing = support::rate(&world.turn("ann"), None, &rating).await;
+    assert!(
+        matches!(missing, Err(ServiceError::Invalid(_))),
+        "{missing:?}"
+    );
+}
+
+#[tokio::test]
+async fn returns_follow_the_window_and_made_to_order_rules_and_land_in_the_conversation() {
+    let world = World::new().await;
+    let id = world.start("ann", "c1").await;
+    let request = |number: &str, email: &str, kind: &str| {
+        body(
+            json!({"order_number": number, "email": email, "request": kind,
+            "items": "ring", "reason": "too_small", "new_size": "7"}),
+        )
+    };
+    let turn = world.turn("ann");
+    let made_to_order = request("GG-104187", "liam.carter@example.org", "return");
+    let refused = support::request_return(
+        &world.concierge,
+        &turn,
+        Some(&id),
+        &made_to_order,
+        &reference,
+    )
+    .await
+    .unwrap();
+    assert!(matches!(refused, ReturnOutcome::Refused(_)), "{refused:?}");
+    let outside = request("GG-104017", "hannah.wright@example.org", "return");
+    let refused = support::request_return(&world.concierge, &turn, None, &outside, &reference)
+        .await
+        .unwrap();
+    assert!(matches!(refused, ReturnOutcome::Refused(_)), "{refused:?}");
+    let resize = request("GG-104187", "liam.carter@example.org", "resize");
+    let opened = support::request_return(&world.concierge, &turn, Some(&id), &resize, &reference)
+        .await
+        .unwrap();
+    let ReturnOutcome::Opened(receipt) = opened else {
+        panic!("a made-to-order piece can be resized: {opened:?}");
+    };
+    assert_eq!(receipt.ticket.kind, TicketKind::Resize);
+    assert_eq!(receipt.ticket.reference, "RT-123456");
+    assert!(world.store.ticket("RT-123456").await.unwrap().is_some());
+    let history = conversations::history(&turn, &id).await.unwrap();
+    assert!(history.conversation.has_ticket);
+    let said: Vec<_> = history
+        .messages
+        .iter()
+        .filter_map(|m| m.text.as_deref())
+        .collect();
+    assert!(said.contains(&"[return or resize request]"), "{said:?}");
+}
