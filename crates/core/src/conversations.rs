@@ -1,7 +1,6 @@
 //! Conversations and their messages, as stored.
 
-use crate::concierge::blocks::Block;
-use crate::concierge::blocks_text;
+use crate::catalog::search::ProductQuery;
 use chrono::{DateTime, Duration, Utc};
 use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
@@ -60,12 +59,13 @@ impl Message {
         }
     }
 
-    /// The concierge's reply: its blocks and their plain text.
-    pub fn concierge(blocks: &[Block], at: DateTime<Utc>) -> Message {
+    /// The concierge's reply: its blocks as JSON text, and their plain text (see
+    /// `concierge::answer`, which makes both from the blocks).
+    pub fn concierge(text: String, blocks: Box<RawValue>, at: DateTime<Utc>) -> Message {
         Message {
             role: Role::Concierge,
-            text: Some(blocks_text(blocks)),
-            blocks: crate::concierge::blocks::to_json(blocks),
+            text: Some(text),
+            blocks,
             at,
         }
     }
@@ -93,13 +93,51 @@ pub struct Conversation {
     pub replies: i32,
     /// Whether a ticket (return, resize, stylist) came out of it.
     pub has_ticket: bool,
-    /// The concierge's memory of it (active filters, products shown), as JSON.
-    pub state: serde_json::Value,
+    /// The concierge's memory of it (active filters, products shown).
+    pub state: ConversationState,
 }
 
 impl Conversation {
     /// Whether it has ended at `now`: explicitly, or by 30 minutes without activity.
     pub fn is_ended(&self, now: DateTime<Utc>) -> bool {
         self.ended_at.is_some() || now - self.last_activity_at >= IDLE_TIMEOUT
+    }
+}
+
+/// Most product ids remembered as "shown" (carried into a stylist ticket).
+const SHOWN_LIMIT: usize = 100;
+
+/// The conversation's memory: active filters, and what was shown.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct ConversationState {
+    /// Filters that carry over from message to message ("rings", then "under 500").
+    pub query: ProductQuery,
+    /// How many products of `query` were shown so far (for "Show more").
+    pub offset: usize,
+    /// Product ids shown, most recent last.
+    pub shown: Vec<String>,
+}
+
+impl ConversationState {
+    /// Reads a stored state (JSON); an unreadable one starts afresh rather than failing the
+    /// shopper.
+    pub fn parse(stored: &str) -> Self {
+        serde_json::from_str(stored).unwrap_or_default()
+    }
+
+    /// The state as stored (JSON).
+    pub fn to_text(&self) -> String {
+        serde_json::to_string(self).unwrap_or_else(|_| "{}".to_string())
+    }
+
+    /// Remembers products as shown.
+    pub fn remember_shown<'a>(&mut self, ids: impl IntoIterator<Item = &'a str>) {
+        for id in ids {
+            self.shown.retain(|shown| shown != id);
+            self.shown.push(id.to_string());
+        }
+        let excess = self.shown.len().saturating_sub(SHOWN_LIMIT);
+        self.shown.drain(..excess);
     }
 }

@@ -5,6 +5,7 @@ pub mod catalog;
 pub mod concierge;
 pub mod conversations;
 pub mod demo;
+pub mod email;
 pub mod flags;
 pub mod orders;
 pub mod services;

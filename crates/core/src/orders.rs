@@ -1,6 +1,9 @@
 //! Orders, their line items and their status timeline.
 
+pub use aurora_nlu::OrderNumber;
 use chrono::{DateTime, Utc};
+
+use crate::email::Email;
 use serde::{Deserialize, Serialize};
 use std::fmt;
 use std::str::FromStr;
@@ -106,9 +109,9 @@ pub struct OrderEvent {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Order {
     /// The store's order number, normalised (`GG-104233`).
-    pub number: String,
+    pub number: OrderNumber,
     /// The customer's email as given at checkout; compared case-insensitively.
-    pub email: String,
+    pub email: Email,
     pub placed_at: DateTime<Utc>,
     pub items: Vec<OrderItem>,
     /// Oldest first; never empty for a stored order.
@@ -123,8 +126,8 @@ impl Order {
             .map_or(OrderStatus::Placed, |event| event.status)
     }
 
-    /// Whether `email` is this order's email, ignoring case and surrounding spaces.
-    pub fn email_matches(&self, email: &str) -> bool {
-        self.email.trim().eq_ignore_ascii_case(email.trim())
+    /// Whether `email` is this order's email, ignoring case.
+    pub fn email_matches(&self, email: &Email) -> bool {
+        self.email.matches(email)
     }
 }

@@ -75,7 +75,7 @@ pub struct Ticket {
     /// The conversation it came from, if any.
     pub conversation_id: Option<String>,
     pub name: Option<String>,
-    pub email: String,
+    pub email: crate::email::Email,
     /// The form as submitted (validated), field by field.
     pub details: serde_json::Value,
     /// The conversation up to the request.

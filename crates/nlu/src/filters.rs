@@ -1,9 +1,10 @@
 //! Category, metals, styles and query: resolving the lexicon matches into catalog filters.
 
+use crate::jewelry::{Category, Metal};
 use crate::lexicon::{Cue, Match, Tag};
 use crate::normalize::{Kind, Tokens};
 use crate::price::PriceScan;
-use crate::types::{Category, Filters, Intent, Metal};
+use crate::types::{Filters, Intent};
 
 /// A category word found, and whether it counted.
 #[derive(Debug, Clone)]

@@ -2,8 +2,8 @@
 
 use std::collections::HashMap;
 
+use crate::jewelry::{Category, Metal};
 use crate::normalize::{Tokens, within_one_edit};
-use crate::types::{Category, Metal};
 
 /// A signal a phrase carries towards an intent (or against one).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -8,6 +8,7 @@
 mod explain;
 mod filters;
 mod intent;
+mod jewelry;
 mod lexicon;
 mod normalize;
 mod order_number;
@@ -18,8 +19,10 @@ use lexicon::Lexicon;
 use regex::Regex;
 
 pub use explain::Explanation;
+pub use jewelry::{Category, Metal, UnknownName};
 pub use normalize::MAX_CHARS;
-pub use types::{Category, Filters, Intent, Metal, Understanding};
+pub use order_number::OrderNumber;
+pub use types::{Filters, Intent, Understanding};
 
 /// The default order-number pattern: the demo store's `GG-` + six digits, or 4–12 digits.
 pub const DEFAULT_ORDER_NUMBER_PATTERN: &str = r"(?i:GG-\d{6})|\d{4,12}";
@@ -94,7 +97,7 @@ impl Understander {
 
     /// Validates an order-number form field: the whole trimmed input (optional leading `#`)
     /// must match the store's pattern; returns it normalised (no `#`, upper-case).
-    pub fn parse_order_number(&self, input: &str) -> Option<String> {
+    pub fn parse_order_number(&self, input: &str) -> Option<OrderNumber> {
         order_number::parse_field(&self.order_re, input)
     }
 

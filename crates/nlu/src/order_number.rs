@@ -1,8 +1,72 @@
 //! Order numbers: the store's pattern, found in messages and validated in form fields.
 
-use regex::{Regex, RegexBuilder};
-
 use crate::ConfigError;
+use regex::{Regex, RegexBuilder};
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+/// An order number as the concierge keeps it: trimmed, without a leading `#`, letters
+/// upper-cased (`GG-104233`). Whether it follows the store's own pattern is checked where a
+/// shopper types one ([`crate::Understander::parse_order_number`]).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(from = "String", into = "String")]
+pub struct OrderNumber(String);
+
+impl OrderNumber {
+    /// Normalises a number that needs no pattern check (stored, imported, or the demo's).
+    pub fn normalise(text: &str) -> OrderNumber {
+        let s = text.trim();
+        OrderNumber(normalise(s.strip_prefix('#').map_or(s, str::trim_start)))
+    }
+
+    /// The number as text.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl From<String> for OrderNumber {
+    fn from(text: String) -> Self {
+        OrderNumber::normalise(&text)
+    }
+}
+
+impl From<&str> for OrderNumber {
+    fn from(text: &str) -> Self {
+        OrderNumber::normalise(text)
+    }
+}
+
+impl From<OrderNumber> for String {
+    fn from(number: OrderNumber) -> String {
+        number.0
+    }
+}
+
+impl std::ops::Deref for OrderNumber {
+    type Target = str;
+    fn deref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl PartialEq<str> for OrderNumber {
+    fn eq(&self, other: &str) -> bool {
+        self.0 == other
+    }
+}
+
+impl PartialEq<&str> for OrderNumber {
+    fn eq(&self, other: &&str) -> bool {
+        self.0 == *other
+    }
+}
+
+impl fmt::Display for OrderNumber {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
 
 /// An order number found in a message.
 #[derive(Debug, Clone)]
@@ -11,7 +75,7 @@ pub(crate) struct OrderMatch {
     pub start: usize,
     pub end: usize,
     /// Without `#`, letters upper-cased.
-    pub normalized: String,
+    pub normalized: OrderNumber,
     /// Why it counts (for explanations).
     pub why: &'static str,
 }
@@ -33,13 +97,13 @@ fn normalise(s: &str) -> String {
 }
 
 /// Validates a form field: whole trimmed input, optional leading `#`.
-pub(crate) fn parse_field(re: &Regex, input: &str) -> Option<String> {
+pub(crate) fn parse_field(re: &Regex, input: &str) -> Option<OrderNumber> {
     let s = input.trim();
     let s = s.strip_prefix('#').map_or(s, str::trim_start);
     if s.is_empty() || s.chars().count() > 64 {
         return None;
     }
-    re.is_match(s).then(|| normalise(s))
+    re.is_match(s).then(|| OrderNumber(normalise(s)))
 }
 
 /// Words after which a number is an order number ("order 123456", "order no. 123456").
@@ -124,7 +188,7 @@ pub(crate) fn find(re: &Regex, text: &str) -> Option<OrderMatch> {
                 return Some(OrderMatch {
                     start,
                     end: start + cand.len(),
-                    normalized: normalise(cand),
+                    normalized: OrderNumber(normalise(cand)),
                     why,
                 });
             }

@@ -1,5 +1,7 @@
 //! The result types: what a message means.
 
+use crate::jewelry::{Category, Metal};
+use crate::order_number::OrderNumber;
 use serde::{Deserialize, Serialize};
 
 /// What the shopper wants, exactly one per message.
@@ -62,61 +64,6 @@ impl std::fmt::Display for Intent {
     }
 }
 
-/// A jewelry category.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Category {
-    /// Rings and bands.
-    Rings,
-    /// Necklaces, pendants and chains.
-    Necklaces,
-    /// Earrings: studs, hoops, drops.
-    Earrings,
-    /// Bracelets, bangles and cuffs.
-    Bracelets,
-}
-
-impl Category {
-    /// The snake_case name used in JSON.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Category::Rings => "rings",
-            Category::Necklaces => "necklaces",
-            Category::Earrings => "earrings",
-            Category::Bracelets => "bracelets",
-        }
-    }
-}
-
-/// A metal.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Metal {
-    /// Yellow gold (plain "gold").
-    YellowGold,
-    /// White gold.
-    WhiteGold,
-    /// Rose (pink, red) gold.
-    RoseGold,
-    /// Platinum.
-    Platinum,
-    /// Silver, sterling silver.
-    Silver,
-}
-
-impl Metal {
-    /// The snake_case name used in JSON.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Metal::YellowGold => "yellow_gold",
-            Metal::WhiteGold => "white_gold",
-            Metal::RoseGold => "rose_gold",
-            Metal::Platinum => "platinum",
-            Metal::Silver => "silver",
-        }
-    }
-}
-
 /// Catalog filters found in a message.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Filters {
@@ -148,5 +95,5 @@ pub struct Understanding {
     /// Catalog filters (empty unless the message is about jewelry).
     pub filters: Filters,
     /// The order number, normalised (no `#`, upper-case).
-    pub order_number: Option<String>,
+    pub order_number: Option<OrderNumber>,
 }

@@ -1,6 +1,7 @@
 //! Who is asking: the visitor token the service issues (HMAC-signed, no personal data), and the
 //! store's signed identity of a logged-in shopper (an HS256 JWT with `email` and `exp`).
 
+use aurora_core::email::Email;
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use chrono::{DateTime, Duration, Utc};
@@ -23,7 +24,7 @@ pub struct Tokens {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct VerifiedIdentity {
     /// Trimmed, lowercased.
-    pub email: String,
+    pub email: Email,
     pub name: Option<String>,
 }
 
@@ -143,11 +144,9 @@ impl Tokens {
         }
         let email = claims["email"]
             .as_str()
-            .map(|e| e.trim().to_lowercase())
-            .unwrap_or_default();
-        if !aurora_core::concierge::forms::is_email(&email) {
-            return Err(IdentityRejected::NoEmail);
-        }
+            .and_then(|e| Email::parse(e).ok())
+            .ok_or(IdentityRejected::NoEmail)?
+            .to_lowercase();
         let name = claims["name"]
             .as_str()
             .map(str::trim)

@@ -130,7 +130,7 @@ impl AppState {
             store: self.store.as_ref(),
             index,
             visitor_id: visitor,
-            identity_email: identity.as_ref().map(|i| i.email.as_str()),
+            identity_email: identity.as_ref().map(|i| &i.email),
             identity_name: identity.as_ref().and_then(|i| i.name.as_deref()),
             now: self.now(),
         }

@@ -8,9 +8,8 @@
 //! transaction at a time). SQLite sends both at once (see `sqlite::worker`).
 
 use crate::db::{Conn, Query};
-use crate::rows::json_from_text;
 use crate::{Append, SqlStore};
-use aurora_core::conversations::{Conversation, Message, Role};
+use aurora_core::conversations::{Conversation, ConversationState, Message, Role};
 use aurora_core::store::{ConversationCounts, ConversationStore, StoreError, StoreResult};
 use chrono::{DateTime, Duration, Utc};
 use serde_json::value::RawValue;
@@ -36,7 +35,7 @@ struct ConversationRow {
 impl ConversationRow {
     fn into_conversation(self) -> StoreResult<Conversation> {
         Ok(Conversation {
-            state: json_from_text("state", &self.state)?,
+            state: ConversationState::parse(&self.state),
             id: self.id,
             visitor_id: self.visitor_id,
             started_at: self.started_at,
@@ -114,7 +113,7 @@ pub(crate) async fn read_batch(
 pub(crate) struct Touched<'a> {
     id: &'a str,
     added: i32,
-    state: &'a serde_json::Value,
+    state: &'a ConversationState,
     replies: i32,
     at: DateTime<Utc>,
 }
@@ -153,7 +152,7 @@ pub(crate) fn push_update<'a>(sql: &mut Query<'a>, touched: &[Touched<'a>]) {
         [
             t.id.into(),
             t.added.into(),
-            t.state.to_string().into(),
+            t.state.to_text().into(),
             t.replies.into(),
             t.at.into(),
         ]
@@ -257,7 +256,7 @@ impl ConversationStore for SqlStore {
                 .bind(conversation.ended_at)
                 .bind(conversation.replies)
                 .bind(conversation.has_ticket)
-                .bind(conversation.state.to_string())
+                .bind(conversation.state.to_text())
                 .bind(count(messages)),
             )
             .await?;
@@ -284,7 +283,7 @@ impl ConversationStore for SqlStore {
         &self,
         id: &str,
         messages: Vec<Message>,
-        state: &serde_json::Value,
+        state: &ConversationState,
         replies: i32,
         at: DateTime<Utc>,
     ) -> StoreResult<()> {

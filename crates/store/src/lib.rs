@@ -32,7 +32,7 @@ use write_gate::WriteGate;
 pub(crate) struct Append {
     pub id: String,
     pub messages: Vec<Message>,
-    pub state: serde_json::Value,
+    pub state: aurora_core::conversations::ConversationState,
     pub replies: i32,
     pub at: chrono::DateTime<chrono::Utc>,
 }

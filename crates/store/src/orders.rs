@@ -3,8 +3,9 @@
 use crate::SqlStore;
 use crate::db::{Conn, Query};
 use crate::rows::parse_stored;
-use aurora_core::orders::{Order, OrderEvent, OrderItem};
-use aurora_core::store::{OrderStore, StoreResult};
+use aurora_core::email::Email;
+use aurora_core::orders::{Order, OrderEvent, OrderItem, OrderNumber};
+use aurora_core::store::{OrderStore, StoreError, StoreResult};
 use chrono::{DateTime, Utc};
 
 #[derive(sqlx::FromRow)]
@@ -59,8 +60,9 @@ async fn read(conn: &mut Conn<'_>, number: &str) -> StoreResult<Option<Order>> {
         )
         .await?;
     Ok(Some(Order {
-        number: order.number,
-        email: order.email,
+        number: OrderNumber::normalise(&order.number),
+        email: Email::parse(&order.email)
+            .map_err(|_| StoreError::Other(format!("unexpected email in order {number}")))?,
         placed_at: order.placed_at,
         items: items
             .into_iter()
@@ -96,8 +98,8 @@ impl OrderStore for SqlStore {
         let mut conn = tx.conn();
         conn.execute(
             Query::new("INSERT INTO orders (number, email, placed_at) VALUES ($1, $2, $3)")
-                .bind(&order.number)
-                .bind(&order.email)
+                .bind(order.number.as_str())
+                .bind(order.email.as_str())
                 .bind(order.placed_at),
         )
         .await?;
@@ -142,11 +144,11 @@ impl OrderStore for SqlStore {
         tx.commit().await
     }
 
-    async fn order(&self, number: &str) -> StoreResult<Option<Order>> {
+    async fn order(&self, number: &OrderNumber) -> StoreResult<Option<Order>> {
         read(&mut self.db.acquire().await?.conn(), number).await
     }
 
-    async fn orders_by_email(&self, email: &str, limit: u32) -> StoreResult<Vec<Order>> {
+    async fn orders_by_email(&self, email: &Email, limit: u32) -> StoreResult<Vec<Order>> {
         let mut pooled = self.db.acquire().await?;
         let mut conn = pooled.conn();
         let numbers: Vec<(String,)> = conn
@@ -155,7 +157,7 @@ impl OrderStore for SqlStore {
                     "SELECT number FROM orders WHERE LOWER(email) = LOWER($1) \
                      ORDER BY placed_at DESC, number LIMIT $2",
                 )
-                .bind(email.trim())
+                .bind(email.as_str())
                 .bind(i64::from(limit)),
             )
             .await?;

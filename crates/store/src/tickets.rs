@@ -3,7 +3,8 @@
 use crate::db::Query;
 use crate::rows::{json_from_text, json_text, parse_stored};
 use crate::{SqlStore, SqlTransaction};
-use aurora_core::store::{StoreResult, TicketStore, TicketWrites};
+use aurora_core::email::Email;
+use aurora_core::store::{StoreError, StoreResult, TicketStore, TicketWrites};
 use aurora_core::tickets::Ticket;
 use chrono::{DateTime, Utc};
 
@@ -34,11 +35,13 @@ impl TicketRow {
             shortlist: json_from_text("shortlist", &self.shortlist)?,
             filters: json_from_text("filters", &self.filters)?,
             products_shown: json_from_text("products_shown", &self.products_shown)?,
+            email: Email::parse(&self.email).map_err(|_| {
+                StoreError::Other(format!("unexpected email in ticket {}", self.reference))
+            })?,
             reference: self.reference,
             created_at: self.created_at,
             conversation_id: self.conversation_id,
             name: self.name,
-            email: self.email,
         })
     }
 }
@@ -78,7 +81,7 @@ impl TicketWrites for SqlTransaction {
             .bind(ticket.created_at)
             .bind(ticket.conversation_id.as_deref())
             .bind(ticket.name.as_deref())
-            .bind(&ticket.email)
+            .bind(ticket.email.as_str())
             .bind(ticket.details.to_string())
             .bind(json_text(&ticket.transcript))
             .bind(json_text(&ticket.shortlist))

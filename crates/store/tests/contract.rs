@@ -2,6 +2,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use aurora_core::catalog::{Category, Metal, Product};
+use aurora_core::email::Email;
 use aurora_core::orders::{Order, OrderEvent, OrderItem, OrderStatus};
 use aurora_core::store::{Store, StoreError};
 use aurora_store::backend_tests;
@@ -118,8 +119,8 @@ fn order(number: &str) -> Order {
         note: None,
     };
     Order {
-        number: number.to_string(),
-        email: "Ava.Thompson@example.com".into(),
+        number: number.into(),
+        email: Email::parse("Ava.Thompson@example.com").unwrap(),
         placed_at: at(1),
         items: vec![
             OrderItem {
@@ -154,10 +155,10 @@ fn order(number: &str) -> Order {
 
 async fn an_order_round_trips_with_its_items_and_timeline(store: Arc<dyn Store>) {
     store.insert_order(&order("GG-104233")).await.unwrap();
-    let stored = store.order("GG-104233").await.unwrap().unwrap();
+    let stored = store.order(&"GG-104233".into()).await.unwrap().unwrap();
     assert_eq!(stored, order("GG-104233"));
     assert_eq!(stored.status(), OrderStatus::Shipped);
-    assert!(stored.email_matches(" ava.thompson@EXAMPLE.com "));
+    assert!(stored.email_matches(&Email::parse(" ava.thompson@EXAMPLE.com ").unwrap()));
     assert_eq!(store.order_count().await.unwrap(), 1);
 }
 
@@ -167,13 +168,13 @@ async fn a_second_order_with_the_same_number_is_a_conflict(store: Arc<dyn Store>
     assert!(matches!(again, Err(StoreError::Conflict(_))), "{again:?}");
     // The failed insert left nothing half-written behind.
     assert_eq!(
-        store.order("GG-100001").await.unwrap(),
+        store.order(&"GG-100001".into()).await.unwrap(),
         Some(order("GG-100001"))
     );
 }
 
 async fn an_unknown_order_or_product_is_none(store: Arc<dyn Store>) {
-    assert_eq!(store.order("GG-999999").await.unwrap(), None);
+    assert_eq!(store.order(&"GG-999999".into()).await.unwrap(), None);
     assert_eq!(store.product("no-such-ring").await.unwrap(), None);
 }
 

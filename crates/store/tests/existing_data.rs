@@ -5,6 +5,7 @@
 //! psql-only `\restrict` lines removed).
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+use aurora_core::email::Email;
 use aurora_core::orders::OrderStatus;
 use aurora_core::store::{IdempotencyClaim, Store};
 use aurora_store::testing::TestDb;
@@ -45,13 +46,13 @@ async fn same_answers(store: Arc<dyn Store>) {
     let rings = store.all_products().await.unwrap();
     assert!(rings.iter().any(|p| p.id == "14k-rose-gold-open-cuff-ring"));
     assert_eq!(store.order_count().await.unwrap(), 32);
-    let order = store.order("GG-104233").await.unwrap().unwrap();
+    let order = store.order(&"GG-104233".into()).await.unwrap().unwrap();
     assert_eq!(order.email, "ava.thompson@example.com");
     assert_eq!(order.status(), OrderStatus::Shipped);
     assert!(order.events.iter().any(|e| e.tracking_url.is_some()));
     assert_eq!(
         store
-            .orders_by_email("AVA.THOMPSON@example.com", 5)
+            .orders_by_email(&Email::parse("AVA.THOMPSON@example.com").unwrap(), 5)
             .await
             .unwrap()[0]
             .number,

@@ -2,7 +2,7 @@
 //! (`sqlite::worker`), and checkpointing the WAL apart from the writers (`sqlite::checkpoint`).
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use aurora_core::conversations::{Conversation, Message, Role};
+use aurora_core::conversations::{Conversation, ConversationState, Message, Role};
 use aurora_core::store::Store;
 use aurora_store::ConnectOptions;
 use aurora_store::testing::TestDb;
@@ -37,7 +37,7 @@ fn conversation() -> Conversation {
         ended_at: None,
         replies: 0,
         has_ticket: false,
-        state: json!({}),
+        state: ConversationState::default(),
     }
 }
 
@@ -60,7 +60,13 @@ fn reply(bytes: usize) -> Message {
 async fn write_replies(store: &dyn Store, count: usize, bytes: usize, pause: Duration) {
     for _ in 0..count {
         store
-            .append_messages("c1", vec![reply(bytes)], &json!({}), 1, Utc::now())
+            .append_messages(
+                "c1",
+                vec![reply(bytes)],
+                &ConversationState::default(),
+                1,
+                Utc::now(),
+            )
             .await
             .unwrap();
         tokio::time::sleep(pause).await;
@@ -90,7 +96,13 @@ async fn a_failing_append_fails_alone_and_leaves_the_connection_usable() {
         };
         appends.spawn(async move {
             let ok = store
-                .append_messages("c1", vec![said(&text)], &json!({}), 0, Utc::now())
+                .append_messages(
+                    "c1",
+                    vec![said(&text)],
+                    &ConversationState::default(),
+                    0,
+                    Utc::now(),
+                )
                 .await
                 .is_ok();
             (text, ok)
@@ -102,7 +114,13 @@ async fn a_failing_append_fails_alone_and_leaves_the_connection_usable() {
     }
     // Later calls still work: no transaction was left open on the connection.
     store
-        .append_messages("c1", vec![said("after")], &json!({}), 0, Utc::now())
+        .append_messages(
+            "c1",
+            vec![said("after")],
+            &ConversationState::default(),
+            0,
+            Utc::now(),
+        )
         .await
         .unwrap();
     let stored = store.messages("c1").await.unwrap();

@@ -2,7 +2,9 @@
 //! idempotency keys and the webhook outbox. Each test runs on SQLite and on PostgreSQL.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use aurora_core::conversations::{Conversation, Message, Role};
+use aurora_core::catalog::Category;
+use aurora_core::conversations::{Conversation, ConversationState, Message, Role};
+use aurora_core::email::Email;
 use aurora_core::store::{IdempotencyClaim, Store, StoreError};
 use aurora_core::tickets::{Ticket, TicketKind, TranscriptLine, create as create_ticket};
 use aurora_store::backend_tests;
@@ -39,7 +41,7 @@ fn conversation(id: &str) -> Conversation {
         ended_at: None,
         replies: 1,
         has_ticket: false,
-        state: json!({"filters": {}}),
+        state: ConversationState::default(),
     }
 }
 
@@ -60,7 +62,8 @@ async fn a_conversation_keeps_its_messages_in_order_and_its_state(store: Arc<dyn
         )
         .await
         .unwrap();
-    let state = json!({"filters": {"category": "rings"}});
+    let mut state = ConversationState::default();
+    state.query.category = Some(Category::Rings);
     let exchange = vec![
         message(Role::Shopper, "rings", 1),
         message(Role::Concierge, "Here are rings", 1),
@@ -80,7 +83,7 @@ async fn a_conversation_keeps_its_messages_in_order_and_its_state(store: Arc<dyn
         .await
         .unwrap();
     // No messages: only the state and the activity time change.
-    let state = json!({"filters": {"category": "rings", "max_price": 500}});
+    state.query.max_price_cents = Some(50_000);
     store
         .append_messages("c1", Vec::new(), &state, 0, at(3))
         .await
@@ -125,7 +128,10 @@ async fn concurrent_appends_and_reads_each_get_their_own_answer(store: Arc<dyn S
                 message(Role::Shopper, &format!("ask {i}"), 1),
                 message(Role::Concierge, &format!("answer {i}"), 1),
             ];
-            let state = json!({ "last": i });
+            let state = ConversationState {
+                offset: i as usize,
+                ..ConversationState::default()
+            };
             let result = store.append_messages(id, exchange, &state, 1, at(1)).await;
             (id, i, result.is_ok())
         });
@@ -197,7 +203,7 @@ fn ticket(reference: &str) -> Ticket {
         created_at: at(3),
         conversation_id: Some("c1".into()),
         name: Some("Ava Thompson".into()),
-        email: "ava@example.com".into(),
+        email: Email::parse("ava@example.com").unwrap(),
         details: json!({"message": "Engagement ring ideas", "preferred_contact": "email"}),
         transcript: vec![TranscriptLine {
             role: "shopper".into(),

@@ -216,7 +216,7 @@ impl From<&Order> for Timeline {
     fn from(order: &Order) -> Self {
         let status = order.status();
         Timeline {
-            order_number: order.number.clone(),
+            order_number: order.number.to_string(),
             status: status.as_str().to_string(),
             status_label: status.label().to_string(),
             events: order

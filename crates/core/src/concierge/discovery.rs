@@ -1,9 +1,9 @@
 //! Product discovery replies: filters carried over, results as cards, and never a dead end.
 
 use super::blocks::{Block, FilterChip, ProductCard, QuickReply, text};
-use super::state::ConversationState;
+use crate::catalog::format_price;
 use crate::catalog::search::{ProductQuery, Relaxed, SearchIndex, Sort, describe};
-use crate::catalog::{Category, Metal, format_price};
+use crate::conversations::ConversationState;
 use aurora_nlu::Filters;
 
 /// Cards per reply.
@@ -13,14 +13,13 @@ pub const PAGE: usize = 6;
 /// the same filter, the rest carries over.
 pub fn merge(query: &mut ProductQuery, filters: &Filters) {
     if let Some(category) = filters.category {
-        let category = category_of(category);
         if query.category != Some(category) {
             query.text = None;
         }
         query.category = Some(category);
     }
     if !filters.metals.is_empty() {
-        query.metals = filters.metals.iter().map(|m| metal_of(*m)).collect();
+        query.metals = filters.metals.clone();
     }
     if filters.min_price.is_some() || filters.max_price.is_some() {
         query.min_price_cents = filters.min_price.map(cents);
@@ -39,25 +38,6 @@ pub fn merge(query: &mut ProductQuery, filters: &Filters) {
 
 fn cents(major: f64) -> i64 {
     (major * 100.0).round() as i64
-}
-
-fn category_of(category: aurora_nlu::Category) -> Category {
-    match category {
-        aurora_nlu::Category::Rings => Category::Rings,
-        aurora_nlu::Category::Necklaces => Category::Necklaces,
-        aurora_nlu::Category::Earrings => Category::Earrings,
-        aurora_nlu::Category::Bracelets => Category::Bracelets,
-    }
-}
-
-fn metal_of(metal: aurora_nlu::Metal) -> Metal {
-    match metal {
-        aurora_nlu::Metal::YellowGold => Metal::YellowGold,
-        aurora_nlu::Metal::WhiteGold => Metal::WhiteGold,
-        aurora_nlu::Metal::RoseGold => Metal::RoseGold,
-        aurora_nlu::Metal::Platinum => Metal::Platinum,
-        aurora_nlu::Metal::Silver => Metal::Silver,
-    }
 }
 
 /// The active filters as removable chips.

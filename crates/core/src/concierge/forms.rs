@@ -30,7 +30,8 @@ pub struct Prefill {
 }
 
 /// Longest email address accepted (RFC 5321's path limit).
-pub const EMAIL_MAX: usize = 254;
+pub use crate::email::EMAIL_MAX;
+use crate::email::Email;
 
 fn field(name: &str, label: &str, kind: FieldType, required: bool, max_length: usize) -> Field {
     Field {
@@ -303,18 +304,9 @@ pub fn validate(
     }
 }
 
-/// A plausible email address: one `@`, a local part, a dotted domain, no spaces.
+/// A plausible email address, exactly as given (no surrounding spaces): see [`Email::parse`].
 pub fn is_email(text: &str) -> bool {
-    let Some((local, domain)) = text.split_once('@') else {
-        return false;
-    };
-    !local.is_empty()
-        && text.len() <= EMAIL_MAX
-        && !domain.contains('@')
-        && domain.contains('.')
-        && !domain.starts_with('.')
-        && !domain.ends_with('.')
-        && !text.chars().any(|c| c.is_whitespace() || c.is_control())
+    Email::parse(text).is_ok_and(|email| email.as_str() == text)
 }
 
 fn is_phone(text: &str) -> bool {

@@ -5,17 +5,18 @@
 pub mod blocks;
 mod discovery;
 pub mod forms;
-mod state;
 mod support;
 
 pub use discovery::PAGE;
-pub use state::ConversationState;
 pub use support::{
     LookupOutcome, TicketReceipt, csat_prompt, lookup_order, submit_csat, submit_return,
     submit_stylist, webhook_payload,
 };
 
 use crate::catalog::search::{ProductQuery, SearchIndex};
+use crate::conversations::ConversationState;
+use crate::email::Email;
+use crate::orders::OrderNumber;
 use crate::store::{Store, StoreResult};
 use aurora_nlu::{Intent, NluConfig, Understander};
 use blocks::{Block, Form, QuickReply, text};
@@ -68,7 +69,7 @@ pub struct Turn<'a> {
     pub index: &'a SearchIndex,
     pub visitor_id: &'a str,
     /// The email of a valid signed identity; never a typed one.
-    pub identity_email: Option<&'a str>,
+    pub identity_email: Option<&'a Email>,
     /// The name of a valid signed identity, if it carries one.
     pub identity_name: Option<&'a str>,
     pub now: DateTime<Utc>,
@@ -327,7 +328,7 @@ impl Concierge {
     fn prefill(&self, turn: &Turn<'_>, order_number: Option<String>) -> Prefill {
         Prefill {
             name: turn.identity_name.map(str::to_string),
-            email: turn.identity_email.map(str::to_string),
+            email: turn.identity_email.map(ToString::to_string),
             order_number,
         }
     }
@@ -336,7 +337,7 @@ impl Concierge {
     async fn track_order(
         &self,
         turn: &Turn<'_>,
-        number: Option<String>,
+        number: Option<OrderNumber>,
     ) -> StoreResult<Vec<Block>> {
         let mut blocks = Vec::new();
         if let Some(email) = turn.identity_email {
@@ -363,7 +364,7 @@ impl Concierge {
             ));
         }
         blocks.push(Block::Form(forms::order_lookup(
-            &self.prefill(turn, number),
+            &self.prefill(turn, number.map(String::from)),
             &self.order_hint(),
         )));
         Ok(blocks)
@@ -371,7 +372,8 @@ impl Concierge {
 
     /// An order picked from a signed-in shopper's own list: shown only if it is theirs.
     async fn identified_order(&self, turn: &Turn<'_>, number: &str) -> StoreResult<Vec<Block>> {
-        let order = match (turn.identity_email, turn.store.order(number).await?) {
+        let number = OrderNumber::normalise(number);
+        let order = match (turn.identity_email, turn.store.order(&number).await?) {
             (Some(email), Some(order)) if order.email_matches(email) => order,
             _ => {
                 return Ok(vec![
@@ -472,6 +474,14 @@ fn style_links() -> Vec<Block> {
 }
 
 /// The text of a reply's blocks, for transcripts.
+/// The stored message of a reply: its blocks serialized once, and their plain text.
+pub fn answer(
+    blocks: &[Block],
+    at: chrono::DateTime<chrono::Utc>,
+) -> crate::conversations::Message {
+    crate::conversations::Message::concierge(blocks_text(blocks), blocks::to_json(blocks), at)
+}
+
 pub fn blocks_text(blocks: &[Block]) -> String {
     let mut lines = Vec::new();
     for block in blocks {

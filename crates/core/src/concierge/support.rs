@@ -2,8 +2,10 @@
 
 use super::blocks::{Block, NoticeLevel, QuickReply, Timeline, notice, text};
 use super::forms::{self, Invalid, Values};
-use super::{Concierge, ConversationState, Turn};
-use crate::orders::{Order, OrderStatus};
+use super::{Concierge, Turn};
+use crate::conversations::ConversationState;
+use crate::email::Email;
+use crate::orders::{Order, OrderNumber, OrderStatus};
 use crate::services::ServiceError;
 use crate::store::{StoreError, StoreResult};
 use crate::tickets::{Ticket, TicketKind, TranscriptLine};
@@ -66,16 +68,22 @@ pub(super) fn order_blocks(order: &Order) -> Vec<Block> {
     blocks
 }
 
+/// The email of a validated form.
+fn email(values: &Values) -> Result<Email, ServiceError> {
+    Email::parse(&field(values, "email"))
+        .map_err(|e| ServiceError::Invalid(vec![Invalid::new("email", e.to_string())]))
+}
+
 /// Parses the order number (store format) and email of a form; every problem listed.
 fn order_and_email(
     concierge: &Concierge,
     values: &Values,
-) -> Result<(String, String), ServiceError> {
+) -> Result<(OrderNumber, Email), ServiceError> {
     let number = concierge
         .understander()
         .parse_order_number(&field(values, "order_number"));
     match number {
-        Some(number) => Ok((number, field(values, "email"))),
+        Some(number) => Ok((number, email(values)?)),
         None => Err(ServiceError::Invalid(vec![Invalid::new(
             "order_number",
             format!(
@@ -133,7 +141,7 @@ pub async fn submit_return(
         TicketKind::Return
     };
     let mut details = values.clone();
-    details.insert("order_number".into(), Value::String(number.clone()));
+    details.insert("order_number".into(), Value::String(number.to_string()));
     if kind == TicketKind::Resize {
         match forms::parse_ring_size(&field(&values, "new_size")) {
             Some(size) => {
@@ -245,7 +253,7 @@ pub async fn submit_stylist(
         )]));
     }
     let name = field(&values, "name");
-    let email = field(&values, "email");
+    let email = email(&values)?;
     let ticket = new_ticket(
         turn,
         conversation_id,
@@ -277,13 +285,13 @@ async fn new_ticket(
     conversation_id: Option<&str>,
     kind: TicketKind,
     name: Option<String>,
-    email: &str,
+    email: &Email,
     details: Value,
 ) -> StoreResult<Ticket> {
     let (transcript, filters, products_shown) = match conversation_id {
         Some(id) => {
             let state = match turn.store.conversation(id).await? {
-                Some(conversation) => ConversationState::from_json(&conversation.state),
+                Some(conversation) => conversation.state,
                 None => ConversationState::default(),
             };
             let transcript = turn
@@ -311,7 +319,7 @@ async fn new_ticket(
         created_at: turn.now,
         conversation_id: conversation_id.map(str::to_string),
         name,
-        email: email.to_string(),
+        email: email.clone(),
         details,
         transcript,
         shortlist: turn.store.shortlist(turn.visitor_id).await?,

@@ -3,6 +3,8 @@
 
 use super::products::products;
 use crate::catalog::{Category, Product};
+use crate::email::Email;
+use crate::orders::OrderNumber;
 use crate::orders::{Order, OrderEvent, OrderItem, OrderStatus};
 use chrono::{DateTime, Duration, Utc};
 use std::collections::HashMap;
@@ -242,8 +244,8 @@ fn order(spec: &Spec, by_id: &HashMap<&str, &Product>, now: DateTime<Utc>) -> Or
         .map(|(status, offset)| event(spec, status, placed_at + offset, seed))
         .collect();
     Order {
-        number: spec.number.to_string(),
-        email: spec.email.to_string(),
+        number: OrderNumber::normalise(spec.number),
+        email: demo_email(spec.email),
         placed_at,
         items,
         events,
@@ -343,4 +345,10 @@ fn seed(number: &str) -> i64 {
         .bytes()
         .filter(u8::is_ascii_digit)
         .fold(0, |acc, digit| acc * 10 + i64::from(digit - b'0'))
+}
+
+/// A demo address, all written by hand and plausible (the demo's tests read every one back).
+#[allow(clippy::expect_used)]
+fn demo_email(address: &str) -> Email {
+    Email::parse(address).expect("the demo's addresses are plausible")
 }

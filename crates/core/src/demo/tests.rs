@@ -4,6 +4,7 @@ use super::designs::{DESIGNS, Kind};
 use super::orders::SPECS;
 use super::{orders, products};
 use crate::catalog::{Category, Metal, Product};
+use crate::email::Email;
 use crate::orders::{Order, OrderStatus};
 use chrono::{DateTime, TimeZone, Utc};
 use std::collections::{HashMap, HashSet};
@@ -363,7 +364,7 @@ fn cancelled_orders_explain_why() {
 fn the_orders_cited_in_the_docs_keep_their_email_and_status() {
     let all: HashMap<String, Order> = orders(now())
         .into_iter()
-        .map(|o| (o.number.clone(), o))
+        .map(|o| (o.number.to_string(), o))
         .collect();
     let cited = [
         (
@@ -384,7 +385,7 @@ fn the_orders_cited_in_the_docs_keep_their_email_and_status() {
     ];
     for (number, email, status) in cited {
         let order = &all[number];
-        assert!(order.email_matches(email));
+        assert!(order.email_matches(&Email::parse(email).unwrap()));
         assert_eq!(order.status(), status, "{number}");
     }
     assert!(

@@ -4,8 +4,8 @@
 use super::ServiceError;
 use crate::concierge::blocks::{Block, text};
 use crate::concierge::forms::Invalid;
-use crate::concierge::{Concierge, ConversationState, Input, Turn, csat_prompt};
-use crate::conversations::{Conversation, IDLE_TIMEOUT, Message};
+use crate::concierge::{Concierge, Input, Turn, answer, csat_prompt};
+use crate::conversations::{Conversation, ConversationState, IDLE_TIMEOUT, Message};
 use crate::store::{ConversationCounts, Store, StoreResult};
 use aurora_nlu::Intent;
 use chrono::{DateTime, Utc};
@@ -75,10 +75,10 @@ pub async fn start(
         ended_at: None,
         replies: 0,
         has_ticket: false,
-        state: ConversationState::default().to_json(),
+        state: ConversationState::default(),
     };
     store
-        .create_conversation(&conversation, &[Message::concierge(&blocks, now)])
+        .create_conversation(&conversation, &[answer(&blocks, now)])
         .await?;
     Ok(Started {
         conversation,
@@ -120,7 +120,7 @@ pub async fn reply(
             "This conversation has ended. Start a new one to continue.".to_string(),
         ));
     }
-    let mut memory = ConversationState::from_json(&conversation.state);
+    let mut memory = conversation.state;
     let reply = concierge
         .reply(turn, &mut memory, input)
         .await?
@@ -131,13 +131,13 @@ pub async fn reply(
         Input::Text(text) => text.clone(),
         Input::Action(action) => format!("[{action}]"),
     };
-    let answer = Message::concierge(&reply.blocks, turn.now);
+    let answer = answer(&reply.blocks, turn.now);
     let blocks = answer.blocks.clone();
     turn.store
         .append_messages(
             id,
             vec![Message::shopper(said, turn.now), answer],
-            &memory.to_json(),
+            &memory,
             1,
             turn.now,
         )
@@ -158,7 +158,7 @@ pub async fn end(turn: &Turn<'_>, id: &str) -> Result<Ended, ServiceError> {
     if newly_ended && conversation.replies >= 2 && !conversation.has_ticket {
         blocks.push(csat_prompt());
     }
-    let answer = Message::concierge(&blocks, turn.now);
+    let answer = answer(&blocks, turn.now);
     let blocks = answer.blocks.clone();
     if newly_ended {
         turn.store
@@ -191,7 +191,7 @@ pub async fn record(
     }
     let messages = vec![
         Message::shopper(format!("[{what}]"), turn.now),
-        Message::concierge(blocks, turn.now),
+        answer(blocks, turn.now),
     ];
     turn.store
         .append_messages(id, messages, &current.state, 1, turn.now)

@@ -1,7 +1,7 @@
 //! Conversations, their messages, and the counts the metrics report.
 
 use super::StoreResult;
-use crate::conversations::{Conversation, Message};
+use crate::conversations::{Conversation, ConversationState, Message};
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 
@@ -33,7 +33,7 @@ pub trait ConversationStore: Send + Sync {
         &self,
         id: &str,
         messages: Vec<Message>,
-        state: &serde_json::Value,
+        state: &ConversationState,
         replies: i32,
         at: DateTime<Utc>,
     ) -> StoreResult<()>;

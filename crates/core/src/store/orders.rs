@@ -1,7 +1,8 @@
 //! Orders with their items and timelines.
 
 use super::StoreResult;
-use crate::orders::Order;
+use crate::email::Email;
+use crate::orders::{Order, OrderNumber};
 use async_trait::async_trait;
 
 /// Orders.
@@ -10,9 +11,9 @@ pub trait OrderStore: Send + Sync {
     /// Stores a new order with its items and timeline; `Conflict` if the number exists.
     async fn insert_order(&self, order: &Order) -> StoreResult<()>;
     /// One order by its normalised number.
-    async fn order(&self, number: &str) -> StoreResult<Option<Order>>;
+    async fn order(&self, number: &OrderNumber) -> StoreResult<Option<Order>>;
     /// An email's most recent orders (case-insensitive), newest first.
-    async fn orders_by_email(&self, email: &str, limit: u32) -> StoreResult<Vec<Order>>;
+    async fn orders_by_email(&self, email: &Email, limit: u32) -> StoreResult<Vec<Order>>;
     /// How many orders are stored.
     async fn order_count(&self) -> StoreResult<u64>;
 }
