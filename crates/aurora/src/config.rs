@@ -74,6 +74,7 @@ pub struct Config {
     pub return_window_days: u32,
     pub order_number_pattern: String,
     pub order_number_example: String,
+    pub currency: String,
     pub concierge_enabled: bool,
     pub concierge_rollout_percentage: u8,
     pub concierge_allowed_users: String,
@@ -81,7 +82,7 @@ pub struct Config {
 }
 
 /// The setting names, as they appear in aurora.toml (and, upper-cased with `AURORA_`, the env).
-const KEYS: [&str; 28] = [
+const KEYS: [&str; 29] = [
     "listen",
     "database_url",
     "secret_key",
@@ -106,6 +107,7 @@ const KEYS: [&str; 28] = [
     "return_window_days",
     "order_number_pattern",
     "order_number_example",
+    "currency",
     "concierge_enabled",
     "concierge_rollout_percentage",
     "concierge_allowed_users",
@@ -142,6 +144,7 @@ impl Default for Config {
             return_window_days: 30,
             order_number_pattern: aurora_nlu::DEFAULT_ORDER_NUMBER_PATTERN.to_string(),
             order_number_example: "GG-104233".to_string(),
+            currency: "USD".to_string(),
             concierge_enabled: true,
             concierge_rollout_percentage: 100,
             concierge_allowed_users: String::new(),
@@ -230,6 +233,9 @@ impl Config {
         if let Err(error) = aurora_nlu::Understander::new(&self.nlu()) {
             bail!("AURORA_ORDER_NUMBER_PATTERN: {error}");
         }
+        if let Err(error) = self.currency() {
+            bail!("AURORA_CURRENCY: {error}");
+        }
         if self.concierge_rollout_percentage > 100 {
             bail!("AURORA_CONCIERGE_ROLLOUT_PERCENTAGE: must be from 0 to 100");
         }
@@ -289,6 +295,13 @@ impl Config {
                 self.concierge_allowed_users.split(','),
             ),
         }
+    }
+
+    /// The store's currency.
+    pub fn currency(
+        &self,
+    ) -> Result<aurora_core::money::Currency, aurora_core::money::UnknownCurrency> {
+        aurora_core::money::Currency::from_code(&self.currency)
     }
 
     /// Message-understanding settings.

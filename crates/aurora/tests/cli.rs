@@ -202,3 +202,18 @@ fn a_bad_order_number_pattern_is_refused_at_start() {
         text(&output.stderr)
     );
 }
+
+#[test]
+fn an_unknown_currency_is_refused_at_start_with_the_known_ones() {
+    let dir = tempfile::tempdir().unwrap();
+    let output = run(aurora(dir.path())
+        .arg("understand")
+        .env("AURORA_CURRENCY", "XYZ"));
+    assert!(!output.status.success());
+    let said = text(&output.stderr);
+    assert!(
+        said.starts_with("aurora: AURORA_CURRENCY: unknown currency `XYZ`"),
+        "{said}"
+    );
+    assert!(said.contains("USD, CAD"), "{said}");
+}

@@ -7,6 +7,7 @@ pub mod conversations;
 pub mod demo;
 pub mod email;
 pub mod flags;
+pub mod money;
 pub mod orders;
 pub mod services;
 pub mod store;

@@ -4,6 +4,7 @@ pub use aurora_nlu::OrderNumber;
 use chrono::{DateTime, Utc};
 
 use crate::email::Email;
+use crate::money::Money;
 use serde::{Deserialize, Serialize};
 use std::fmt;
 use std::str::FromStr;
@@ -83,8 +84,9 @@ pub struct OrderItem {
     /// The title as it was sold, kept even if the product leaves the catalog.
     pub title: String,
     pub quantity: i32,
-    /// Unit price in cents, as charged.
-    pub price_cents: i64,
+    /// Unit price, as charged; `price_cents` in files and rows.
+    #[serde(rename = "price_cents")]
+    pub price: Money,
     /// Ring size (US), for rings.
     pub ring_size: Option<String>,
     pub made_to_order: bool,

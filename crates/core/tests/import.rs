@@ -5,6 +5,7 @@ use aurora_core::catalog::import::{
     Format, MAX_REPORTED_ERRORS, RowError, ValidationReport, read_products, validate,
 };
 use aurora_core::catalog::{Category, Metal, Product};
+use aurora_core::money::Money;
 use std::fs::File;
 use std::io::Read;
 use std::path::PathBuf;
@@ -71,7 +72,7 @@ fn shopify_product(
         description: description.to_string(),
         category,
         metal,
-        price_cents,
+        price: Money::from_minor(price_cents),
         ready_to_ship,
         styles: styles.iter().map(|s| s.to_string()).collect(),
         image_url: format!("{CDN}{image}"),
@@ -321,7 +322,7 @@ fn the_json_lines_format_reads_products_and_skips_blank_lines() {
     assert_eq!(earrings.title, "Étoile Art Deco Earrings");
     assert_eq!(earrings.category, Category::Earrings);
     assert_eq!(earrings.metal, Metal::Platinum);
-    assert_eq!(earrings.price_cents, 245_000);
+    assert_eq!(earrings.price.minor(), 245_000);
     assert!(earrings.ready_to_ship);
     assert_eq!(earrings.styles, ["art-deco", "vintage"]);
     let report = report_of("catalog-good.jsonl");
@@ -408,7 +409,7 @@ fn a_shopify_handle_in_capitals_is_lowercased_and_a_byte_order_mark_is_ignored()
     assert_eq!(products.len(), 1);
     assert_eq!(products[0].id, "plain-ring");
     assert_eq!(products[0].url, "/products/plain-ring");
-    assert_eq!(products[0].price_cents, 1_000);
+    assert_eq!(products[0].price.minor(), 1_000);
 }
 
 #[test]
@@ -522,7 +523,7 @@ fn a_100000_row_export_streams_without_holding_the_file() {
     let mut count = 1;
     for product in products {
         let product = product.unwrap();
-        assert_eq!(product.price_cents, 12_000);
+        assert_eq!(product.price.minor(), 12_000);
         count += 1;
     }
     let total = served.load(Ordering::Relaxed);
@@ -581,7 +582,7 @@ fn the_documented_shopify_example_imports_as_the_docs_say() {
                 p.id.as_str(),
                 p.category,
                 p.metal,
-                p.price_cents,
+                p.price.minor(),
                 p.ready_to_ship,
                 p.image_alt.as_str(),
             )

@@ -9,6 +9,7 @@ mod search {
         PriceHint, ProductQuery, Relaxed, SearchIndex, Sort, describe, similar_metal,
     };
     use aurora_core::catalog::{Catalog, Category, Metal, Product};
+    use aurora_core::money::{Currency, Money};
     use std::collections::HashSet;
     use std::sync::{Arc, OnceLock};
     use std::time::Instant;
@@ -31,8 +32,8 @@ mod search {
     fn passes(query: &ProductQuery, p: &Product) -> bool {
         query.category.is_none_or(|c| c == p.category)
             && (query.metals.is_empty() || query.metals.contains(&p.metal))
-            && query.min_price_cents.is_none_or(|min| p.price_cents >= min)
-            && query.max_price_cents.is_none_or(|max| p.price_cents <= max)
+            && query.min_price.is_none_or(|min| p.price >= min)
+            && query.max_price.is_none_or(|max| p.price <= max)
             && (!query.ready_to_ship || p.ready_to_ship)
             && (query.styles.is_empty() || p.styles.iter().any(|s| query.styles.contains(s)))
     }
@@ -52,8 +53,8 @@ mod search {
         p.title.to_lowercase().contains(&word) || p.description.to_lowercase().contains(&word)
     }
 
-    fn dollars(d: i64) -> Option<i64> {
-        Some(d * 100)
+    fn dollars(d: i64) -> Option<Money> {
+        Some(Money::from_minor(d * 100))
     }
 
     /// Asserts the index returns exactly the brute-force matches of a text-free query.
@@ -102,18 +103,18 @@ mod search {
 
     #[test]
     fn price_bounds_include_products_priced_exactly_at_either_bound() {
-        let mut prices: Vec<i64> = products().iter().map(|p| p.price_cents).collect();
+        let mut prices: Vec<i64> = products().iter().map(|p| p.price.minor()).collect();
         prices.sort_unstable();
         let (low, high) = (prices[prices.len() / 4], prices[prices.len() / 2]);
         let query = ProductQuery {
-            min_price_cents: Some(low),
-            max_price_cents: Some(high),
+            min_price: Some(Money::from_minor(low)),
+            max_price: Some(Money::from_minor(high)),
             ..ProductQuery::default()
         };
         assert_matches_brute_force(&query);
         let found = all(&query, Sort::PriceAsc);
-        assert_eq!(found.first().unwrap().price_cents, low);
-        assert_eq!(found.last().unwrap().price_cents, high);
+        assert_eq!(found.first().unwrap().price.minor(), low);
+        assert_eq!(found.last().unwrap().price.minor(), high);
     }
 
     #[test]
@@ -152,27 +153,27 @@ mod search {
             ProductQuery {
                 category: Some(Category::Rings),
                 metals: vec![Metal::RoseGold],
-                max_price_cents: dollars(800),
+                max_price: dollars(800),
                 ..ProductQuery::default()
             },
             ProductQuery {
                 category: Some(Category::Necklaces),
                 metals: vec![Metal::RoseGold, Metal::YellowGold],
-                min_price_cents: dollars(500),
-                max_price_cents: dollars(1_000),
+                min_price: dollars(500),
+                max_price: dollars(1_000),
                 ready_to_ship: true,
                 ..ProductQuery::default()
             },
             ProductQuery {
                 category: Some(Category::Earrings),
                 styles: vec!["vintage".into()],
-                min_price_cents: dollars(1_000),
+                min_price: dollars(1_000),
                 ..ProductQuery::default()
             },
             ProductQuery {
                 metals: vec![Metal::Platinum],
                 category: Some(Category::Rings),
-                max_price_cents: dollars(300),
+                max_price: dollars(300),
                 ..ProductQuery::default()
             },
         ];
@@ -187,12 +188,18 @@ mod search {
         let asc = all(&query, Sort::PriceAsc);
         assert!(
             asc.windows(2)
-                .all(|w| (w[0].price_cents, &w[0].id) < (w[1].price_cents, &w[1].id))
+                .all(|w| (w[0].price.minor(), &w[0].id) < (w[1].price.minor(), &w[1].id))
         );
         let desc = all(&query, Sort::PriceDesc);
-        assert!(desc.windows(2).all(|w| w[0].price_cents > w[1].price_cents
-            || (w[0].price_cents == w[1].price_cents && w[0].id < w[1].id)));
-        assert!(asc.windows(2).any(|w| w[0].price_cents == w[1].price_cents));
+        assert!(
+            desc.windows(2)
+                .all(|w| w[0].price.minor() > w[1].price.minor()
+                    || (w[0].price.minor() == w[1].price.minor() && w[0].id < w[1].id))
+        );
+        assert!(
+            asc.windows(2)
+                .any(|w| w[0].price.minor() == w[1].price.minor())
+        );
     }
 
     #[test]
@@ -203,18 +210,21 @@ mod search {
         };
         let asc = all(&query, Sort::PriceAsc);
         assert!(asc.len() > 20);
-        assert!(asc.windows(2).all(|w| w[0].price_cents <= w[1].price_cents));
+        assert!(
+            asc.windows(2)
+                .all(|w| w[0].price.minor() <= w[1].price.minor())
+        );
         let desc = all(&query, Sort::PriceDesc);
         assert!(
             desc.windows(2)
-                .all(|w| w[0].price_cents >= w[1].price_cents)
+                .all(|w| w[0].price.minor() >= w[1].price.minor())
         );
     }
 
     #[test]
     fn relevance_without_text_lists_ready_to_ship_first_then_the_cheapest() {
         let found = all(&ProductQuery::default(), Sort::Relevance);
-        let key = |p: &Product| (!p.ready_to_ship, p.price_cents, p.id.clone());
+        let key = |p: &Product| (!p.ready_to_ship, p.price.minor(), p.id.clone());
         assert!(found.windows(2).all(|w| key(&w[0]) < key(&w[1])));
     }
 
@@ -389,7 +399,7 @@ mod search {
         ProductQuery {
             category: Some(Category::Rings),
             metals: vec![Metal::Platinum],
-            max_price_cents: dollars(max_dollars),
+            max_price: dollars(max_dollars),
             ..ProductQuery::default()
         }
     }
@@ -403,16 +413,16 @@ mod search {
         let cheapest = products()
             .iter()
             .filter(|p| p.category == Category::Rings && p.metal == Metal::Platinum)
-            .map(|p| p.price_cents)
+            .map(|p| p.price.minor())
             .min()
             .unwrap();
         assert_eq!(
             alternatives.price_hint,
             Some(PriceHint::StartsAt {
-                price_cents: cheapest
+                price: Money::from_minor(cheapest)
             })
         );
-        assert!(Some(cheapest) > dollars(300));
+        assert!(Some(Money::from_minor(cheapest)) > dollars(300));
 
         let relaxed: Vec<Relaxed> = alternatives.relaxations.iter().map(|r| r.relaxed).collect();
         assert!(relaxed.contains(&Relaxed::Price), "{relaxed:?}");
@@ -423,7 +433,7 @@ mod search {
             .unwrap();
         // Nearest the budget first: the cheapest platinum ring leads.
         assert_eq!(price.sort, Sort::PriceAsc);
-        assert_eq!(price.products[0].price_cents, cheapest);
+        assert_eq!(price.products[0].price.minor(), cheapest);
         assert!(price.products.len() <= 4);
     }
 
@@ -434,7 +444,7 @@ mod search {
         let first = &alternatives.relaxations[0];
         assert_eq!(first.relaxed, Relaxed::Metal);
         assert_eq!(first.query.metals, vec![similar_metal(Metal::Platinum)]);
-        assert_eq!(first.query.max_price_cents, dollars(300));
+        assert_eq!(first.query.max_price, dollars(300));
         assert!(first.products.iter().all(|p| p.metal == Metal::WhiteGold));
         let order: Vec<Relaxed> = alternatives.relaxations.iter().map(|r| r.relaxed).collect();
         let at = |r: Relaxed| order.iter().position(|&x| x == r);
@@ -450,7 +460,7 @@ mod search {
                 metals: vec![Metal::Silver],
                 ready_to_ship: true,
                 styles: vec!["vintage".into()],
-                max_price_cents: dollars(60),
+                max_price: dollars(60),
                 ..ProductQuery::default()
             },
             ProductQuery {
@@ -505,21 +515,21 @@ mod search {
     fn a_floor_above_every_price_says_where_prices_top_out() {
         let query = ProductQuery {
             metals: vec![Metal::Silver],
-            min_price_cents: dollars(5_000),
+            min_price: dollars(5_000),
             ..ProductQuery::default()
         };
         let dearest = products()
             .iter()
             .filter(|p| p.metal == Metal::Silver)
-            .map(|p| p.price_cents)
+            .map(|p| p.price.minor())
             .max()
             .unwrap();
-        assert!(Some(dearest) < dollars(5_000));
+        assert!(Some(Money::from_minor(dearest)) < dollars(5_000));
         let alternatives = index().alternatives(&query, 3);
         assert_eq!(
             alternatives.price_hint,
             Some(PriceHint::TopsOutAt {
-                price_cents: dearest
+                price: Money::from_minor(dearest)
             })
         );
         let price = alternatives
@@ -528,7 +538,7 @@ mod search {
             .find(|r| r.relaxed == Relaxed::Price)
             .unwrap();
         assert_eq!(price.sort, Sort::PriceDesc);
-        assert_eq!(price.products[0].price_cents, dearest);
+        assert_eq!(price.products[0].price.minor(), dearest);
     }
 
     #[test]
@@ -536,7 +546,7 @@ mod search {
         let mut prices: Vec<i64> = products()
             .iter()
             .filter(|p| p.category == Category::Rings)
-            .map(|p| p.price_cents)
+            .map(|p| p.price.minor())
             .collect();
         prices.sort_unstable();
         prices.dedup();
@@ -547,15 +557,15 @@ mod search {
             .unwrap();
         let query = ProductQuery {
             category: Some(Category::Rings),
-            min_price_cents: Some(below + 1),
-            max_price_cents: Some(above - 1),
+            min_price: Some(Money::from_minor(below + 1)),
+            max_price: Some(Money::from_minor(above - 1)),
             ..ProductQuery::default()
         };
         assert_eq!(
             index().alternatives(&query, 3).price_hint,
             Some(PriceHint::Around {
-                below_cents: below,
-                above_cents: above
+                below: Money::from_minor(below),
+                above: Money::from_minor(above)
             })
         );
     }
@@ -564,7 +574,7 @@ mod search {
     fn a_query_with_matches_has_no_price_hint() {
         let query = ProductQuery {
             category: Some(Category::Rings),
-            max_price_cents: dollars(800),
+            max_price: dollars(800),
             ..ProductQuery::default()
         };
         assert!(index().search(&query, Sort::Relevance, 0, 1).total > 0);
@@ -648,19 +658,19 @@ mod search {
     #[test]
     fn describe_names_metal_category_and_price_like_a_shopper_would() {
         assert_eq!(
-            describe(&platinum_rings_under(300)),
+            describe(&platinum_rings_under(300), Currency::USD),
             "platinum rings under $300"
         );
         let necklaces = ProductQuery {
             category: Some(Category::Necklaces),
             metals: vec![Metal::RoseGold],
             ready_to_ship: true,
-            min_price_cents: dollars(500),
-            max_price_cents: dollars(1_000),
+            min_price: dollars(500),
+            max_price: dollars(1_000),
             ..ProductQuery::default()
         };
         assert_eq!(
-            describe(&necklaces),
+            describe(&necklaces, Currency::USD),
             "ready-to-ship rose gold necklaces between $500 and $1,000"
         );
         let earrings = ProductQuery {
@@ -669,20 +679,23 @@ mod search {
             text: Some(" halo ".into()),
             ..ProductQuery::default()
         };
-        assert_eq!(describe(&earrings), "vintage earrings matching “halo”");
+        assert_eq!(
+            describe(&earrings, Currency::USD),
+            "vintage earrings matching “halo”"
+        );
     }
 
     #[test]
     fn describe_joins_several_choices_with_or_and_falls_back_to_jewelry() {
-        assert_eq!(describe(&ProductQuery::default()), "jewelry");
+        assert_eq!(describe(&ProductQuery::default(), Currency::USD), "jewelry");
         let query = ProductQuery {
             metals: vec![Metal::YellowGold, Metal::RoseGold, Metal::Silver],
             styles: vec!["bold".into(), "modern".into()],
-            min_price_cents: Some(99_950),
+            min_price: Some(Money::from_minor(99_950)),
             ..ProductQuery::default()
         };
         assert_eq!(
-            describe(&query),
+            describe(&query, Currency::USD),
             "bold or modern yellow gold, rose gold or silver jewelry from $999.50"
         );
     }
@@ -700,7 +713,7 @@ mod search {
                 }
                 let mut p = p.clone();
                 p.id = format!("{}-{copy}", p.id);
-                p.price_cents += copy * 100;
+                p.price = Money::from_minor(p.price.minor() + copy * 100);
                 big.push(p);
             }
             if big.len() == 10_000 {
@@ -751,7 +764,7 @@ mod search {
                 "text \"diamond halo\" + rings under $3,000",
                 ProductQuery {
                     category: Some(Category::Rings),
-                    max_price_cents: dollars(3_000),
+                    max_price: dollars(3_000),
                     text: Some("diamond halo".into()),
                     ..ProductQuery::default()
                 },

@@ -8,6 +8,7 @@ use aurora_core::catalog::{Catalog, Product};
 use aurora_core::concierge::blocks::ProductCard;
 use aurora_core::concierge::{Concierge, Turn};
 use aurora_core::flags::FlagSettings;
+use aurora_core::money::Currency;
 use aurora_core::store::Store;
 use chrono::{DateTime, Utc};
 use serde_json::value::RawValue;
@@ -92,7 +93,7 @@ impl AppState {
         concierge: Concierge,
         tokens: Tokens,
     ) -> Result<Self, SearchError> {
-        let snapshot = Snapshot::build(catalog)?;
+        let snapshot = Snapshot::build(catalog, concierge.settings().currency)?;
         Ok(AppState(Arc::new(Shared {
             store,
             limits: Arc::new(Limits::new(&settings.limits)),
@@ -111,6 +112,11 @@ impl AppState {
         let mut shared = Shared::clone(&self.0);
         shared.clock = Arc::new(clock);
         AppState(Arc::new(shared))
+    }
+
+    /// The store's currency.
+    pub fn currency(&self) -> Currency {
+        self.concierge.settings().currency
     }
 
     /// The current time, from the state's clock.
@@ -151,7 +157,7 @@ impl AppState {
 
     /// Replaces the catalog (after an import) and its search index.
     pub fn set_catalog(&self, catalog: Catalog) -> Result<(), SearchError> {
-        let fresh = Arc::new(Snapshot::build(catalog)?);
+        let fresh = Arc::new(Snapshot::build(catalog, self.currency())?);
         match self.snapshot.write() {
             Ok(mut guard) => *guard = fresh,
             Err(poisoned) => *poisoned.into_inner() = fresh,
@@ -168,14 +174,14 @@ pub struct Snapshot {
 }
 
 impl Snapshot {
-    fn build(catalog: Catalog) -> Result<Self, SearchError> {
+    fn build(catalog: Catalog, currency: Currency) -> Result<Self, SearchError> {
         let index = SearchIndex::build(Arc::new(catalog))?;
         let cards = index
             .catalog()
             .products()
             .iter()
             .map(|p| {
-                serde_json::value::to_raw_value(&ProductCard::from(p))
+                serde_json::value::to_raw_value(&ProductCard::new(p, currency))
                     .unwrap_or_else(|_| RawValue::NULL.to_owned())
             })
             .collect();

@@ -4,7 +4,9 @@
 
 mod common;
 
+use aurora_core::money::Currency;
 use aurora_core::store::Store;
+use aurora_server::Application;
 use aurora_store::backend_tests;
 use axum::http::StatusCode;
 use common::{Shopper, assert_problem, demo_app, get, invalid_fields};
@@ -19,6 +21,7 @@ backend_tests!(
     a_products_details_are_found_by_id_and_an_unknown_id_is_a_404,
     the_shortlist_adds_once_lists_and_removes,
     each_visitor_has_a_shortlist_of_their_own,
+    prices_are_in_the_stores_currency_everywhere_they_show,
 );
 
 fn products(answer: &common::Answer) -> Vec<Value> {
@@ -272,4 +275,34 @@ async fn each_visitor_has_a_shortlist_of_their_own(store: Arc<dyn Store>) {
         store.shortlist(&visitor_id(&ava.token)).await.unwrap(),
         [first.to_string()]
     );
+}
+
+async fn prices_are_in_the_stores_currency_everywhere_they_show(store: Arc<dyn Store>) {
+    common::seed_demo(&store).await;
+    let mut settings = common::settings(aurora_server::ServerSettings::default());
+    settings.concierge.currency = Currency::from_code("EUR").unwrap();
+    let app = Application::build(store, settings).await.unwrap().router();
+    let found = products(&get(&app, "/api/support/products?max_price=800&sort=price_desc").await);
+    let dearest = &found[0];
+    let price = dearest["price"].as_f64().unwrap();
+    assert!(price <= 800.0, "{dearest}");
+    assert!(
+        dearest["price_formatted"]
+            .as_str()
+            .unwrap()
+            .starts_with('€'),
+        "{dearest}"
+    );
+    let (shopper, id, _) = Shopper::start(&app).await;
+    let reply = shopper
+        .post(
+            &app,
+            &format!("/api/support/conversations/{id}/messages"),
+            json!({"text": "rings under 800"}),
+        )
+        .await
+        .json();
+    let text = reply.to_string();
+    assert!(text.contains("Under €800"), "{text}");
+    assert!(!text.contains('$'), "{text}");
 }

@@ -3,8 +3,9 @@
 
 mod common;
 
-use aurora_core::catalog::{Category, Product, format_price};
+use aurora_core::catalog::{Category, Product};
 use aurora_core::demo;
+use aurora_core::money::Currency;
 use aurora_server::ServerSettings;
 use aurora_store::testing::TestDb;
 use axum::Router;
@@ -94,7 +95,7 @@ async fn the_home_page_shows_the_first_48_products_with_prices_and_badges() {
         let product = catalog.iter().find(|p| &p.url == link).unwrap();
         assert!(html.contains(&format!(
             "<p class=\"card__price\">{}</p>",
-            format_price(product.price_cents)
+            Currency::USD.format(product.price)
         )));
     }
     assert!(html.contains("Ready to ship"));
@@ -200,7 +201,7 @@ async fn a_product_page_shows_the_product_and_whether_it_ships_now() {
         let html = answer.text();
         let title = &product.title;
         assert!(html.contains(&format!("<h1 class=\"product__title\">{title}</h1>")));
-        assert!(html.contains(&format_price(product.price_cents)));
+        assert!(html.contains(&Currency::USD.format(product.price)));
         assert!(html.contains(product.metal.label()));
         assert!(html.contains(product.category.label()));
         assert!(html.contains(&format!("src=\"{}\"", product.image_url)));

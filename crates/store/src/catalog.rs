@@ -4,6 +4,7 @@ use crate::SqlStore;
 use crate::db::{Query, Tx};
 use crate::rows::{json_from_text, json_text, parse_stored};
 use aurora_core::catalog::Product;
+use aurora_core::money::Money;
 use aurora_core::store::{CatalogImport, CatalogStore, ImportSummary, StoreResult};
 
 const PRODUCT_COLUMNS: &str = "id, title, description, category, metal, price_cents, \
@@ -35,7 +36,7 @@ impl ProductRow {
             id: self.id,
             title: self.title,
             description: self.description,
-            price_cents: self.price_cents,
+            price: Money::from_minor(self.price_cents),
             ready_to_ship: self.ready_to_ship,
             image_url: self.image_url,
             image_alt: self.image_alt,
@@ -122,7 +123,7 @@ impl CatalogImport for Import {
                 p.description.as_str().into(),
                 p.category.as_str().into(),
                 p.metal.as_str().into(),
-                p.price_cents.into(),
+                p.price.minor().into(),
                 p.ready_to_ship.into(),
                 json_text(&p.styles).into(),
                 p.image_url.as_str().into(),

@@ -4,6 +4,7 @@ use crate::SqlStore;
 use crate::db::{Conn, Query};
 use crate::rows::parse_stored;
 use aurora_core::email::Email;
+use aurora_core::money::Money;
 use aurora_core::orders::{Order, OrderEvent, OrderItem, OrderNumber};
 use aurora_core::store::{OrderStore, StoreError, StoreResult};
 use chrono::{DateTime, Utc};
@@ -70,7 +71,7 @@ async fn read(conn: &mut Conn<'_>, number: &str) -> StoreResult<Option<Order>> {
                 product_id: i.product_id,
                 title: i.title,
                 quantity: i.quantity,
-                price_cents: i.price_cents,
+                price: Money::from_minor(i.price_cents),
                 ring_size: i.ring_size,
                 made_to_order: i.made_to_order,
             })
@@ -115,7 +116,7 @@ impl OrderStore for SqlStore {
                     item.product_id.as_deref().into(),
                     item.title.as_str().into(),
                     item.quantity.into(),
-                    item.price_cents.into(),
+                    item.price.minor().into(),
                     item.ring_size.as_deref().into(),
                     item.made_to_order.into(),
                 ]

@@ -3,6 +3,7 @@
 
 use aurora_core::catalog::{Category, Metal, Product};
 use aurora_core::email::Email;
+use aurora_core::money::Money;
 use aurora_core::orders::{Order, OrderEvent, OrderItem, OrderStatus};
 use aurora_core::store::{Store, StoreError};
 use aurora_store::backend_tests;
@@ -28,7 +29,7 @@ fn product(id: &str, price_cents: i64) -> Product {
         description: "A ring in rose gold, with an apostrophe ' and a quote \" inside.".into(),
         category: Category::Rings,
         metal: Metal::RoseGold,
-        price_cents,
+        price: Money::from_minor(price_cents),
         ready_to_ship: true,
         styles: vec!["classic".into(), "romantic".into()],
         image_url: "/demo/images/rings-rose_gold.svg".into(),
@@ -103,7 +104,13 @@ async fn a_batch_with_a_repeated_id_keeps_the_last_one(store: Arc<dyn Store>) {
     let summary = import(&store, &[product("a-ring", 1), product("a-ring", 2)]).await;
     assert_eq!((summary.created, summary.updated), (1, 0));
     assert_eq!(
-        store.product("a-ring").await.unwrap().unwrap().price_cents,
+        store
+            .product("a-ring")
+            .await
+            .unwrap()
+            .unwrap()
+            .price
+            .minor(),
         2
     );
 }
@@ -127,7 +134,7 @@ fn order(number: &str) -> Order {
                 product_id: Some("a-ring".into()),
                 title: "Rose Gold Halo Ring".into(),
                 quantity: 1,
-                price_cents: 125_000,
+                price: Money::from_minor(125_000),
                 ring_size: Some("6.5".into()),
                 made_to_order: true,
             },
@@ -135,7 +142,7 @@ fn order(number: &str) -> Order {
                 product_id: None,
                 title: "Gift box".into(),
                 quantity: 2,
-                price_cents: 0,
+                price: Money::from_minor(0),
                 ring_size: None,
                 made_to_order: false,
             },

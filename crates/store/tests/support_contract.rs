@@ -5,6 +5,7 @@
 use aurora_core::catalog::Category;
 use aurora_core::conversations::{Conversation, ConversationState, Message, Role};
 use aurora_core::email::Email;
+use aurora_core::money::Money;
 use aurora_core::store::{IdempotencyClaim, Store, StoreError};
 use aurora_core::tickets::{Ticket, TicketKind, TranscriptLine, create as create_ticket};
 use aurora_store::backend_tests;
@@ -83,7 +84,7 @@ async fn a_conversation_keeps_its_messages_in_order_and_its_state(store: Arc<dyn
         .await
         .unwrap();
     // No messages: only the state and the activity time change.
-    state.query.max_price_cents = Some(50_000);
+    state.query.max_price = Some(Money::from_minor(50_000));
     store
         .append_messages("c1", Vec::new(), &state, 0, at(3))
         .await

@@ -69,6 +69,7 @@ fn app_settings(config: &Config, demo: bool) -> anyhow::Result<AppSettings> {
             return_window_days: config.return_window_days,
             contact: config.store_contact.clone(),
             order_number_example: config.order_number_example.clone(),
+            currency: config.currency()?,
         },
         nlu: config.nlu(),
         identity_secret: config

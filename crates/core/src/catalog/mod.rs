@@ -1,11 +1,11 @@
 //! Products, their categories and metals, and how a catalog gets in (import).
 
 pub mod import;
-mod money;
 pub mod search;
 
 pub use aurora_nlu::{Category, Metal, UnknownName};
-pub use money::format_price;
+
+use crate::money::Money;
 
 use serde::{Deserialize, Serialize};
 
@@ -20,8 +20,9 @@ pub struct Product {
     pub description: String,
     pub category: Category,
     pub metal: Metal,
-    /// Price in the store currency's minor unit (cents).
-    pub price_cents: i64,
+    /// Price in the store currency's minor unit (cents); `price_cents` in files and rows.
+    #[serde(rename = "price_cents")]
+    pub price: Money,
     /// In stock and ships now; otherwise made to order.
     pub ready_to_ship: bool,
     /// Style tags such as `classic`, `modern`, `vintage`: lowercase.

@@ -2,7 +2,8 @@
 //! Documented for integrators in docs/api/blocks.md; bump [`SCHEMA_VERSION`] on any change
 //! a renderer could notice.
 
-use crate::catalog::{Product, format_price};
+use crate::catalog::Product;
+use crate::money::Currency;
 use crate::orders::Order;
 use serde::{Deserialize, Serialize};
 
@@ -61,13 +62,14 @@ pub struct ProductCard {
     pub url: String,
 }
 
-impl From<&Product> for ProductCard {
-    fn from(p: &Product) -> Self {
+impl ProductCard {
+    /// The card of `p`, its price in `currency`.
+    pub fn new(p: &Product, currency: Currency) -> Self {
         ProductCard {
             id: p.id.clone(),
             title: p.title.clone(),
-            price: p.price_cents as f64 / 100.0,
-            price_formatted: format_price(p.price_cents),
+            price: currency.major(p.price),
+            price_formatted: currency.format(p.price),
             metal: p.metal.as_str().to_string(),
             metal_label: p.metal.label().to_string(),
             category: p.category.as_str().to_string(),

@@ -1,9 +1,9 @@
 //! Product discovery replies: filters carried over, results as cards, and never a dead end.
 
 use super::blocks::{Block, FilterChip, ProductCard, QuickReply, text};
-use crate::catalog::format_price;
 use crate::catalog::search::{ProductQuery, Relaxed, SearchIndex, Sort, describe};
 use crate::conversations::ConversationState;
+use crate::money::Currency;
 use aurora_nlu::Filters;
 
 /// Cards per reply.
@@ -11,7 +11,7 @@ pub const PAGE: usize = 6;
 
 /// Merges what the shopper just asked for into the active filters: what they name replaces
 /// the same filter, the rest carries over.
-pub fn merge(query: &mut ProductQuery, filters: &Filters) {
+pub fn merge(query: &mut ProductQuery, filters: &Filters, currency: Currency) {
     if let Some(category) = filters.category {
         if query.category != Some(category) {
             query.text = None;
@@ -22,8 +22,8 @@ pub fn merge(query: &mut ProductQuery, filters: &Filters) {
         query.metals = filters.metals.clone();
     }
     if filters.min_price.is_some() || filters.max_price.is_some() {
-        query.min_price_cents = filters.min_price.map(cents);
-        query.max_price_cents = filters.max_price.map(cents);
+        query.min_price = filters.min_price.map(|major| currency.from_major(major));
+        query.max_price = filters.max_price.map(|major| currency.from_major(major));
     }
     if filters.ready_to_ship {
         query.ready_to_ship = true;
@@ -36,12 +36,9 @@ pub fn merge(query: &mut ProductQuery, filters: &Filters) {
     }
 }
 
-fn cents(major: f64) -> i64 {
-    (major * 100.0).round() as i64
-}
-
 /// The active filters as removable chips.
-pub fn chips(query: &ProductQuery) -> Vec<FilterChip> {
+pub fn chips(query: &ProductQuery, currency: Currency) -> Vec<FilterChip> {
+    let format_price = |amount| currency.format(amount);
     let chip = |label: String, filter: &str| FilterChip {
         label,
         remove_action: format!("remove:{filter}"),
@@ -54,7 +51,7 @@ pub fn chips(query: &ProductQuery) -> Vec<FilterChip> {
         let labels: Vec<&str> = query.metals.iter().map(|m| m.label()).collect();
         chips.push(chip(labels.join(" or "), "metals"));
     }
-    match (query.min_price_cents, query.max_price_cents) {
+    match (query.min_price, query.max_price) {
         (None, None) => {}
         (Some(min), None) => chips.push(chip(format!("From {}", format_price(min)), "price")),
         (None, Some(max)) => chips.push(chip(format!("Under {}", format_price(max)), "price")),
@@ -81,8 +78,8 @@ pub fn remove(query: &mut ProductQuery, filter: &str) -> bool {
         "category" => query.category = None,
         "metals" => query.metals.clear(),
         "price" => {
-            query.min_price_cents = None;
-            query.max_price_cents = None;
+            query.min_price = None;
+            query.max_price = None;
         }
         "ready_to_ship" => query.ready_to_ship = false,
         "styles" => query.styles.clear(),
@@ -93,10 +90,14 @@ pub fn remove(query: &mut ProductQuery, filter: &str) -> bool {
 }
 
 /// Shows the next page of the active query (from `state.offset`), or what to do instead.
-pub fn products_reply(index: &SearchIndex, state: &mut ConversationState) -> (Vec<Block>, usize) {
+pub fn products_reply(
+    index: &SearchIndex,
+    state: &mut ConversationState,
+    currency: Currency,
+) -> (Vec<Block>, usize) {
     let found = index.search(&state.query, Sort::Relevance, state.offset, PAGE);
     if found.total == 0 {
-        return (no_results(index, state), 0);
+        return (no_results(index, state, currency), 0);
     }
     if found.products.is_empty() {
         state.offset = 0;
@@ -105,7 +106,7 @@ pub fn products_reply(index: &SearchIndex, state: &mut ConversationState) -> (Ve
                 text(format!(
                     "That's all {} of the {}. Change a filter to see others.",
                     found.total,
-                    describe(&state.query)
+                    describe(&state.query, currency)
                 )),
                 Block::QuickReplies {
                     replies: filter_replies(&state.query),
@@ -118,7 +119,7 @@ pub fn products_reply(index: &SearchIndex, state: &mut ConversationState) -> (Ve
     let last = state.offset + found.products.len();
     state.offset = last;
     state.remember_shown(found.products.iter().map(|p| p.id.as_str()));
-    let what = describe(&state.query);
+    let what = describe(&state.query, currency);
     let intro = if found.total == found.products.len() && first == 1 {
         format!("Here are the {} {what} we have.", found.total)
     } else {
@@ -136,10 +137,10 @@ pub fn products_reply(index: &SearchIndex, state: &mut ConversationState) -> (Ve
             products: found
                 .products
                 .iter()
-                .map(|p| ProductCard::from(*p))
+                .map(|p| ProductCard::new(p, currency))
                 .collect(),
             total: found.total,
-            filters: chips(&state.query),
+            filters: chips(&state.query, currency),
         },
     ];
     if !unfiltered(&state.query) {
@@ -165,34 +166,35 @@ fn filter_replies(query: &ProductQuery) -> Vec<QuickReply> {
 
 /// "No platinum rings under $300. Platinum rings start at $449; or here are white gold rings
 /// under $300." — the nearest alternatives, one filter relaxed at a time, and a stylist.
-fn no_results(index: &SearchIndex, state: &mut ConversationState) -> Vec<Block> {
+fn no_results(
+    index: &SearchIndex,
+    state: &mut ConversationState,
+    currency: Currency,
+) -> Vec<Block> {
     let alternatives = index.alternatives(&state.query, PAGE);
-    let what = describe(&state.query);
+    let what = describe(&state.query, currency);
     let mut sentence = format!("No {what}.");
     if let Some(hint) = alternatives.price_hint {
         let without_price = ProductQuery {
-            min_price_cents: None,
-            max_price_cents: None,
+            min_price: None,
+            max_price: None,
             ..state.query.clone()
         };
-        let those = capitalised(&describe(&without_price));
+        let those = capitalised(&describe(&without_price, currency));
         use crate::catalog::search::PriceHint;
         sentence.push(' ');
         sentence.push_str(&match hint {
-            PriceHint::StartsAt { price_cents } => {
-                format!("{those} start at {}.", format_price(price_cents))
+            PriceHint::StartsAt { price } => {
+                format!("{those} start at {}.", currency.format(price))
             }
-            PriceHint::TopsOutAt { price_cents } => {
-                format!("{those} top out at {}.", format_price(price_cents))
+            PriceHint::TopsOutAt { price } => {
+                format!("{those} top out at {}.", currency.format(price))
             }
-            PriceHint::Around {
-                below_cents,
-                above_cents,
-            } => format!(
+            PriceHint::Around { below, above } => format!(
                 "The nearest {} are {} and {}.",
-                describe(&without_price),
-                format_price(below_cents),
-                format_price(above_cents)
+                describe(&without_price, currency),
+                currency.format(below),
+                currency.format(above)
             ),
         });
     }
@@ -200,16 +202,23 @@ fn no_results(index: &SearchIndex, state: &mut ConversationState) -> Vec<Block> 
     let mut replies = Vec::new();
     let mut relaxations = alternatives.relaxations.into_iter();
     if let Some(first) = relaxations.next() {
-        sentence.push_str(&format!(" Here are {} instead:", describe(&first.query)));
+        sentence.push_str(&format!(
+            " Here are {} instead:",
+            describe(&first.query, currency)
+        ));
         blocks.push(text(sentence));
         state.remember_shown(first.products.iter().map(|p| p.id.as_str()));
         blocks.push(Block::Products {
-            products: first.products.iter().map(ProductCard::from).collect(),
+            products: first
+                .products
+                .iter()
+                .map(|p| ProductCard::new(p, currency))
+                .collect(),
             total: first.total,
-            filters: chips(&first.query),
+            filters: chips(&first.query, currency),
         });
         replies.push(QuickReply::new(
-            &format!("See all {}", describe(&first.query)),
+            &format!("See all {}", describe(&first.query, currency)),
             &relax_action(first.relaxed, &first.query),
         ));
     } else {
@@ -217,7 +226,7 @@ fn no_results(index: &SearchIndex, state: &mut ConversationState) -> Vec<Block> 
     }
     for other in relaxations.take(3) {
         replies.push(QuickReply::new(
-            &capitalised(&describe(&other.query)),
+            &capitalised(&describe(&other.query, currency)),
             &relax_action(other.relaxed, &other.query),
         ));
     }

@@ -16,6 +16,7 @@ pub use support::{
 use crate::catalog::search::{ProductQuery, SearchIndex};
 use crate::conversations::ConversationState;
 use crate::email::Email;
+use crate::money::Currency;
 use crate::orders::OrderNumber;
 use crate::store::{Store, StoreResult};
 use aurora_nlu::{Intent, NluConfig, Understander};
@@ -36,6 +37,8 @@ pub struct ConciergeSettings {
     pub contact: String,
     /// An example order number in the store's format, for hints ("e.g. GG-104233").
     pub order_number_example: String,
+    /// The store's currency: prices are shown in it.
+    pub currency: Currency,
 }
 
 impl Default for ConciergeSettings {
@@ -46,6 +49,7 @@ impl Default for ConciergeSettings {
             return_window_days: 30,
             contact: "support@example.com".to_string(),
             order_number_example: "GG-104233".to_string(),
+            currency: Currency::USD,
         }
     }
 }
@@ -174,9 +178,13 @@ impl Concierge {
                 let intent = understanding.intent;
                 let (blocks, shown) = match intent {
                     Intent::FindProduct => {
-                        discovery::merge(&mut state.query, &understanding.filters);
+                        discovery::merge(
+                            &mut state.query,
+                            &understanding.filters,
+                            self.settings.currency,
+                        );
                         state.offset = 0;
-                        discovery::products_reply(turn.index, state)
+                        discovery::products_reply(turn.index, state, self.settings.currency)
                     }
                     Intent::TrackOrder => {
                         (self.track_order(turn, understanding.order_number).await?, 0)
@@ -273,7 +281,11 @@ impl Concierge {
         let (name, argument) = action.split_once(':').unwrap_or((action, ""));
         let search = |state: &mut ConversationState| {
             state.offset = 0;
-            Some(discovery::products_reply(turn.index, state))
+            Some(discovery::products_reply(
+                turn.index,
+                state,
+                self.settings.currency,
+            ))
         };
         Ok(match (name, argument) {
             ("ready_to_ship", "") => {
@@ -313,7 +325,11 @@ impl Concierge {
                 state.query = ProductQuery::default();
                 search(state)
             }
-            ("more", "") => Some(discovery::products_reply(turn.index, state)),
+            ("more", "") => Some(discovery::products_reply(
+                turn.index,
+                state,
+                self.settings.currency,
+            )),
             ("track_order", "") => Some((self.track_order(turn, None).await?, 0)),
             ("order", number) => Some((self.identified_order(turn, number).await?, 0)),
             ("returns", "") => Some((self.returns_form(turn), 0)),
@@ -423,7 +439,7 @@ impl Concierge {
             .await?
             .iter()
             .filter_map(|id| catalog.get(id))
-            .map(blocks::ProductCard::from)
+            .map(|p| blocks::ProductCard::new(p, self.settings.currency))
             .collect();
         if products.is_empty() {
             return Ok((

@@ -216,7 +216,7 @@ fn order(spec: &Spec, by_id: &HashMap<&str, &Product>, now: DateTime<Utc>) -> Or
                 product_id: Some(product.id.clone()),
                 title: product.title.clone(),
                 quantity,
-                price_cents: product.price_cents,
+                price: product.price,
                 ring_size: size
                     .filter(|_| product.category == Category::Rings)
                     .map(str::to_string),

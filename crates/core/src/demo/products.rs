@@ -3,6 +3,7 @@
 use super::designs::{DESIGNS, Design, Kind};
 use super::words;
 use crate::catalog::{Metal, Product};
+use crate::money::Money;
 
 /// The four precious metals every design is made in.
 const PRECIOUS: [Metal; 4] = [
@@ -45,7 +46,7 @@ fn product(design: &Design, metal: Metal) -> Product {
         description: design.text.replace("{metal}", &metal_prose),
         category: design.category,
         metal,
-        price_cents: words::retail_dollars(dollars, salt >> 8) * 100,
+        price: Money::from_minor(words::retail_dollars(dollars, salt >> 8) * 100),
         ready_to_ship,
         styles: design.styles.iter().map(|s| (*s).to_string()).collect(),
         image_url: format!(

@@ -57,7 +57,7 @@ fn every_category_comes_in_yellow_white_and_rose_gold_and_platinum() {
 
 #[test]
 fn prices_span_from_under_sixty_to_over_twelve_thousand_dollars() {
-    let prices: Vec<i64> = products().iter().map(|p| p.price_cents).collect();
+    let prices: Vec<i64> = products().iter().map(|p| p.price.minor()).collect();
     let min = prices.iter().copied().min().unwrap();
     let max = prices.iter().copied().max().unwrap();
     assert!(min <= 60 * DOLLAR, "cheapest {min}");
@@ -78,9 +78,13 @@ fn silver_is_cheaper_than_gold_and_gold_cheaper_than_platinum_for_the_same_desig
                     || p.id == format!("18k-yellow-gold-{design}")
             })
             .unwrap();
-        assert!(yellow.price_cents < product.price_cents, "{}", product.id);
+        assert!(
+            yellow.price.minor() < product.price.minor(),
+            "{}",
+            product.id
+        );
         if let Some(silver) = catalog.get(&format!("sterling-silver-{design}")) {
-            assert!(silver.price_cents < yellow.price_cents, "{}", silver.id);
+            assert!(silver.price.minor() < yellow.price.minor(), "{}", silver.id);
         }
     }
 }
@@ -90,7 +94,7 @@ fn no_platinum_ring_costs_less_than_four_hundred_dollars() {
     let cheapest = products()
         .iter()
         .filter(|p| p.category == Category::Rings && p.metal == Metal::Platinum)
-        .map(|p| p.price_cents)
+        .map(|p| p.price.minor())
         .min()
         .unwrap();
     assert!(cheapest >= 400 * DOLLAR, "{cheapest}");
@@ -245,7 +249,7 @@ fn every_line_refers_to_a_demo_product_with_its_title_and_price() {
         for item in &order.items {
             let product = &catalog[item.product_id.as_deref().unwrap()];
             assert_eq!(item.title, product.title);
-            assert_eq!(item.price_cents, product.price_cents);
+            assert_eq!(item.price.minor(), product.price.minor());
             assert_eq!(item.made_to_order, !product.ready_to_ship);
             assert!(item.quantity >= 1);
             let is_ring = product.category == Category::Rings;
@@ -401,13 +405,13 @@ fn the_figures_in_the_module_docs_are_true() {
     let all = products();
     assert_eq!(all.len(), 359);
     assert_eq!(orders(now()).len(), 32);
-    let prices = || all.iter().map(|p| p.price_cents);
+    let prices = || all.iter().map(|p| p.price.minor());
     assert_eq!(prices().min(), Some(49 * DOLLAR));
     assert_eq!(prices().max(), Some(14_250 * DOLLAR));
     let cheapest_platinum_ring = all
         .iter()
         .filter(|p| p.category == Category::Rings && p.metal == Metal::Platinum)
-        .map(|p| p.price_cents)
+        .map(|p| p.price.minor())
         .min();
     assert_eq!(cheapest_platinum_ring, Some(449 * DOLLAR));
 }

@@ -4,6 +4,7 @@ use crate::error::Problem;
 use crate::{ApiError, AppState, FieldError};
 use aurora_core::catalog::search::{ProductQuery, Sort};
 use aurora_core::concierge::blocks::ProductCard;
+use aurora_core::money::{Currency, Money};
 use axum::Json;
 use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Response};
@@ -68,10 +69,15 @@ struct Search {
     offset: usize,
 }
 
-fn price(name: &str, value: &str, errors: &mut Vec<FieldError>) -> Option<i64> {
+fn price(
+    name: &str,
+    value: &str,
+    currency: Currency,
+    errors: &mut Vec<FieldError>,
+) -> Option<Money> {
     match value.parse::<f64>() {
         Ok(major) if major.is_finite() && (0.0..=10_000_000.0).contains(&major) => {
-            Some((major * 100.0).round() as i64)
+            Some(currency.from_major(major))
         }
         _ => {
             errors.push(FieldError {
@@ -83,7 +89,7 @@ fn price(name: &str, value: &str, errors: &mut Vec<FieldError>) -> Option<i64> {
     }
 }
 
-fn parse(params: &HashMap<String, String>) -> Result<Search, ApiError> {
+fn parse(params: &HashMap<String, String>, currency: Currency) -> Result<Search, ApiError> {
     let mut errors = Vec::new();
     let mut query = ProductQuery::default();
     for key in params.keys() {
@@ -122,13 +128,13 @@ fn parse(params: &HashMap<String, String>) -> Result<Search, ApiError> {
             }
         }
     }
-    query.min_price_cents = params
+    query.min_price = params
         .get("min_price")
-        .and_then(|v| price("min_price", v, &mut errors));
-    query.max_price_cents = params
+        .and_then(|v| price("min_price", v, currency, &mut errors));
+    query.max_price = params
         .get("max_price")
-        .and_then(|v| price("max_price", v, &mut errors));
-    if let (Some(min), Some(max)) = (query.min_price_cents, query.max_price_cents)
+        .and_then(|v| price("max_price", v, currency, &mut errors));
+    if let (Some(min), Some(max)) = (query.min_price, query.max_price)
         && min > max
     {
         errors.push(FieldError {
@@ -246,7 +252,7 @@ async fn search(
     State(state): State<AppState>,
     Query(params): Query<HashMap<String, String>>,
 ) -> Result<Response, ApiError> {
-    let search = parse(&params)?;
+    let search = parse(&params, state.currency())?;
     let snapshot = state.index();
     let found = snapshot.search(&search.query, search.sort, search.offset, search.limit);
     let next = search.offset + found.products.len();
@@ -279,7 +285,7 @@ async fn details(
         .get(&id)
         .ok_or_else(|| ApiError::not_found("There is no such product."))?;
     Ok(Json(ProductDetails {
-        card: ProductCard::from(product),
+        card: ProductCard::new(product, state.currency()),
         description: product.description.clone(),
         styles: product.styles.clone(),
     }))

@@ -37,7 +37,10 @@ async fn cards(state: &AppState, visitor: &str) -> Result<Json<Shortlist>, ApiEr
     let catalog = state.catalog();
     let products = shortlist::products(state.store.as_ref(), &catalog, visitor).await?;
     Ok(Json(Shortlist {
-        products: products.into_iter().map(ProductCard::from).collect(),
+        products: products
+            .into_iter()
+            .map(|p| ProductCard::new(p, state.currency()))
+            .collect(),
     }))
 }
 

@@ -41,14 +41,17 @@ async fn home(State(state): State<AppState>, Query(query): Query<HomeQuery>) -> 
     let page = query.page.and_then(|p| p.parse().ok()).unwrap_or(1);
     render(
         StatusCode::OK,
-        &pages::home(&state.catalog(), category, page),
+        &pages::home(&state.catalog(), category, page, state.currency()),
     )
 }
 
 async fn product(State(state): State<AppState>, Path(id): Path<String>) -> Response {
     let catalog = state.catalog();
     match catalog.get(&id) {
-        Some(product) => render(StatusCode::OK, &pages::product(&catalog, product)),
+        Some(product) => render(
+            StatusCode::OK,
+            &pages::product(&catalog, product, state.currency()),
+        ),
         None => render(StatusCode::NOT_FOUND, &pages::not_found()),
     }
 }

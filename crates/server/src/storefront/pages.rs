@@ -1,6 +1,7 @@
 //! The storefront's pages as askama templates, and the view models they show.
 
-use aurora_core::catalog::{Catalog, Category, Product, format_price};
+use aurora_core::catalog::{Catalog, Category, Product};
+use aurora_core::money::Currency;
 
 /// Products per page of the home grid.
 pub(super) const PAGE_SIZE: usize = 48;
@@ -80,7 +81,12 @@ pub(super) struct NotFoundPage {
 }
 
 /// The home page: the catalog (or one category of it), page `page` (1-based, clamped).
-pub(super) fn home(catalog: &Catalog, category: Option<Category>, page: usize) -> HomePage {
+pub(super) fn home(
+    catalog: &Catalog,
+    category: Option<Category>,
+    page: usize,
+    currency: Currency,
+) -> HomePage {
     let mut products: Vec<&Product> = catalog
         .products()
         .iter()
@@ -95,7 +101,7 @@ pub(super) fn home(catalog: &Catalog, category: Option<Category>, page: usize) -
         .iter()
         .skip(start)
         .take(PAGE_SIZE)
-        .map(|p| card(p))
+        .map(|p| card(p, currency))
         .collect();
     let heading = category.map_or("All jewelry", Category::label);
     let page_title = match (category, page) {
@@ -130,7 +136,7 @@ pub(super) fn home(catalog: &Catalog, category: Option<Category>, page: usize) -
 }
 
 /// The page of one product, with a few others of the same category and metal.
-pub(super) fn product(catalog: &Catalog, product: &Product) -> ProductPage {
+pub(super) fn product(catalog: &Catalog, product: &Product, currency: Currency) -> ProductPage {
     let mut related: Vec<&Product> = catalog
         .products()
         .iter()
@@ -146,12 +152,16 @@ pub(super) fn product(catalog: &Catalog, product: &Product) -> ProductPage {
     ProductPage {
         page_title: format!("{} — Gilded Grove", product.title),
         nav: nav(Here::Elsewhere),
-        card: card(product),
+        card: card(product, currency),
         description: product.description.clone(),
         category_label: product.category.label(),
         category_href: category_href(Some(product.category)),
         styles,
-        related: related.into_iter().take(RELATED).map(card).collect(),
+        related: related
+            .into_iter()
+            .take(RELATED)
+            .map(|p| card(p, currency))
+            .collect(),
     }
 }
 
@@ -163,12 +173,12 @@ pub(super) fn not_found() -> NotFoundPage {
     }
 }
 
-fn card(product: &Product) -> Card {
+fn card(product: &Product, currency: Currency) -> Card {
     Card {
         href: format!("/products/{}", product.id),
         title: product.title.clone(),
         metal: product.metal.label(),
-        price: format_price(product.price_cents),
+        price: currency.format(product.price),
         image_url: product.image_url.clone(),
         image_alt: product.image_alt.clone(),
         ready_to_ship: product.ready_to_ship,

@@ -1,13 +1,13 @@
 //! The rules a product must meet whichever format it came from, and price parsing.
 
 use super::mapping::MAX_STYLES;
-use crate::catalog::{Product, format_price};
+use crate::catalog::Product;
 
 /// Longest title, in characters.
 pub(super) const MAX_TITLE_CHARS: usize = 200;
 /// Longest description, in characters.
 pub(super) const MAX_DESCRIPTION_CHARS: usize = 5_000;
-/// Highest price, in cents ($1,000,000).
+/// Highest price, in minor units (1,000,000 dollars, euros or pounds).
 pub(super) const MAX_PRICE_CENTS: i64 = 100_000_000;
 
 /// Which field of a [`Product`] a problem is about (its JSON name).
@@ -39,8 +39,8 @@ pub(super) fn check_product(product: &Product) -> Vec<(Field, String)> {
             "the description is longer than 5,000 characters".to_string(),
         ));
     }
-    if let Err(reason) = check_price_cents(product.price_cents) {
-        let message = format!("`{}` is not a price: {reason}", product.price_cents);
+    if let Err(reason) = check_price_cents(product.price.minor()) {
+        let message = format!("`{}` is not a price: {reason}", product.price.minor());
         problems.push(("price_cents", message));
     }
     if product.styles.len() > MAX_STYLES {
@@ -75,15 +75,13 @@ pub(super) fn check_product(product: &Product) -> Vec<(Field, String)> {
     problems
 }
 
-/// Whether `cents` is a price we accept (more than 0, at most $1,000,000); if not, why.
+/// Whether `cents` (minor units) is a price we accept (more than 0, at most 1,000,000 major
+/// units); if not, why.
 pub(super) fn check_price_cents(cents: i64) -> Result<(), String> {
     if cents <= 0 {
         Err("it must be more than 0".to_string())
     } else if cents > MAX_PRICE_CENTS {
-        Err(format!(
-            "it is more than the highest price, {}",
-            format_price(MAX_PRICE_CENTS)
-        ))
+        Err("it is more than the highest price, 1,000,000".to_string())
     } else {
         Ok(())
     }

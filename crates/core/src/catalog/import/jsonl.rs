@@ -3,6 +3,7 @@
 use super::checks::check_product;
 use super::{Item, RowError};
 use crate::catalog::{Category, Metal, Product};
+use crate::money::Money;
 use serde_json::{Map, Value};
 use std::io::{BufRead, BufReader, Read};
 
@@ -219,7 +220,7 @@ fn template() -> Map<String, Value> {
         description: String::new(),
         category: Category::Rings,
         metal: Metal::Silver,
-        price_cents: 100,
+        price: Money::from_minor(100),
         ready_to_ship: false,
         styles: Vec::new(),
         image_url: "/template.jpg".to_string(),
@@ -282,7 +283,7 @@ mod tests {
             Item::Product { row, product } => {
                 assert_eq!(row, 1);
                 assert_eq!(product.id, "a-ring");
-                assert_eq!(product.price_cents, 5_000);
+                assert_eq!(product.price, Money::from_minor(5_000));
             }
             other => assert!(matches!(other, Item::Product { .. }), "{other:?}"),
         }

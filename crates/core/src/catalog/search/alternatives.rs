@@ -3,6 +3,7 @@
 
 use super::{ProductQuery, SearchIndex, Sort};
 use crate::catalog::{Metal, Product};
+use crate::money::Money;
 use serde::Serialize;
 
 /// The nearest things to a query that matched nothing.
@@ -19,11 +20,22 @@ pub struct Alternatives {
 #[serde(rename_all = "snake_case", tag = "kind")]
 pub enum PriceHint {
     /// All are dearer than the maximum: "platinum rings start at $449".
-    StartsAt { price_cents: i64 },
+    StartsAt {
+        #[serde(rename = "price_cents")]
+        price: Money,
+    },
     /// All are cheaper than the minimum: "silver necklaces top out at $249".
-    TopsOutAt { price_cents: i64 },
+    TopsOutAt {
+        #[serde(rename = "price_cents")]
+        price: Money,
+    },
     /// Some are cheaper, some dearer than a range that holds none: the nearest on each side.
-    Around { below_cents: i64, above_cents: i64 },
+    Around {
+        #[serde(rename = "below_cents")]
+        below: Money,
+        #[serde(rename = "above_cents")]
+        above: Money,
+    },
 }
 
 /// Which filter a [`Relaxation`] changed.
@@ -112,16 +124,16 @@ pub(super) fn alternatives(
         });
         relaxations.extend(metal);
     }
-    if query.min_price_cents.is_some() || query.max_price_cents.is_some() {
+    if query.min_price.is_some() || query.max_price.is_some() {
         // Nearest the budget first: cheapest when the shopper had a ceiling, dearest when only
         // a floor was too high.
-        let sort = match (query.max_price_cents, price_hint) {
+        let sort = match (query.max_price, price_hint) {
             (_, Some(PriceHint::TopsOutAt { .. })) | (None, _) => Sort::PriceDesc,
             _ => Sort::PriceAsc,
         };
         let unbounded = ProductQuery {
-            min_price_cents: None,
-            max_price_cents: None,
+            min_price: None,
+            max_price: None,
             ..query.clone()
         };
         relaxations.extend(relaxed(Relaxed::Price, unbounded, sort));
@@ -167,14 +179,14 @@ pub(super) fn alternatives(
 
 /// Where the prices are when the bounds of `query` shut out everything that otherwise matches.
 fn price_hint(index: &SearchIndex, query: &ProductQuery) -> Option<PriceHint> {
-    if query.min_price_cents.is_none() && query.max_price_cents.is_none() {
+    if query.min_price.is_none() && query.max_price.is_none() {
         return None;
     }
-    let min = query.min_price_cents.unwrap_or(i64::MIN);
-    let max = query.max_price_cents.unwrap_or(i64::MAX);
+    let min = query.min_price.map_or(i64::MIN, Money::minor);
+    let max = query.max_price.map_or(i64::MAX, Money::minor);
     let unbounded = ProductQuery {
-        min_price_cents: None,
-        max_price_cents: None,
+        min_price: None,
+        max_price: None,
         ..query.clone()
     };
     let mut dearest_below: Option<i64> = None;
@@ -194,12 +206,16 @@ fn price_hint(index: &SearchIndex, query: &ProductQuery) -> Option<PriceHint> {
         return None;
     }
     match (dearest_below, cheapest_above) {
-        (Some(below_cents), Some(above_cents)) => Some(PriceHint::Around {
-            below_cents,
-            above_cents,
+        (Some(below), Some(above)) => Some(PriceHint::Around {
+            below: Money::from_minor(below),
+            above: Money::from_minor(above),
         }),
-        (None, Some(price_cents)) => Some(PriceHint::StartsAt { price_cents }),
-        (Some(price_cents), None) => Some(PriceHint::TopsOutAt { price_cents }),
+        (None, Some(price)) => Some(PriceHint::StartsAt {
+            price: Money::from_minor(price),
+        }),
+        (Some(price), None) => Some(PriceHint::TopsOutAt {
+            price: Money::from_minor(price),
+        }),
         (None, None) => None,
     }
 }

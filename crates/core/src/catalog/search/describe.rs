@@ -1,11 +1,12 @@
 //! A query in the shopper's words, for sentences like "No platinum rings under $300."
 
 use super::ProductQuery;
-use crate::catalog::format_price;
+use crate::money::Currency;
 
 /// `platinum rings under $300`, `ready-to-ship rose gold necklaces between $500 and $1,000`,
-/// `vintage earrings matching “halo”`; `jewelry` when nothing narrows it.
-pub fn describe(query: &ProductQuery) -> String {
+/// `vintage earrings matching “halo”`; `jewelry` when nothing narrows it. Prices in `currency`.
+pub fn describe(query: &ProductQuery, currency: Currency) -> String {
+    let format_price = |amount| currency.format(amount);
     let mut words: Vec<String> = Vec::new();
     if query.ready_to_ship {
         words.push("ready-to-ship".to_string());
@@ -19,7 +20,7 @@ pub fn describe(query: &ProductQuery) -> String {
         ));
     }
     words.push(query.category.map_or("jewelry", |c| c.as_str()).to_string());
-    match (query.min_price_cents, query.max_price_cents) {
+    match (query.min_price, query.max_price) {
         (Some(min), Some(max)) if min == max => words.push(format!("at {}", format_price(min))),
         (Some(min), Some(max)) => words.push(format!(
             "between {} and {}",

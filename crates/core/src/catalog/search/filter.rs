@@ -2,6 +2,7 @@
 
 use super::ProductQuery;
 use crate::catalog::{Category, Metal, Product};
+use crate::money::Money;
 use std::collections::HashMap;
 
 /// Style ids below this get a bit in a mask; rarer styles (big imported catalogs) fall back to
@@ -63,7 +64,7 @@ impl Rows {
                     rare_styles.insert(position, rare);
                 }
                 Row {
-                    price_cents: p.price_cents,
+                    price_cents: p.price.minor(),
                     style_mask: mask,
                     category: category_bit(p.category),
                     metal: metal_bit(p.metal),
@@ -133,8 +134,8 @@ impl Filter {
         Filter {
             categories: bits(query.category.map_or(0, category_bit)),
             metals: bits(query.metals.iter().fold(0, |b, &m| b | metal_bit(m))),
-            min_price_cents: query.min_price_cents.unwrap_or(i64::MIN),
-            max_price_cents: query.max_price_cents.unwrap_or(i64::MAX),
+            min_price_cents: query.min_price.map_or(i64::MIN, Money::minor),
+            max_price_cents: query.max_price.map_or(i64::MAX, Money::minor),
             ready_to_ship: query.ready_to_ship,
             any_style: query.styles.is_empty(),
             style_mask,

@@ -17,6 +17,7 @@ pub use alternatives::{Alternatives, PriceHint, Relaxation, Relaxed, similar_met
 pub use describe::describe;
 
 use super::{Catalog, Category, Metal, Product};
+use crate::money::Money;
 use filter::{Filter, Rows};
 use serde::{Deserialize, Serialize};
 use std::cmp::Ordering;
@@ -30,10 +31,12 @@ pub struct ProductQuery {
     pub category: Option<Category>,
     /// Any of these metals; empty means any metal.
     pub metals: Vec<Metal>,
-    /// Inclusive lower bound.
-    pub min_price_cents: Option<i64>,
-    /// Inclusive upper bound.
-    pub max_price_cents: Option<i64>,
+    /// Inclusive lower bound (`min_price_cents` in a stored conversation state).
+    #[serde(rename = "min_price_cents")]
+    pub min_price: Option<Money>,
+    /// Inclusive upper bound (`max_price_cents` in a stored conversation state).
+    #[serde(rename = "max_price_cents")]
+    pub max_price: Option<Money>,
     /// `true` keeps only products that ship now.
     pub ready_to_ship: bool,
     /// Any of these style tags (lowercase); empty means any style.

@@ -9,6 +9,7 @@ use crate::catalog::import::checks::{
 use crate::catalog::import::html::html_to_text;
 use crate::catalog::import::mapping::{self, MAX_STYLES};
 use crate::catalog::{Category, Metal, Product};
+use crate::money::Money;
 
 /// Errors found while building one handle's products.
 #[derive(Default)]
@@ -138,7 +139,7 @@ pub(super) fn build(handle: &str, rows: &[Row]) -> Result<Vec<Product>, Vec<RowE
             description: description.clone(),
             category,
             metal: group.metal,
-            price_cents: group.lowest_price,
+            price: Money::from_minor(group.lowest_price),
             ready_to_ship: shipping.unwrap_or(group.in_stock),
             styles: styles.clone(),
             image_url: image_url.to_string(),
