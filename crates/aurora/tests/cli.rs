@@ -189,28 +189,26 @@ fn understand_with_a_message_explains_its_reading() {
     );
 }
 
+/// What `aurora understand` says on stderr when a setting is bad (it must fail).
+fn refused_at_start(setting: &str, value: &str) -> String {
+    let dir = tempfile::tempdir().unwrap();
+    let output = run(aurora(dir.path()).arg("understand").env(setting, value));
+    assert!(!output.status.success());
+    text(&output.stderr)
+}
+
 #[test]
 fn a_bad_order_number_pattern_is_refused_at_start() {
-    let dir = tempfile::tempdir().unwrap();
-    let output = run(aurora(dir.path())
-        .arg("understand")
-        .env("AURORA_ORDER_NUMBER_PATTERN", "(unclosed"));
-    assert!(!output.status.success());
+    let said = refused_at_start("AURORA_ORDER_NUMBER_PATTERN", "(unclosed");
     assert!(
-        text(&output.stderr).starts_with("aurora: AURORA_ORDER_NUMBER_PATTERN: "),
-        "{}",
-        text(&output.stderr)
+        said.starts_with("aurora: AURORA_ORDER_NUMBER_PATTERN: "),
+        "{said}"
     );
 }
 
 #[test]
 fn an_unknown_currency_is_refused_at_start_with_the_known_ones() {
-    let dir = tempfile::tempdir().unwrap();
-    let output = run(aurora(dir.path())
-        .arg("understand")
-        .env("AURORA_CURRENCY", "XYZ"));
-    assert!(!output.status.success());
-    let said = text(&output.stderr);
+    let said = refused_at_start("AURORA_CURRENCY", "XYZ");
     assert!(
         said.starts_with("aurora: AURORA_CURRENCY: unknown currency `XYZ`"),
         "{said}"

@@ -98,6 +98,20 @@ pub struct Conversation {
 }
 
 impl Conversation {
+    /// A conversation `id` of `visitor_id`, started at `now`, with nothing remembered yet.
+    pub fn new(id: String, visitor_id: String, now: DateTime<Utc>) -> Conversation {
+        Conversation {
+            id,
+            visitor_id,
+            started_at: now,
+            last_activity_at: now,
+            ended_at: None,
+            replies: 0,
+            has_ticket: false,
+            state: ConversationState::default(),
+        }
+    }
+
     /// Whether it has ended at `now`: explicitly, or by 30 minutes without activity.
     pub fn is_ended(&self, now: DateTime<Utc>) -> bool {
         self.ended_at.is_some() || now - self.last_activity_at >= IDLE_TIMEOUT

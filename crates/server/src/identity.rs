@@ -212,7 +212,7 @@ mod tests {
             &json!({"email": " Ava@Example.com ", "exp": now.timestamp() + 3600, "name": "Ava"}),
         );
         let identity = tokens().verify_identity(&jwt, now).unwrap();
-        assert_eq!(identity.email, "ava@example.com");
+        assert_eq!(identity.email.as_str(), "ava@example.com");
         assert_eq!(identity.name.as_deref(), Some("Ava"));
     }
 

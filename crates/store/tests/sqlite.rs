@@ -28,17 +28,7 @@ async fn a_store_with_conversation_c1_and(options: ConnectOptions) -> (TestDb, A
 }
 
 fn conversation() -> Conversation {
-    let now = Utc::now();
-    Conversation {
-        id: "c1".into(),
-        visitor_id: "v1".into(),
-        started_at: now,
-        last_activity_at: now,
-        ended_at: None,
-        replies: 0,
-        has_ticket: false,
-        state: ConversationState::default(),
-    }
+    Conversation::new("c1".into(), "v1".into(), Utc::now())
 }
 
 fn said(text: &str) -> Message {

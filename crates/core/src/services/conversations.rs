@@ -5,7 +5,7 @@ use super::ServiceError;
 use crate::concierge::blocks::{Block, text};
 use crate::concierge::forms::Invalid;
 use crate::concierge::{Concierge, Input, Turn, answer, csat_prompt};
-use crate::conversations::{Conversation, ConversationState, IDLE_TIMEOUT, Message};
+use crate::conversations::{Conversation, IDLE_TIMEOUT, Message};
 use crate::store::{ConversationCounts, Store, StoreResult};
 use aurora_nlu::Intent;
 use chrono::{DateTime, Utc};
@@ -67,16 +67,7 @@ pub async fn start(
     now: DateTime<Utc>,
 ) -> StoreResult<Started> {
     let blocks = concierge.welcome();
-    let conversation = Conversation {
-        id,
-        visitor_id,
-        started_at: now,
-        last_activity_at: now,
-        ended_at: None,
-        replies: 0,
-        has_ticket: false,
-        state: ConversationState::default(),
-    };
+    let conversation = Conversation::new(id, visitor_id, now);
     store
         .create_conversation(&conversation, &[answer(&blocks, now)])
         .await?;
