@@ -27,7 +27,7 @@ pub use flags::{refresh as refresh_flags, watch_flags};
 pub use identity::{Tokens, sign_identity};
 pub use limits::LimitSettings;
 pub use metrics::{flag_state, sweep_idle_conversations, sweep_idle_conversations_once};
-pub use openapi::{document as openapi_document, json as openapi_json};
+pub use routes::{document as openapi_document, json as openapi_json};
 pub use startup::{AppSettings, Application, Background, StartupError};
 pub use state::{AppState, ServerSettings, Shared};
 pub use webhook::deliver_webhooks;

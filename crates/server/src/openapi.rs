@@ -1,5 +1,5 @@
-//! The API's OpenAPI description, generated from the handlers' `#[utoipa::path]` annotations
-//! and the types they answer with. Served at `/api/openapi.json`; the committed copy
+//! What the API's OpenAPI description says besides its routes (`routes::document` adds them,
+//! from the handlers' `#[utoipa::path]` annotations and the types they answer with). Served at `/api/openapi.json`; the committed copy
 //! (docs/api/openapi.json, written by `aurora openapi`) is checked against it by a test.
 
 use crate::error::Problem;
@@ -34,18 +34,14 @@ use utoipa::{Modify, OpenApi as _, PartialSchema, ToSchema};
 )]
 struct ApiDoc;
 
-/// The whole description: the documented routes with what they all share.
-pub fn document() -> OpenApi {
-    let mut api = crate::routes::documented(ApiDoc::openapi());
-    CommonAnswers.modify(&mut api);
-    api
+/// What the description says before any route is added: info, tags, security schemes.
+pub(crate) fn base() -> OpenApi {
+    ApiDoc::openapi()
 }
 
-/// The description as the JSON the service serves and docs/api/openapi.json holds.
-pub fn json() -> String {
-    let mut text = document().to_pretty_json().unwrap_or_default();
-    text.push('\n');
-    text
+/// Adds what every operation shares, once the routes are in.
+pub(crate) fn finish(api: &mut OpenApi) {
+    CommonAnswers.modify(api);
 }
 
 struct SecuritySchemes;

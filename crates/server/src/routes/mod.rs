@@ -14,53 +14,73 @@ mod shortlist;
 use crate::AppState;
 use axum::Router;
 use axum::middleware::from_fn_with_state;
+use utoipa::openapi::OpenApi;
 use utoipa_axum::router::OpenApiRouter;
 
-/// The shopper API that reads and writes a visitor's data or the catalog.
-fn shopper() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new()
-        .merge(conversations::router())
-        .merge(forms::router())
-        .merge(products::router())
-        .merge(shortlist::router())
+/// What a group of routes is wrapped in.
+#[derive(Clone, Copy)]
+enum Exposure {
+    /// The shopper API: idempotency keys, rate limits, CORS.
+    Shopper,
+    /// Called from store pages without a visitor's data (widget events, the flag): rate
+    /// limits and CORS.
+    Public,
+    /// Health, metrics and the API description, for operators.
+    Operations,
 }
 
-/// Health, metrics and the API description, for operators.
-fn operations() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new()
-        .merge(health::router())
-        .merge(metrics::router())
-        .merge(openapi::router())
+/// Every route of the API, listed once: the router and the OpenAPI description are both built
+/// from this list.
+fn groups() -> [(Exposure, OpenApiRouter<AppState>); 9] {
+    [
+        (Exposure::Shopper, conversations::router()),
+        (Exposure::Shopper, forms::router()),
+        (Exposure::Shopper, products::router()),
+        (Exposure::Shopper, shortlist::router()),
+        (Exposure::Public, events::router()),
+        (Exposure::Public, ofrep::router()),
+        (Exposure::Operations, health::router()),
+        (Exposure::Operations, metrics::router()),
+        (Exposure::Operations, openapi::router()),
+    ]
 }
 
-/// `base` with every route of [`router`] added.
-pub(crate) fn documented(base: utoipa::openapi::OpenApi) -> utoipa::openapi::OpenApi {
-    OpenApiRouter::with_openapi(base)
-        .merge(shopper())
-        .merge(events::router())
-        .merge(ofrep::router())
-        .merge(operations())
-        .into_openapi()
+/// The whole OpenAPI description.
+pub fn document() -> OpenApi {
+    let routes = groups().into_iter().fold(
+        OpenApiRouter::with_openapi(crate::openapi::base()),
+        |all, (_, group)| all.merge(group),
+    );
+    let mut api = routes.into_openapi();
+    crate::openapi::finish(&mut api);
+    api
 }
 
+/// The description as the JSON the service serves and docs/api/openapi.json holds.
+pub fn json() -> String {
+    let mut text = document().to_pretty_json().unwrap_or_default();
+    text.push('\n');
+    text
+}
+
+/// Every route, each group wrapped as its exposure asks.
 pub(crate) fn router(state: &AppState) -> Router<AppState> {
-    let shopper = shopper()
-        .route_layer(from_fn_with_state(
-            state.clone(),
-            crate::idempotency::idempotency,
-        ))
-        .merge(events::router())
-        .route_layer(from_fn_with_state(
-            state.clone(),
-            crate::limits::limit_requests,
-        ))
-        .layer(crate::middleware::cors(&state.settings));
-    let flags = ofrep::router()
-        .route_layer(from_fn_with_state(
-            state.clone(),
-            crate::limits::limit_requests,
-        ))
-        .layer(crate::middleware::cors(&state.settings));
-    let (router, _) = operations().merge(shopper).merge(flags).split_for_parts();
-    router
+    let limits = || from_fn_with_state(state.clone(), crate::limits::limit_requests);
+    let cors = || crate::middleware::cors(&state.settings);
+    let routes = groups()
+        .into_iter()
+        .fold(OpenApiRouter::new(), |all, (exposure, group)| {
+            all.merge(match exposure {
+                Exposure::Shopper => group
+                    .route_layer(from_fn_with_state(
+                        state.clone(),
+                        crate::idempotency::idempotency,
+                    ))
+                    .route_layer(limits())
+                    .layer(cors()),
+                Exposure::Public => group.route_layer(limits()).layer(cors()),
+                Exposure::Operations => group,
+            })
+        });
+    routes.split_for_parts().0
 }

@@ -7,7 +7,7 @@ use std::sync::LazyLock;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-static DOCUMENT: LazyLock<String> = LazyLock::new(crate::openapi::json);
+static DOCUMENT: LazyLock<String> = LazyLock::new(super::json);
 
 pub(crate) fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new().routes(routes!(openapi))
