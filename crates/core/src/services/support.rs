@@ -37,6 +37,21 @@ async fn named(
     }
 }
 
+/// Runs a form's `request` in the conversation the form names (which must be the visitor's)
+/// and records the answer's `blocks` there.
+async fn answered<T>(
+    turn: &Turn<'_>,
+    conversation: Option<&str>,
+    what: &str,
+    request: impl AsyncFnOnce(Option<&str>) -> Result<T, ServiceError>,
+    blocks: impl Fn(&T) -> &[Block],
+) -> Result<T, ServiceError> {
+    let conversation = named(turn, conversation).await?;
+    let outcome = request(conversation.as_deref()).await?;
+    record(turn, conversation.as_deref(), what, blocks(&outcome)).await?;
+    Ok(outcome)
+}
+
 /// Looks an order up by number and email; the answer is the same for a wrong email and an
 /// unknown order.
 pub async fn order_lookup(
@@ -45,11 +60,12 @@ pub async fn order_lookup(
     conversation: Option<&str>,
     body: &Body,
 ) -> Result<LookupOutcome, ServiceError> {
-    let conversation = named(turn, conversation).await?;
-    let outcome = lookup_order(concierge, turn, body).await?;
-    let (LookupOutcome::Found(blocks) | LookupOutcome::NotFound(blocks)) = &outcome;
-    record(turn, conversation.as_deref(), "order lookup", blocks).await?;
-    Ok(outcome)
+    let lookup = async |_: Option<&str>| lookup_order(concierge, turn, body).await;
+    answered(turn, conversation, "order lookup", lookup, |outcome| {
+        let (LookupOutcome::Found(blocks) | LookupOutcome::NotFound(blocks)) = outcome;
+        blocks
+    })
+    .await
 }
 
 /// Opens a return or resize ticket, or says why the request cannot be accepted.
@@ -60,24 +76,25 @@ pub async fn request_return(
     body: &Body,
     references: References<'_>,
 ) -> Result<ReturnOutcome, ServiceError> {
-    let conversation = named(turn, conversation).await?;
-    let outcome =
-        match submit_return(concierge, turn, conversation.as_deref(), body, references).await? {
-            Ok(receipt) => ReturnOutcome::Opened(Box::new(receipt)),
-            Err(blocks) => ReturnOutcome::Refused(blocks),
-        };
-    let blocks = match &outcome {
-        ReturnOutcome::Opened(receipt) => &receipt.blocks,
-        ReturnOutcome::Refused(blocks) => blocks,
+    let submit = async |conversation: Option<&str>| {
+        Ok(
+            match submit_return(concierge, turn, conversation, body, references).await? {
+                Ok(receipt) => ReturnOutcome::Opened(Box::new(receipt)),
+                Err(blocks) => ReturnOutcome::Refused(blocks),
+            },
+        )
     };
-    record(
+    answered(
         turn,
-        conversation.as_deref(),
+        conversation,
         "return or resize request",
-        blocks,
+        submit,
+        |outcome| match outcome {
+            ReturnOutcome::Opened(receipt) => &receipt.blocks,
+            ReturnOutcome::Refused(blocks) => blocks,
+        },
     )
-    .await?;
-    Ok(outcome)
+    .await
 }
 
 /// Hands over to a stylist: a ticket with the transcript, shortlist, filters and products shown.
@@ -88,17 +105,13 @@ pub async fn request_stylist(
     body: &Body,
     references: References<'_>,
 ) -> Result<TicketReceipt, ServiceError> {
-    let conversation = named(turn, conversation).await?;
-    let receipt =
-        submit_stylist(concierge, turn, conversation.as_deref(), body, references).await?;
-    record(
-        turn,
-        conversation.as_deref(),
-        "stylist request",
-        &receipt.blocks,
-    )
-    .await?;
-    Ok(receipt)
+    let submit = async |conversation: Option<&str>| {
+        submit_stylist(concierge, turn, conversation, body, references).await
+    };
+    answered(turn, conversation, "stylist request", submit, |receipt| {
+        &receipt.blocks
+    })
+    .await
 }
 
 /// A rating recorded: the thanks, and the score given.
