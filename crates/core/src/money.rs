@@ -118,11 +118,6 @@ impl Currency {
             .ok_or_else(|| UnknownCurrency(code.to_string()))
     }
 
-    /// The ISO 4217 code (`USD`).
-    pub fn code(self) -> &'static str {
-        self.code
-    }
-
     fn unit(self) -> i64 {
         10_i64.pow(self.digits)
     }

@@ -16,6 +16,7 @@ use sqlx::sqlite::SqliteRow;
 use sqlx::{
     Arguments, Database, Encode, FromRow, PgConnection, Postgres, Sqlite, SqliteConnection,
 };
+use std::fmt::Write as _;
 
 /// A query argument. Each variant keeps its SQL type when it is NULL: PostgreSQL checks the
 /// type of a NULL too.
@@ -84,8 +85,8 @@ impl<'q> Query<'q> {
     /// Appends a placeholder for `value`.
     pub(crate) fn push_bind(&mut self, value: impl Into<Arg<'q>>) -> &mut Self {
         self.args.push(value.into());
-        self.sql.push('$');
-        self.sql.push_str(&self.args.len().to_string());
+        // Writing to a String cannot fail.
+        let _ = write!(self.sql, "${}", self.args.len());
         self
     }
 
