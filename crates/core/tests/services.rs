@@ -234,3 +234,78 @@ async fn returns_follow_the_window_and_made_to_order_rules_and_land_in_the_conve
         .collect();
     assert!(said.contains(&"[return or resize request]"), "{said:?}");
 }
+
+/// A catalog file in our JSON Lines format, from `products`.
+fn jsonl(products: &[aurora_core::catalog::Product]) -> Vec<u8> {
+    let lines: Vec<String> = products
+        .iter()
+        .map(|p| serde_json::to_string(p).unwrap())
+        .collect();
+    lines.join("\n").into_bytes()
+}
+
+#[tokio::test]
+async fn an_import_checks_every_row_first_and_writes_all_or_nothing() {
+    use aurora_core::catalog::import::Format;
+    use aurora_core::services::catalog::{self, ImportError, ImportOutcome, Pass};
+
+    let db = TestDb::sqlite();
+    let store = db.open().await;
+    let products = aurora_core::demo::products();
+    let good = jsonl(&products);
+    let mut bad = good.clone();
+    bad.extend_from_slice(b"\n{\"id\": \"Not A Handle\"}\n");
+
+    let file = bad.clone();
+    let outcome = catalog::import(&*store, Format::Json, move |_| {
+        Ok(std::io::Cursor::new(file.clone()))
+    })
+    .await
+    .unwrap();
+    let ImportOutcome::Refused(report) = outcome else {
+        panic!("a file with a bad row was imported")
+    };
+    assert_eq!(report.errors[0].row, products.len() as u64 + 1);
+    assert_eq!(store.product_count().await.unwrap(), 0);
+    assert_eq!(
+        catalog::newer(&*store, 0)
+            .await
+            .unwrap()
+            .map(|c| c.version()),
+        None
+    );
+
+    // The file reads differently the second time: nothing of it is written.
+    let (first, second) = (good.clone(), bad);
+    let changed = catalog::import(&*store, Format::Json, move |pass| {
+        Ok(std::io::Cursor::new(match pass {
+            Pass::Check => first.clone(),
+            Pass::Write => second.clone(),
+        }))
+    })
+    .await;
+    assert!(
+        matches!(changed, Err(ImportError::Changed(_))),
+        "{changed:?}"
+    );
+    assert_eq!(store.product_count().await.unwrap(), 0);
+
+    let outcome = catalog::import(&*store, Format::Json, move |_| {
+        Ok(std::io::Cursor::new(good.clone()))
+    })
+    .await
+    .unwrap();
+    let ImportOutcome::Imported { summary, .. } = outcome else {
+        panic!("a good file was refused")
+    };
+    assert_eq!(summary.created, products.len() as u64);
+    let newer = catalog::newer(&*store, 0).await.unwrap().unwrap();
+    assert_eq!(newer.version(), summary.version);
+    assert_eq!(newer.products().len(), products.len());
+    assert!(
+        catalog::newer(&*store, summary.version)
+            .await
+            .unwrap()
+            .is_none()
+    );
+}

@@ -1,5 +1,5 @@
 use crate::AppState;
-use aurora_core::catalog::Catalog;
+use aurora_core::services;
 use std::time::Duration;
 
 /// Polls the catalog version every `every` and reloads the snapshot when another process
@@ -16,17 +16,18 @@ pub async fn watch_catalog(state: AppState, every: Duration) {
 }
 
 async fn refresh(state: &AppState) -> Result<(), aurora_core::store::StoreError> {
-    let version = state.store.catalog_version().await?;
-    if version == state.catalog().version() {
+    let Some(catalog) = services::catalog::newer(&*state.store, state.catalog().version()).await?
+    else {
         return Ok(());
-    }
-    let products = state.store.all_products().await?;
-    tracing::info!(version, products = products.len(), "catalog reloaded");
+    };
+    tracing::info!(
+        version = catalog.version(),
+        products = catalog.products().len(),
+        "catalog reloaded"
+    );
     // Indexing takes tens of milliseconds per 10,000 products: off the async workers.
     let indexing = state.clone();
-    let indexed =
-        tokio::task::spawn_blocking(move || indexing.set_catalog(Catalog::new(version, products)))
-            .await;
+    let indexed = tokio::task::spawn_blocking(move || indexing.set_catalog(catalog)).await;
     match indexed {
         Ok(Ok(())) => {}
         Ok(Err(error)) => {

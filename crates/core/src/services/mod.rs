@@ -3,6 +3,7 @@
 //! and returns what the caller shows. Callers (the HTTP handlers, the CLI) only parse their
 //! input, call one of these, and map the result; time and randomness are passed in.
 
+pub mod catalog;
 pub mod conversations;
 pub mod shortlist;
 pub mod support;
