@@ -10,7 +10,7 @@ use aurora_store::backend_tests;
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
 use common::{
-    Shopper, actions, assert_problem, blocks_of, demo_app, demo_app_with, field_value, form,
+    Shopper, actions, assert_problem, blocks_of, call, demo_app, demo_app_with, field_value, form,
     invalid_fields, send,
 };
 use serde_json::{Value, json};
@@ -51,6 +51,16 @@ async fn raw(
     send(app, request.body(body.into()).unwrap()).await
 }
 
+/// A POST of `body` as `application/json`, as the shopper.
+async fn posted_json(
+    app: &axum::Router,
+    shopper: &Shopper,
+    path: &str,
+    body: impl Into<Body>,
+) -> common::Answer {
+    raw(app, shopper, path, "application/json", body, &[]).await
+}
+
 async fn a_body_over_the_limit_is_a_413_problem(store: Arc<dyn Store>) {
     let settings = ServerSettings {
         max_body_bytes: 4096,
@@ -59,15 +69,7 @@ async fn a_body_over_the_limit_is_a_413_problem(store: Arc<dyn Store>) {
     let app = demo_app_with(store.clone(), settings).await;
     let (shopper, id, _) = Shopper::start(&app).await;
     let big = json!({ "text": "a".repeat(5000) }).to_string();
-    let answer = raw(
-        &app,
-        &shopper,
-        &messages(&id),
-        "application/json",
-        big.clone(),
-        &[],
-    )
-    .await;
+    let answer = posted_json(&app, &shopper, &messages(&id), big.clone()).await;
     assert_problem(&answer, StatusCode::PAYLOAD_TOO_LARGE, "body_too_large");
     // Also when the idempotency layer reads the body first.
     let answer = raw(
@@ -80,15 +82,7 @@ async fn a_body_over_the_limit_is_a_413_problem(store: Arc<dyn Store>) {
     )
     .await;
     assert_problem(&answer, StatusCode::PAYLOAD_TOO_LARGE, "body_too_large");
-    let answer = raw(
-        &app,
-        &shopper,
-        "/api/support/stylist",
-        "application/json",
-        big,
-        &[],
-    )
-    .await;
+    let answer = posted_json(&app, &shopper, "/api/support/stylist", big).await;
     assert_problem(&answer, StatusCode::PAYLOAD_TOO_LARGE, "body_too_large");
     assert_eq!(store.messages(&id).await.unwrap().len(), 1);
 }
@@ -109,40 +103,16 @@ async fn malformed_message_bodies_are_422_problems_naming_the_field(store: Arc<d
         let answer = shopper.post(&app, &messages(&id), body.clone()).await;
         assert_eq!(invalid_fields(&answer), expected, "{body}");
     }
-    let array = raw(
-        &app,
-        &shopper,
-        &messages(&id),
-        "application/json",
-        "[\"rings\"]",
-        &[],
-    )
-    .await;
+    let array = posted_json(&app, &shopper, &messages(&id), "[\"rings\"]").await;
     assert_eq!(invalid_fields(&array), ["body"]);
 }
 
 async fn a_body_that_is_not_json_is_refused(store: Arc<dyn Store>) {
     let app = demo_app(store).await;
     let (shopper, id, _) = Shopper::start(&app).await;
-    let broken = raw(
-        &app,
-        &shopper,
-        &messages(&id),
-        "application/json",
-        "{\"text\": \"rings\"",
-        &[],
-    )
-    .await;
+    let broken = posted_json(&app, &shopper, &messages(&id), "{\"text\": \"rings\"").await;
     assert_eq!(invalid_fields(&broken), ["body"]);
-    let answer = raw(
-        &app,
-        &shopper,
-        &messages(&id),
-        "application/json",
-        "text=rings",
-        &[],
-    )
-    .await;
+    let answer = posted_json(&app, &shopper, &messages(&id), "text=rings").await;
     assert_eq!(invalid_fields(&answer), ["body"]);
     // Only JSON is accepted: a form post or plain text (which a browser may send from any site
     // without a CORS preflight) is a 415.
@@ -313,6 +283,11 @@ fn preflight(origin: &str) -> Request<Body> {
         .unwrap()
 }
 
+/// A GET of `path` from a page of `origin`.
+async fn from_origin(app: &axum::Router, path: &str, origin: &str) -> common::Answer {
+    call(app, "GET", path, &[("origin", origin)], None).await
+}
+
 fn cors_settings() -> ServerSettings {
     ServerSettings {
         allowed_origins: vec!["http://shop.example".into()],
@@ -349,14 +324,7 @@ async fn cors_allows_the_store_origin_its_headers_and_exposes_the_rate_limit_hea
             .header("access-control-allow-methods")
             .contains("POST")
     );
-    let get = send(
-        &app,
-        Request::get("/api/support/products?limit=1")
-            .header("origin", "http://shop.example")
-            .body(Body::empty())
-            .unwrap(),
-    )
-    .await;
+    let get = from_origin(&app, "/api/support/products?limit=1", "http://shop.example").await;
     assert_eq!(get.status, StatusCode::OK);
     assert_eq!(
         get.header("access-control-allow-origin"),
@@ -370,14 +338,7 @@ async fn cors_allows_the_store_origin_its_headers_and_exposes_the_rate_limit_hea
         );
     }
     // Errors carry CORS too, so the widget can read them.
-    let unauthorised = send(
-        &app,
-        Request::get("/api/support/shortlist")
-            .header("origin", "http://shop.example")
-            .body(Body::empty())
-            .unwrap(),
-    )
-    .await;
+    let unauthorised = from_origin(&app, "/api/support/shortlist", "http://shop.example").await;
     assert_eq!(unauthorised.status, StatusCode::UNAUTHORIZED);
     assert_eq!(
         unauthorised.header("access-control-allow-origin"),
@@ -393,14 +354,7 @@ async fn cors_gives_another_origin_nothing(store: Arc<dyn Store>) {
         "{:?}",
         answer.headers
     );
-    let get = send(
-        &app,
-        Request::get("/api/support/products?limit=1")
-            .header("origin", "http://evil.example")
-            .body(Body::empty())
-            .unwrap(),
-    )
-    .await;
+    let get = from_origin(&app, "/api/support/products?limit=1", "http://evil.example").await;
     assert!(get.headers.get("access-control-allow-origin").is_none());
     // Without any configured origin, nobody is allowed.
     let db = aurora_store::testing::TestDb::sqlite();

@@ -483,13 +483,7 @@ async fn ending_with_two_replies_asks_for_a_rating_and_closes_the_conversation(
     let (shopper, id, _) = Shopper::start(&app).await;
     shopper.say(&app, &id, "rings").await;
     shopper.say(&app, &id, "hello").await;
-    let end = shopper
-        .post(
-            &app,
-            &format!("/api/support/conversations/{id}/end"),
-            json!({}),
-        )
-        .await;
+    let end = shopper.end(&app, &id).await;
     assert_eq!(end.status, StatusCode::OK, "{}", end.text());
     let end = end.json();
     assert_eq!(common::blocks_of(&end, "csat_prompt").len(), 1, "{end}");
@@ -502,33 +496,13 @@ async fn ending_with_two_replies_asks_for_a_rating_and_closes_the_conversation(
             .ended_at
             .is_some()
     );
-    let after = shopper
-        .post(&app, &messages_path(&id), json!({"text": "rings"}))
-        .await;
-    assert_problem(&after, StatusCode::CONFLICT, "conversation_ended");
-    let history = shopper
-        .get(&app, &format!("/api/support/conversations/{id}"))
-        .await
-        .json();
-    assert_eq!(history["status"], "ended");
+    assert_ended(&app, &shopper, &id).await;
     // Ending again is harmless and does not ask twice.
-    let again = shopper
-        .post(
-            &app,
-            &format!("/api/support/conversations/{id}/end"),
-            json!({}),
-        )
-        .await;
+    let again = shopper.end(&app, &id).await;
     assert_eq!(again.status, StatusCode::OK);
     assert!(common::blocks_of(&again.json(), "csat_prompt").is_empty());
     // The rating it asked for is accepted.
-    let csat = shopper
-        .post(
-            &app,
-            "/api/support/csat",
-            json!({"conversation_id": id, "score": 4}),
-        )
-        .await;
+    let csat = shopper.rate(&app, &id, 4).await;
     assert_eq!(csat.status, StatusCode::CREATED, "{}", csat.text());
 }
 
@@ -536,22 +510,10 @@ async fn ending_a_short_conversation_does_not_ask_for_a_rating(store: Arc<dyn St
     let app = demo_app(store).await;
     let (shopper, id, _) = Shopper::start(&app).await;
     shopper.say(&app, &id, "rings").await;
-    let end = shopper
-        .post(
-            &app,
-            &format!("/api/support/conversations/{id}/end"),
-            json!({}),
-        )
-        .await;
+    let end = shopper.end(&app, &id).await;
     assert_eq!(end.status, StatusCode::OK);
     assert!(common::blocks_of(&end.json(), "csat_prompt").is_empty());
-    let csat = shopper
-        .post(
-            &app,
-            "/api/support/csat",
-            json!({"conversation_id": id, "score": 4}),
-        )
-        .await;
+    let csat = shopper.rate(&app, &id, 4).await;
     assert_problem(&csat, StatusCode::CONFLICT, "csat_not_offered");
 }
 
@@ -568,12 +530,17 @@ async fn a_conversation_idle_for_thirty_minutes_has_ended(store: Arc<dyn Store>)
     *offset.lock().unwrap() = chrono::Duration::minutes(29);
     shopper.say(&app, &id, "under 500").await;
     *offset.lock().unwrap() = chrono::Duration::minutes(29 + 31);
+    assert_ended(&app, &shopper, &id).await;
+}
+
+/// The conversation `id` takes no more messages and reads as ended.
+async fn assert_ended(app: &axum::Router, shopper: &Shopper, id: &str) {
     let late = shopper
-        .post(&app, &messages_path(&id), json!({"text": "rings"}))
+        .post(app, &messages_path(id), json!({"text": "rings"}))
         .await;
     assert_problem(&late, StatusCode::CONFLICT, "conversation_ended");
     let history = shopper
-        .get(&app, &format!("/api/support/conversations/{id}"))
+        .get(app, &format!("/api/support/conversations/{id}"))
         .await
         .json();
     assert_eq!(history["status"], "ended");
@@ -603,24 +570,16 @@ async fn starting_again_with_the_same_idempotency_key_resumes_the_same_conversat
     let (shopper, _, _) = Shopper::start(&app).await;
     let key = [("idempotency-key", "start-1")];
     let body = json!({});
-    let first = shopper
-        .call(
+    let start = || {
+        shopper.call(
             &app,
             "POST",
             "/api/support/conversations",
             &key,
             Some(&body),
         )
-        .await;
-    let second = shopper
-        .call(
-            &app,
-            "POST",
-            "/api/support/conversations",
-            &key,
-            Some(&body),
-        )
-        .await;
+    };
+    let (first, second) = (start().await, start().await);
     assert_eq!(
         (first.status, second.status),
         (StatusCode::CREATED, StatusCode::CREATED)

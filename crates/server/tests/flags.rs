@@ -50,6 +50,13 @@ async fn change(state: &AppState, change: FlagOverride) {
     aurora_server::refresh_flags(state).await.unwrap();
 }
 
+/// An application whose flag has the override `change`.
+async fn flagged(store: Arc<dyn Store>, override_: FlagOverride) -> Router {
+    let state = common::state(store, ServerSettings::default()).await;
+    change(&state, override_).await;
+    aurora_server::app(state)
+}
+
 async fn the_flag_is_on_for_everyone_by_default(store: Arc<dyn Store>) {
     let app = aurora_server::app(common::state(store, ServerSettings::default()).await);
     let answer = one(&app, json!({"targetingKey": "abc"})).await;
@@ -78,68 +85,36 @@ async fn the_flag_is_on_for_everyone_by_default(store: Arc<dyn Store>) {
     assert_eq!(bad.json()["errorCode"], "INVALID_CONTEXT");
 }
 
+/// The kill switch thrown.
+const KILLED: FlagOverride = FlagOverride {
+    enabled: Some(false),
+    rollout_percentage: None,
+    allowed_users: None,
+};
+
 async fn the_kill_switch_pauses_new_conversations_and_messages_but_keeps_tickets(
     store: Arc<dyn Store>,
 ) {
     let state = common::state(store, ServerSettings::default()).await;
     let app = aurora_server::app(state.clone());
-    let started = send(
-        &app,
-        Request::post("/api/support/conversations")
-            .header("content-type", "application/json")
-            .body(Body::from("{}"))
-            .unwrap(),
-    )
-    .await;
-    assert_eq!(started.status, StatusCode::CREATED);
-    let token = started.json()["visitor_token"]
-        .as_str()
-        .unwrap()
-        .to_string();
-    let id = started.json()["conversation_id"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let start = || common::Shopper::start_answer(&app);
+    let (shopper, id, _) = common::Shopper::start(&app).await;
 
-    change(
-        &state,
-        FlagOverride {
-            enabled: Some(false),
-            ..FlagOverride::default()
-        },
-    )
-    .await;
+    change(&state, KILLED).await;
 
-    let refused = send(
-        &app,
-        Request::post("/api/support/conversations")
-            .header("content-type", "application/json")
-            .body(Body::from("{}"))
-            .unwrap(),
-    )
-    .await;
+    let refused = start().await;
     assert_eq!(refused.status, StatusCode::SERVICE_UNAVAILABLE);
     assert_eq!(refused.header("content-type"), "application/problem+json");
     assert_eq!(refused.json()["code"], "concierge_disabled");
-    let message = send(
-        &app,
-        Request::post(format!("/api/support/conversations/{id}/messages"))
-            .header("content-type", "application/json")
-            .header("x-aurora-visitor", &token)
-            .body(Body::from(r#"{"text":"rings"}"#))
-            .unwrap(),
-    )
-    .await;
+    let messages = format!("/api/support/conversations/{id}/messages");
+    let message = shopper
+        .post(&app, &messages, json!({"text": "rings"}))
+        .await;
     assert_eq!(message.json()["code"], "concierge_disabled");
     // What was already said stays readable.
-    let history = send(
-        &app,
-        Request::get(format!("/api/support/conversations/{id}"))
-            .header("x-aurora-visitor", &token)
-            .body(Body::empty())
-            .unwrap(),
-    )
-    .await;
+    let history = shopper
+        .get(&app, &format!("/api/support/conversations/{id}"))
+        .await;
     assert_eq!(history.status, StatusCode::OK);
     let evaluation = one(&app, json!({"targetingKey": "abc"})).await.json();
     assert_eq!(
@@ -148,22 +123,13 @@ async fn the_kill_switch_pauses_new_conversations_and_messages_but_keeps_tickets
     );
 
     change(&state, FlagOverride::default()).await;
-    let again = send(
-        &app,
-        Request::post("/api/support/conversations")
-            .header("content-type", "application/json")
-            .body(Body::from("{}"))
-            .unwrap(),
-    )
-    .await;
+    let again = start().await;
     assert_eq!(again.status, StatusCode::CREATED);
 }
 
 async fn an_allow_listed_email_counts_only_from_a_valid_signed_identity(store: Arc<dyn Store>) {
-    let state = common::state(store, ServerSettings::default()).await;
-    let app = aurora_server::app(state.clone());
-    change(
-        &state,
+    let app = flagged(
+        store,
         FlagOverride {
             rollout_percentage: Some(0),
             allowed_users: Some(vec!["beta@example.com".into()]),
@@ -197,10 +163,8 @@ async fn an_allow_listed_email_counts_only_from_a_valid_signed_identity(store: A
 }
 
 async fn a_partial_rollout_buckets_the_targeting_key_like_unleash(store: Arc<dyn Store>) {
-    let state = common::state(store, ServerSettings::default()).await;
-    let app = aurora_server::app(state.clone());
-    change(
-        &state,
+    let app = flagged(
+        store,
         FlagOverride {
             rollout_percentage: Some(40),
             ..FlagOverride::default()
@@ -236,14 +200,7 @@ async fn the_bulk_evaluation_answers_304_until_the_flag_changes(store: Arc<dyn S
     let unchanged = evaluate(&app, "/ofrep/v1/evaluate/flags", body.clone(), Some(&etag)).await;
     assert_eq!(unchanged.status, StatusCode::NOT_MODIFIED);
     assert!(unchanged.body.is_empty());
-    change(
-        &state,
-        FlagOverride {
-            enabled: Some(false),
-            ..FlagOverride::default()
-        },
-    )
-    .await;
+    change(&state, KILLED).await;
     let changed = evaluate(&app, "/ofrep/v1/evaluate/flags", body, Some(&etag)).await;
     assert_eq!(changed.status, StatusCode::OK);
     assert_ne!(changed.header("etag"), etag);

@@ -8,7 +8,7 @@ use aurora_core::store::Store;
 use aurora_store::backend_tests;
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
-use common::{app, get, send};
+use common::{app, call, get, send};
 use std::sync::Arc;
 
 backend_tests!(
@@ -53,12 +53,12 @@ async fn every_response_has_a_request_id_and_security_headers(store: Arc<dyn Sto
         assert!(!answer.header("referrer-policy").is_empty());
     }
     // A caller's own request id is kept, so logs can be joined across services.
-    let answer = send(
+    let answer = call(
         &app,
-        Request::get("/api/health")
-            .header("x-request-id", "trace-me-123")
-            .body(Body::empty())
-            .unwrap(),
+        "GET",
+        "/api/health",
+        &[("x-request-id", "trace-me-123")],
+        None,
     )
     .await;
     assert_eq!(answer.header("x-request-id"), "trace-me-123");

@@ -469,11 +469,7 @@ async fn deflection_counts_conversations_ended_by_the_shopper_and_by_inactivity(
     let (shopper, ended, _) = Shopper::start(&app).await;
     let with_ticket = shopper.start_again(&app).await;
     let idle = shopper.start_again(&app).await;
-    let end = |id: &str| format!("/api/support/conversations/{id}/end");
-    assert_eq!(
-        shopper.post(&app, &end(&ended), json!({})).await.status,
-        StatusCode::OK
-    );
+    assert_eq!(shopper.end(&app, &ended).await.status, StatusCode::OK);
     let stylist = json!({
         "name": "Ava Thompson",
         "email": "ava.thompson@example.com",
@@ -483,13 +479,7 @@ async fn deflection_counts_conversations_ended_by_the_shopper_and_by_inactivity(
     });
     let ticket = shopper.post(&app, "/api/support/stylist", stylist).await;
     assert_eq!(ticket.status, StatusCode::CREATED, "{}", ticket.text());
-    assert_eq!(
-        shopper
-            .post(&app, &end(&with_ticket), json!({}))
-            .await
-            .status,
-        StatusCode::OK
-    );
+    assert_eq!(shopper.end(&app, &with_ticket).await.status, StatusCode::OK);
 
     let now = metrics_json(&app).await;
     assert_eq!(now["gauges"]["open_conversations"], 1);

@@ -226,28 +226,9 @@ impl Contract {
 }
 
 async fn visit(contract: &mut Contract, app: &Router) {
-    let started = call(
-        app,
-        "POST",
-        "/api/support/conversations",
-        &[],
-        Some(&json!({})),
-    )
-    .await;
+    let started = Shopper::start_answer(app).await;
     contract.check("POST", "/api/support/conversations", &started);
-    let token = started.json()["visitor_token"]
-        .as_str()
-        .unwrap()
-        .to_string();
-    let id = started.json()["conversation_id"]
-        .as_str()
-        .unwrap()
-        .to_string();
-    let shopper = Shopper {
-        token,
-        identity: None,
-        extra: Vec::new(),
-    };
+    let (shopper, id) = Shopper::started(&started);
     let messages = format!("/api/support/conversations/{id}/messages");
     for text in [
         "rose gold rings under $800",
@@ -368,13 +349,7 @@ async fn visit(contract: &mut Contract, app: &Router) {
         .await;
     assert_eq!(csat.status, StatusCode::CREATED, "{}", csat.text());
     contract.check("POST", "/api/support/csat", &csat);
-    let twice = shopper
-        .post(
-            app,
-            "/api/support/csat",
-            json!({ "score": 4, "conversation_id": id }),
-        )
-        .await;
+    let twice = shopper.rate(app, &id, 4).await;
     contract.check("POST", "/api/support/csat", &twice);
 
     let removed = shopper
@@ -387,13 +362,7 @@ async fn visit(contract: &mut Contract, app: &Router) {
         .await;
     assert_eq!(history.status, StatusCode::OK, "{}", history.text());
     contract.check("GET", "/api/support/conversations/{id}", &history);
-    let ended = shopper
-        .post(
-            app,
-            &format!("/api/support/conversations/{id}/end"),
-            json!({}),
-        )
-        .await;
+    let ended = shopper.end(app, &id).await;
     assert_eq!(ended.status, StatusCode::OK, "{}", ended.text());
     contract.check("POST", "/api/support/conversations/{id}/end", &ended);
     let after = shopper.post(app, &messages, json!({ "text": "hi" })).await;

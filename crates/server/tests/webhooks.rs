@@ -7,8 +7,7 @@ mod common;
 use aurora_core::store::OutboxItem;
 use aurora_server::{AppState, ServerSettings};
 use axum::Router;
-use axum::body::Body;
-use axum::http::{Request, StatusCode};
+use axum::http::StatusCode;
 use axum::routing::post;
 use serde_json::{Value, json};
 use std::sync::{Arc, Mutex};
@@ -35,30 +34,41 @@ async fn receiver(status: StatusCode) -> (String, Arc<Mutex<Vec<Value>>>) {
 }
 
 async fn stylist_ticket(app: &Router) -> String {
-    let started = common::send(
-        app,
-        Request::post("/api/support/conversations")
-            .header("content-type", "application/json")
-            .body(Body::from("{}"))
-            .unwrap(),
-    )
-    .await;
-    let token = started.json()["visitor_token"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let (shopper, _, _) = common::Shopper::start(app).await;
     let body = json!({"name": "Ava", "email": "ava@example.com", "preferred_contact": "email", "message": "A ring for my partner"});
-    let answer = common::send(
-        app,
-        Request::post("/api/support/stylist")
-            .header("content-type", "application/json")
-            .header("x-aurora-visitor", token)
-            .body(Body::from(body.to_string()))
-            .unwrap(),
-    )
-    .await;
+    let answer = shopper.post(app, "/api/support/stylist", body).await;
     assert_eq!(answer.status, StatusCode::CREATED, "{}", answer.text());
     answer.json()["reference"].as_str().unwrap().to_string()
+}
+
+/// A stylist ticket, and the webhook worker delivering it to a receiver answering `status`.
+struct Delivery {
+    _db: aurora_store::testing::TestDb,
+    state: AppState,
+    reference: String,
+    received: Arc<Mutex<Vec<Value>>>,
+    worker: tokio::task::JoinHandle<()>,
+}
+
+impl Delivery {
+    async fn start(status: StatusCode) -> Delivery {
+        let db = aurora_store::testing::TestDb::sqlite();
+        let (url, received) = receiver(status).await;
+        let state = common::state(db.open().await, ServerSettings::default()).await;
+        let reference = stylist_ticket(&aurora_server::app(state.clone())).await;
+        let worker = tokio::spawn(aurora_server::deliver_webhooks(
+            state.clone(),
+            url,
+            Duration::from_millis(50),
+        ));
+        Delivery {
+            _db: db,
+            state,
+            reference,
+            received,
+            worker,
+        }
+    }
 }
 
 /// Whether `check` comes true within fifteen seconds.
@@ -83,61 +93,45 @@ async fn due(state: &AppState, ahead: chrono::Duration) -> Vec<OutboxItem> {
 
 #[tokio::test]
 async fn a_new_ticket_is_posted_to_the_webhook_with_a_slack_text() {
-    let db = aurora_store::testing::TestDb::sqlite();
-    let (url, received) = receiver(StatusCode::OK).await;
-    let state = common::state(db.open().await, ServerSettings::default()).await;
-    let app = aurora_server::app(state.clone());
-    let reference = stylist_ticket(&app).await;
-    let worker = tokio::spawn(aurora_server::deliver_webhooks(
-        state.clone(),
-        url,
-        Duration::from_millis(50),
-    ));
+    let delivery = Delivery::start(StatusCode::OK).await;
+    let (state, reference, received) = (&delivery.state, &delivery.reference, &delivery.received);
     // The receiver has the payload before the worker records the delivery: wait for both.
     assert!(
-        eventually(|| async { due(&state, chrono::Duration::days(1)).await.is_empty() }).await,
+        eventually(|| async { due(state, chrono::Duration::days(1)).await.is_empty() }).await,
         "never recorded as delivered"
     );
-    worker.abort();
+    delivery.worker.abort();
     assert_eq!(received.lock().unwrap().len(), 1, "delivered once");
     let payload = received.lock().unwrap()[0].clone();
     assert_eq!(payload["ticket"]["reference"], reference.as_str());
     let text = payload["text"].as_str().unwrap();
     assert!(
-        text.contains(&reference) && text.contains("A ring for my partner"),
+        text.contains(reference.as_str()) && text.contains("A ring for my partner"),
         "{text}"
     );
 }
 
 #[tokio::test]
 async fn a_failing_receiver_is_retried_later_and_the_ticket_stays() {
-    let db = aurora_store::testing::TestDb::sqlite();
-    let (url, received) = receiver(StatusCode::INTERNAL_SERVER_ERROR).await;
-    let state = common::state(db.open().await, ServerSettings::default()).await;
-    let app = aurora_server::app(state.clone());
-    let reference = stylist_ticket(&app).await;
-    let worker = tokio::spawn(aurora_server::deliver_webhooks(
-        state.clone(),
-        url,
-        Duration::from_millis(50),
-    ));
+    let delivery = Delivery::start(StatusCode::INTERNAL_SERVER_ERROR).await;
+    let (state, reference, received) = (&delivery.state, &delivery.reference, &delivery.received);
     // The receiver has the payload before the worker records the failure: wait for both.
     let failed_once = || async {
-        let later = due(&state, chrono::Duration::minutes(5)).await;
+        let later = due(state, chrono::Duration::minutes(5)).await;
         later.len() == 1 && later[0].attempts == 1
     };
     assert!(eventually(failed_once).await, "never recorded as failed");
     assert!(
-        due(&state, chrono::Duration::zero()).await.is_empty(),
+        due(state, chrono::Duration::zero()).await.is_empty(),
         "retried at once, not after a backoff"
     );
     tokio::time::sleep(Duration::from_millis(300)).await;
-    worker.abort();
+    delivery.worker.abort();
     assert_eq!(
         received.lock().unwrap().len(),
         1,
         "the retry waits for its backoff"
     );
     assert!(failed_once().await, "queued for a retry");
-    assert!(state.store.ticket(&reference).await.unwrap().is_some());
+    assert!(state.store.ticket(reference).await.unwrap().is_some());
 }

@@ -148,29 +148,30 @@ pub struct Shopper {
 impl Shopper {
     /// Starts a conversation as a new visitor: the shopper, the conversation id, the answer.
     pub async fn start(app: &Router) -> (Shopper, String, serde_json::Value) {
-        let answer = call(
-            app,
-            "POST",
-            "/api/support/conversations",
-            &[],
-            Some(&serde_json::json!({})),
-        )
-        .await;
+        let answer = Shopper::start_answer(app).await;
+        let (shopper, id) = Shopper::started(&answer);
+        (shopper, id, answer.json())
+    }
+
+    /// The answer to starting a conversation as a new visitor.
+    pub async fn start_answer(app: &Router) -> Answer {
+        let body = serde_json::json!({});
+        call(app, "POST", "/api/support/conversations", &[], Some(&body)).await
+    }
+
+    /// The shopper and conversation id of a conversation started by `answer`.
+    pub fn started(answer: &Answer) -> (Shopper, String) {
         assert_eq!(answer.status, StatusCode::CREATED, "{}", answer.text());
         let body = answer.json();
-        let token = body["visitor_token"]
-            .as_str()
-            .expect("a visitor token")
-            .to_string();
-        let id = body["conversation_id"].as_str().unwrap().to_string();
+        let token = body["visitor_token"].as_str().expect("a visitor token");
+        let shopper = Shopper {
+            token: token.to_string(),
+            identity: None,
+            extra: Vec::new(),
+        };
         (
-            Shopper {
-                token,
-                identity: None,
-                extra: Vec::new(),
-            },
-            id,
-            body,
+            shopper,
+            body["conversation_id"].as_str().unwrap().to_string(),
         )
     }
 
@@ -221,6 +222,18 @@ impl Shopper {
         self.call(app, "DELETE", path, &[], None).await
     }
 
+    /// Ends the conversation `id`.
+    pub async fn end(&self, app: &Router, id: &str) -> Answer {
+        let path = format!("/api/support/conversations/{id}/end");
+        self.post(app, &path, serde_json::json!({})).await
+    }
+
+    /// Rates the conversation `id` with `score`.
+    pub async fn rate(&self, app: &Router, id: &str, score: u8) -> Answer {
+        let body = serde_json::json!({"conversation_id": id, "score": score});
+        self.post(app, "/api/support/csat", body).await
+    }
+
     /// Starts another conversation as this same visitor.
     pub async fn start_again(&self, app: &Router) -> String {
         let answer = self
@@ -235,27 +248,25 @@ impl Shopper {
 
     /// Types `text` into conversation `id`; the reply must be a 200.
     pub async fn say(&self, app: &Router, id: &str, text: &str) -> serde_json::Value {
-        let answer = self
-            .post(
-                app,
-                &format!("/api/support/conversations/{id}/messages"),
-                serde_json::json!({ "text": text }),
-            )
-            .await;
-        assert_eq!(answer.status, StatusCode::OK, "{text}: {}", answer.text());
-        answer.json()
+        self.send_message(app, id, serde_json::json!({ "text": text }))
+            .await
     }
 
     /// Presses a button sending `action` in conversation `id`; the reply must be a 200.
     pub async fn press(&self, app: &Router, id: &str, action: &str) -> serde_json::Value {
-        let answer = self
-            .post(
-                app,
-                &format!("/api/support/conversations/{id}/messages"),
-                serde_json::json!({ "action": action }),
-            )
-            .await;
-        assert_eq!(answer.status, StatusCode::OK, "{action}: {}", answer.text());
+        self.send_message(app, id, serde_json::json!({ "action": action }))
+            .await
+    }
+
+    async fn send_message(
+        &self,
+        app: &Router,
+        id: &str,
+        body: serde_json::Value,
+    ) -> serde_json::Value {
+        let path = format!("/api/support/conversations/{id}/messages");
+        let answer = self.post(app, &path, body.clone()).await;
+        assert_eq!(answer.status, StatusCode::OK, "{body}: {}", answer.text());
         answer.json()
     }
 }

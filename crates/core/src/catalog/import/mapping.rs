@@ -72,7 +72,7 @@ const METAL_SYNONYMS: &[(&str, Metal)] = &[
 ];
 
 /// Style tags (normalised: lowercase, words joined by `-`) → the style we store.
-const STYLE_TAGS: &[(&str, &str)] = &[
+pub(crate) const STYLE_TAGS: &[(&str, &str)] = &[
     ("classic", "classic"),
     ("modern", "modern"),
     ("minimalist", "minimalist"),
