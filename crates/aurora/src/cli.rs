@@ -131,6 +131,8 @@ pub enum CatalogCommand {
 pub enum ImportFormat {
     /// The project's own format: one product JSON object per line.
     Json,
-    /// Shopify's product CSV export.
+    /// Shopify's product CSV, the older export or the current template and export.
     ShopifyCsv,
+    /// WooCommerce's product CSV export.
+    WoocommerceCsv,
 }

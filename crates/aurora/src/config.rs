@@ -79,10 +79,12 @@ pub struct Config {
     pub concierge_rollout_percentage: u8,
     pub concierge_allowed_users: String,
     pub metrics_token: Option<Secret>,
+    pub catalog_mapping: Option<String>,
+    pub catalog_unmapped: String,
 }
 
 /// The setting names, as they appear in aurora.toml (and, upper-cased with `AURORA_`, the env).
-const KEYS: [&str; 29] = [
+const KEYS: [&str; 31] = [
     "listen",
     "database_url",
     "secret_key",
@@ -112,6 +114,8 @@ const KEYS: [&str; 29] = [
     "concierge_rollout_percentage",
     "concierge_allowed_users",
     "metrics_token",
+    "catalog_mapping",
+    "catalog_unmapped",
 ];
 
 pub const DEMO_DATABASE_URL: &str = "sqlite:aurora-demo.db";
@@ -149,6 +153,8 @@ impl Default for Config {
             concierge_rollout_percentage: 100,
             concierge_allowed_users: String::new(),
             metrics_token: None,
+            catalog_mapping: None,
+            catalog_unmapped: "skip".to_string(),
         }
     }
 }
@@ -236,6 +242,9 @@ impl Config {
         if let Err(error) = self.currency() {
             bail!("AURORA_CURRENCY: {error}");
         }
+        if let Err(error) = self.import_options() {
+            bail!("{error}");
+        }
         if self.concierge_rollout_percentage > 100 {
             bail!("AURORA_CONCIERGE_ROLLOUT_PERCENTAGE: must be from 0 to 100");
         }
@@ -302,6 +311,25 @@ impl Config {
         &self,
     ) -> Result<aurora_core::money::Currency, aurora_core::money::UnknownCurrency> {
         aurora_core::money::Currency::from_code(&self.currency)
+    }
+
+    /// How catalog files are read: the mapping file (the built-in one unless
+    /// `AURORA_CATALOG_MAPPING` names another) and what to do with unmapped products.
+    pub fn import_options(&self) -> anyhow::Result<aurora_core::catalog::import::ImportOptions> {
+        use aurora_core::catalog::import::{ImportOptions, Mapping};
+        let mapping = match &self.catalog_mapping {
+            Some(path) => Mapping::from_file(Path::new(path))
+                .map_err(|error| anyhow::anyhow!("AURORA_CATALOG_MAPPING: {error}"))?,
+            None => Mapping::default(),
+        };
+        let unmapped = self
+            .catalog_unmapped
+            .parse()
+            .map_err(|error| anyhow::anyhow!("AURORA_CATALOG_UNMAPPED: {error}"))?;
+        Ok(ImportOptions {
+            mapping: std::sync::Arc::new(mapping),
+            unmapped,
+        })
     }
 
     /// Message-understanding settings.

@@ -8,7 +8,7 @@ mod search {
     use aurora_core::catalog::search::{
         PriceHint, ProductQuery, Relaxed, SearchIndex, Sort, describe, similar_metal,
     };
-    use aurora_core::catalog::{Catalog, Category, Metal, Product};
+    use aurora_core::catalog::{Catalog, Category, DiamondOrigin, Metal, Product, Stones};
     use aurora_core::money::{Currency, Money};
     use std::collections::HashSet;
     use std::sync::{Arc, OnceLock};
@@ -31,9 +31,9 @@ mod search {
     /// The filters, written the obvious way, to check the index against.
     fn passes(query: &ProductQuery, p: &Product) -> bool {
         query.category.is_none_or(|c| c == p.category)
-            && (query.metals.is_empty() || query.metals.contains(&p.metal))
-            && query.min_price.is_none_or(|min| p.price >= min)
-            && query.max_price.is_none_or(|max| p.price <= max)
+            && (query.metals.is_empty() || p.all_metals().iter().any(|m| query.metals.contains(m)))
+            && query.min_price.is_none_or(|min| p.price_range().1 >= min)
+            && query.max_price.is_none_or(|max| p.price_range().0 <= max)
             && (!query.ready_to_ship || p.ready_to_ship)
             && (query.styles.is_empty() || p.styles.iter().any(|s| query.styles.contains(s)))
     }
@@ -79,7 +79,7 @@ mod search {
 
     #[test]
     fn a_category_filter_returns_every_product_of_that_category_and_no_other() {
-        for category in Category::ALL {
+        for category in Category::SHOPPER {
             let query = ProductQuery {
                 category: Some(category),
                 ..ProductQuery::default()
@@ -579,6 +579,120 @@ mod search {
         };
         assert!(index().search(&query, Sort::Relevance, 0, 1).total > 0);
         assert_eq!(index().alternatives(&query, 3).price_hint, None);
+    }
+
+    /// The demo catalog plus products as an import of a real store makes them: variants in
+    /// several metals and prices, finer types, stones, and one outside the four categories.
+    fn with_variants() -> SearchIndex {
+        let base = products()[0].clone();
+        let ring = Product {
+            id: "oval-halo-engagement-ring".into(),
+            title: "Oval Halo Ring".into(),
+            description: "An oval centre stone.".into(),
+            category: Category::Rings,
+            metal: Metal::WhiteGold,
+            metals: vec![Metal::WhiteGold, Metal::RoseGold, Metal::Platinum],
+            price: Money::from_minor(240_000),
+            price_max: Some(Money::from_minor(315_000)),
+            kind: Some("engagement ring".into()),
+            stones: Stones {
+                diamond: Some(DiamondOrigin::LabGrown),
+                setting: Some("Halo".into()),
+                ..Stones::default()
+            },
+            ..base.clone()
+        };
+        let studs = Product {
+            id: "round-studs".into(),
+            title: "Round Brilliant Studs".into(),
+            description: "Two round stones.".into(),
+            category: Category::Earrings,
+            metal: Metal::YellowGold,
+            price: Money::from_minor(89_000),
+            kind: Some("studs".into()),
+            stones: Stones {
+                diamond: Some(DiamondOrigin::LabGrown),
+                ..Stones::default()
+            },
+            ..base.clone()
+        };
+        let watch = Product {
+            id: "dress-watch".into(),
+            title: "Dress Watch".into(),
+            description: "A slim dress watch.".into(),
+            category: Category::Other,
+            kind: Some("watch".into()),
+            ..base
+        };
+        let mut all = products().to_vec();
+        all.extend([ring, studs, watch]);
+        SearchIndex::build(Arc::new(Catalog::new(9, all))).unwrap()
+    }
+
+    fn found_ids(index: &SearchIndex, query: &ProductQuery) -> Vec<String> {
+        let found = index.search(query, Sort::Relevance, 0, usize::MAX);
+        found.products.iter().map(|p| p.id.clone()).collect()
+    }
+
+    #[test]
+    fn a_product_in_several_metals_matches_each_and_its_price_range_meets_the_asked_range() {
+        let index = with_variants();
+        let ring = |query: ProductQuery| {
+            let query = ProductQuery {
+                text: Some("oval halo".into()),
+                ..query
+            };
+            found_ids(&index, &query).contains(&"oval-halo-engagement-ring".to_string())
+        };
+        for metal in [Metal::WhiteGold, Metal::RoseGold, Metal::Platinum] {
+            assert!(
+                ring(ProductQuery {
+                    metals: vec![metal],
+                    ..ProductQuery::default()
+                }),
+                "{metal}"
+            );
+        }
+        assert!(!ring(ProductQuery {
+            metals: vec![Metal::Silver],
+            ..ProductQuery::default()
+        }));
+        let priced = |min: Option<i64>, max: Option<i64>| {
+            ring(ProductQuery {
+                min_price: min.and_then(dollars),
+                max_price: max.and_then(dollars),
+                ..ProductQuery::default()
+            })
+        };
+        assert!(priced(None, Some(2_500)), "from $2,400 meets under $2,500");
+        assert!(priced(Some(3_000), None), "up to $3,150 meets over $3,000");
+        assert!(priced(Some(2_500), Some(2_600)), "inside the range");
+        assert!(!priced(None, Some(2_300)));
+        assert!(!priced(Some(3_200), None));
+    }
+
+    #[test]
+    fn stones_and_finer_types_are_searchable_and_other_is_a_category_of_its_own() {
+        let index = with_variants();
+        let text = |text: &str| ProductQuery {
+            text: Some(text.into()),
+            ..ProductQuery::default()
+        };
+        assert_eq!(
+            found_ids(&index, &text("lab grown diamond studs"))[0],
+            "round-studs"
+        );
+        // "engagement" is only in its finer type: every word of a short query must match.
+        assert!(
+            found_ids(&index, &text("halo engagement ring"))
+                .contains(&"oval-halo-engagement-ring".to_string())
+        );
+        let other = ProductQuery {
+            category: Some(Category::Other),
+            ..ProductQuery::default()
+        };
+        assert_eq!(found_ids(&index, &other), ["dress-watch"]);
+        assert_eq!(found_ids(&index, &text("watch")), ["dress-watch"]);
     }
 
     fn tourmaline_ring() -> Product {

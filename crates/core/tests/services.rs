@@ -257,7 +257,7 @@ async fn an_import_checks_every_row_first_and_writes_all_or_nothing() {
     bad.extend_from_slice(b"\n{\"id\": \"Not A Handle\"}\n");
 
     let file = bad.clone();
-    let outcome = catalog::import(&*store, Format::Json, move |_| {
+    let outcome = catalog::import(&*store, Format::Json, &Default::default(), move |_| {
         Ok(std::io::Cursor::new(file.clone()))
     })
     .await
@@ -277,7 +277,7 @@ async fn an_import_checks_every_row_first_and_writes_all_or_nothing() {
 
     // The file reads differently the second time: nothing of it is written.
     let (first, second) = (good.clone(), bad);
-    let changed = catalog::import(&*store, Format::Json, move |pass| {
+    let changed = catalog::import(&*store, Format::Json, &Default::default(), move |pass| {
         Ok(std::io::Cursor::new(match pass {
             Pass::Check => first.clone(),
             Pass::Write => second.clone(),
@@ -290,7 +290,7 @@ async fn an_import_checks_every_row_first_and_writes_all_or_nothing() {
     );
     assert_eq!(store.product_count().await.unwrap(), 0);
 
-    let outcome = catalog::import(&*store, Format::Json, move |_| {
+    let outcome = catalog::import(&*store, Format::Json, &Default::default(), move |_| {
         Ok(std::io::Cursor::new(good.clone()))
     })
     .await

@@ -17,11 +17,24 @@ pub enum Category {
     Earrings,
     /// Bracelets, bangles and cuffs.
     Bracelets,
+    /// Anything else a store sells (watches, brooches, charms), imported only when the store asks
+    /// for it (`AURORA_CATALOG_UNMAPPED=other`). It exists only in the catalog: a message is
+    /// never understood as it and no quick link offers it.
+    Other,
 }
 
 impl Category {
-    /// Every category, in display order.
-    pub const ALL: [Category; 4] = [
+    /// Every category a product can be in, in display order.
+    pub const ALL: [Category; 5] = [
+        Category::Rings,
+        Category::Necklaces,
+        Category::Earrings,
+        Category::Bracelets,
+        Category::Other,
+    ];
+
+    /// The categories shoppers are offered and messages are understood as (all but `Other`).
+    pub const SHOPPER: [Category; 4] = [
         Category::Rings,
         Category::Necklaces,
         Category::Earrings,
@@ -35,6 +48,7 @@ impl Category {
             Category::Necklaces => "necklaces",
             Category::Earrings => "earrings",
             Category::Bracelets => "bracelets",
+            Category::Other => "other",
         }
     }
 
@@ -45,6 +59,7 @@ impl Category {
             Category::Necklaces => "Necklaces",
             Category::Earrings => "Earrings",
             Category::Bracelets => "Bracelets",
+            Category::Other => "Other",
         }
     }
 
@@ -55,6 +70,7 @@ impl Category {
             Category::Necklaces => "necklace",
             Category::Earrings => "pair of earrings",
             Category::Bracelets => "bracelet",
+            Category::Other => "piece",
         }
     }
 }

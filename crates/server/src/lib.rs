@@ -9,6 +9,7 @@ mod extract;
 mod flags;
 mod idempotency;
 mod identity;
+mod images;
 mod limits;
 mod metrics;
 mod middleware;
@@ -38,7 +39,9 @@ use tokio::net::TcpListener;
 
 /// The whole application: API routes, the storefront in demo mode, and the middleware stack.
 pub fn app(state: AppState) -> Router {
-    let mut router = routes::router(&state).merge(widget::router());
+    let mut router = routes::router(&state)
+        .merge(widget::router())
+        .merge(images::router());
     if state.settings.demo {
         router = router.merge(storefront::router());
     }

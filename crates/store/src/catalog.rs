@@ -8,7 +8,8 @@ use aurora_core::money::Money;
 use aurora_core::store::{CatalogImport, CatalogStore, ImportSummary, StoreResult};
 
 const PRODUCT_COLUMNS: &str = "id, title, description, category, metal, price_cents, \
-     ready_to_ship, styles, image_url, image_alt, url";
+     ready_to_ship, styles, image_url, image_alt, url, price_max_cents, metals, kind, stones, \
+     platform_id";
 
 /// A row of `products`.
 #[derive(sqlx::FromRow)]
@@ -25,6 +26,13 @@ struct ProductRow {
     image_url: String,
     image_alt: String,
     url: String,
+    price_max_cents: Option<i64>,
+    /// A JSON array of metal names.
+    metals: String,
+    kind: Option<String>,
+    /// A JSON object (`Stones`).
+    stones: String,
+    platform_id: Option<String>,
 }
 
 impl ProductRow {
@@ -33,6 +41,11 @@ impl ProductRow {
             category: parse_stored("category", &self.category)?,
             metal: parse_stored("metal", &self.metal)?,
             styles: json_from_text("styles", &self.styles)?,
+            metals: json_from_text("metals", &self.metals)?,
+            stones: json_from_text("stones", &self.stones)?,
+            price_max: self.price_max_cents.map(Money::from_minor),
+            kind: self.kind,
+            platform_id: self.platform_id,
             id: self.id,
             title: self.title,
             description: self.description,
@@ -129,6 +142,11 @@ impl CatalogImport for Import {
                 p.image_url.as_str().into(),
                 p.image_alt.as_str().into(),
                 p.url.as_str().into(),
+                p.price_max.map(Money::minor).into(),
+                json_text(&p.metals).into(),
+                p.kind.as_deref().into(),
+                json_text(&p.stones).into(),
+                p.platform_id.as_deref().into(),
             ]
         });
         upsert.push(
@@ -137,7 +155,9 @@ impl CatalogImport for Import {
              metal = excluded.metal, price_cents = excluded.price_cents, \
              ready_to_ship = excluded.ready_to_ship, styles = excluded.styles, \
              image_url = excluded.image_url, image_alt = excluded.image_alt, \
-             url = excluded.url",
+             url = excluded.url, price_max_cents = excluded.price_max_cents, \
+             metals = excluded.metals, kind = excluded.kind, stones = excluded.stones, \
+             platform_id = excluded.platform_id",
         );
         self.tx.conn().execute(upsert).await?;
         self.summary.updated += updated;

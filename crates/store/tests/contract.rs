@@ -1,7 +1,7 @@
 //! The one contract every Store backend must meet. Each test runs on SQLite and on PostgreSQL.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use aurora_core::catalog::{Category, Metal, Product};
+use aurora_core::catalog::{Category, DiamondOrigin, Metal, Product, Stones};
 use aurora_core::email::Email;
 use aurora_core::money::Money;
 use aurora_core::orders::{Order, OrderEvent, OrderItem, OrderStatus};
@@ -35,6 +35,18 @@ fn product(id: &str, price_cents: i64) -> Product {
         image_url: "/demo/images/rings-rose_gold.svg".into(),
         image_alt: "Rose gold ring".into(),
         url: format!("/products/{id}"),
+        price_max: Some(Money::from_minor(price_cents * 2)),
+        metals: vec![Metal::RoseGold, Metal::WhiteGold],
+        kind: Some("engagement ring".into()),
+        stones: Stones {
+            diamond: Some(DiamondOrigin::LabGrown),
+            carat: Some("1.50".into()),
+            shape: Some("oval".into()),
+            colour: Some("F".into()),
+            clarity: Some("VS1".into()),
+            setting: Some("halo".into()),
+        },
+        platform_id: Some(format!("gid://shopify/Product/{price_cents}")),
     }
 }
 

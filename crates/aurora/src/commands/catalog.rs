@@ -15,17 +15,21 @@ pub async fn import(
     file: &Path,
     format: Option<ImportFormat>,
 ) -> anyhow::Result<ExitCode> {
+    let name = file.display().to_string();
     let format = match format {
         Some(ImportFormat::Json) => Format::Json,
         Some(ImportFormat::ShopifyCsv) => Format::ShopifyCsv,
-        None => Format::detect(file).ok_or_else(|| {
-            anyhow!(
-                "{}: cannot tell the format from the file name; use --format json or --format shopify-csv",
-                file.display()
-            )
-        })?,
+        Some(ImportFormat::WoocommerceCsv) => Format::WooCommerceCsv,
+        None => Format::detect(file)
+            .with_context(|| format!("cannot read {name}"))?
+            .ok_or_else(|| {
+                anyhow!(
+                    "{name}: cannot tell the format from its name or header row; use --format \
+                     json, shopify-csv or woocommerce-csv"
+                )
+            })?,
     };
-    let name = file.display().to_string();
+    let options = config.import_options()?;
     let store = open_store(&config).await?;
     let progress = progress_bar(file)?;
     let bar = progress.clone();
@@ -37,13 +41,14 @@ pub async fn import(
             Pass::Write => Box::new(bar.wrap_read(reader)),
         })
     };
-    let outcome = catalog::import(&*store, format, open)
+    let outcome = catalog::import(&*store, format, &options, open)
         .await
         .map_err(|error| anyhow!("{name}: {error}; nothing was imported"))?;
     progress.finish_and_clear();
     match outcome {
         ImportOutcome::Refused(report) => {
             eprint!("{}", report.render(&name));
+            eprint!("{}", report.render_warnings(&name));
             eprintln!(
                 "{name}: {} problems; nothing was imported.",
                 report.error_count()
@@ -51,12 +56,20 @@ pub async fn import(
             Ok(ExitCode::FAILURE)
         }
         ImportOutcome::Imported { report, summary } => {
+            eprint!("{}", report.render_warnings(&name));
+            let skipped = report.skipped;
             println!(
-                "Imported {} products from {name}: {} new, {} updated, {} skipped as unpublished. Catalog version {}.",
+                "Imported {} products from {name}: {} new, {} updated. Skipped {}: {} unpublished, \
+                 {} in no category, {} not sold here (grouped, external, virtual). {} warnings. \
+                 Catalog version {}.",
                 summary.created + summary.updated,
                 summary.created,
                 summary.updated,
-                report.skipped,
+                skipped.total(),
+                skipped.unpublished,
+                skipped.unmapped,
+                skipped.not_sold,
+                report.warning_count(),
                 summary.version
             );
             Ok(ExitCode::SUCCESS)

@@ -7,6 +7,18 @@ pub use aurora_nlu::{Category, Metal, UnknownName};
 
 use crate::money::Money;
 
+/// The path the server draws placeholder images under: `{PLACEHOLDER_IMAGES}/rings-silver.svg`.
+pub const PLACEHOLDER_IMAGES: &str = "/images/placeholders";
+
+/// The placeholder image of a product of `category` in `metal` that came without one.
+pub fn placeholder_image(category: Category, metal: Metal) -> String {
+    format!(
+        "{PLACEHOLDER_IMAGES}/{}-{}.svg",
+        category.as_str(),
+        metal.as_str()
+    )
+}
+
 use serde::{Deserialize, Serialize};
 
 /// One product of the catalog. `id` is the store's stable handle: importing it again updates it.
@@ -34,9 +46,113 @@ pub struct Product {
     pub image_alt: String,
     /// Where the shopper sees the product on the store (absolute URL or path).
     pub url: String,
+    /// The highest price of its variants when they differ (`price` is the lowest);
+    /// `price_max_cents` in files and rows.
+    #[serde(rename = "price_max_cents", default)]
+    pub price_max: Option<Money>,
+    /// Every metal it comes in besides `metal`, the main one (which may be listed too).
+    #[serde(default)]
+    pub metals: Vec<Metal>,
+    /// The finer type within its category (`engagement ring`, `studs`, `tennis bracelet`).
+    #[serde(default)]
+    pub kind: Option<String>,
+    /// What its stones are, as far as the store says.
+    #[serde(default)]
+    pub stones: Stones,
+    /// The store platform's own id for it (Shopify's product id, WooCommerce's ID), if known.
+    #[serde(default)]
+    pub platform_id: Option<String>,
+}
+
+/// What a product's stones are. Every field is optional; text fields are as the store wrote them.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Stones {
+    /// Lab-grown or natural diamonds.
+    #[serde(default)]
+    pub diamond: Option<DiamondOrigin>,
+    /// Total carat weight, e.g. `1.50`.
+    #[serde(default)]
+    pub carat: Option<String>,
+    /// Cut shape, e.g. `oval`.
+    #[serde(default)]
+    pub shape: Option<String>,
+    /// Colour grade, e.g. `F`.
+    #[serde(default)]
+    pub colour: Option<String>,
+    /// Clarity grade, e.g. `VS1`.
+    #[serde(default)]
+    pub clarity: Option<String>,
+    /// Setting style, e.g. `halo`.
+    #[serde(default)]
+    pub setting: Option<String>,
+}
+
+/// Where a diamond comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DiamondOrigin {
+    LabGrown,
+    Natural,
+}
+
+impl DiamondOrigin {
+    /// How a shopper reads it.
+    pub fn label(self) -> &'static str {
+        match self {
+            DiamondOrigin::LabGrown => "Lab-grown diamond",
+            DiamondOrigin::Natural => "Natural diamond",
+        }
+    }
+}
+
+impl Stones {
+    /// Whether the store said nothing about the stones.
+    pub fn is_empty(&self) -> bool {
+        *self == Stones::default()
+    }
+
+    /// Each thing known, as (label, value), in a fixed order: for product details and search.
+    pub fn details(&self) -> Vec<(&'static str, String)> {
+        let mut details = Vec::new();
+        if let Some(origin) = self.diamond {
+            details.push(("Diamond", origin.label().to_string()));
+        }
+        for (label, value) in [
+            ("Carat weight", &self.carat),
+            ("Shape", &self.shape),
+            ("Colour", &self.colour),
+            ("Clarity", &self.clarity),
+            ("Setting", &self.setting),
+        ] {
+            if let Some(value) = value {
+                details.push((label, value.clone()));
+            }
+        }
+        details
+    }
 }
 
 impl Product {
+    /// Every metal it comes in, the main one first, each once.
+    pub fn all_metals(&self) -> Vec<Metal> {
+        let mut metals = vec![self.metal];
+        for metal in &self.metals {
+            if !metals.contains(metal) {
+                metals.push(*metal);
+            }
+        }
+        metals
+    }
+
+    /// Its lowest and highest price (the same when its variants cost the same).
+    pub fn price_range(&self) -> (Money, Money) {
+        (
+            self.price,
+            self.price_max.unwrap_or(self.price).max(self.price),
+        )
+    }
+
     /// Whether `id` is a valid handle: 1 to 200 chars of `a-z`, `0-9` and `-`.
     pub fn is_valid_id(id: &str) -> bool {
         !id.is_empty()

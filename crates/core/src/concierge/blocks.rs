@@ -60,16 +60,35 @@ pub struct ProductCard {
     pub image_alt: String,
     pub ready_to_ship: bool,
     pub url: String,
+    /// The highest price of its variants when they differ (`price` is then the lowest and
+    /// `price_formatted` reads "from …"); null when they cost the same.
+    #[serde(default)]
+    pub price_max: Option<f64>,
+    /// Every metal it comes in (machine names), the main one (`metal`) first.
+    #[serde(default)]
+    pub metals: Vec<String>,
 }
 
 impl ProductCard {
     /// The card of `p`, its price in `currency`.
     pub fn new(p: &Product, currency: Currency) -> Self {
+        let (price, price_max) = p.price_range();
+        let ranged = price_max > price;
         ProductCard {
             id: p.id.clone(),
             title: p.title.clone(),
-            price: currency.major(p.price),
-            price_formatted: currency.format(p.price),
+            price: currency.major(price),
+            price_formatted: if ranged {
+                format!("from {}", currency.format(price))
+            } else {
+                currency.format(price)
+            },
+            price_max: ranged.then(|| currency.major(price_max)),
+            metals: p
+                .all_metals()
+                .iter()
+                .map(|m| m.as_str().to_string())
+                .collect(),
             metal: p.metal.as_str().to_string(),
             metal_label: p.metal.label().to_string(),
             category: p.category.as_str().to_string(),

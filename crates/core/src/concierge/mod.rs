@@ -13,6 +13,7 @@ pub use support::{
     submit_stylist, webhook_payload,
 };
 
+use crate::catalog::Category;
 use crate::catalog::search::{ProductQuery, SearchIndex};
 use crate::conversations::ConversationState;
 use crate::email::Email;
@@ -292,8 +293,9 @@ impl Concierge {
                 state.query.ready_to_ship = true;
                 search(state)
             }
+            // Only the shopper's categories: `other` is never offered in a conversation.
             ("category", value) => match value.parse() {
-                Ok(category) => {
+                Ok(category) if Category::SHOPPER.contains(&category) => {
                     state.query = ProductQuery {
                         category: Some(category),
                         ready_to_ship: state.query.ready_to_ship,
@@ -301,7 +303,7 @@ impl Concierge {
                     };
                     search(state)
                 }
-                Err(_) => None,
+                _ => None,
             },
             ("metal", value) => match value.parse() {
                 Ok(metal) => {

@@ -2,7 +2,7 @@
 
 use super::designs::{DESIGNS, Design, Kind};
 use super::words;
-use crate::catalog::{Metal, Product};
+use crate::catalog::{Metal, Product, Stones};
 use crate::money::Money;
 
 /// The four precious metals every design is made in.
@@ -56,6 +56,11 @@ fn product(design: &Design, metal: Metal) -> Product {
         ),
         image_alt: alt_text(design.alt, metal),
         url: format!("/products/{id}"),
+        price_max: None,
+        metals: Vec::new(),
+        kind: None,
+        stones: Stones::default(),
+        platform_id: None,
         title,
         id,
     }

@@ -35,7 +35,7 @@ fn products_are_the_same_on_every_call() {
 fn every_category_comes_in_yellow_white_and_rose_gold_and_platinum() {
     let combos: HashSet<(Category, Metal)> =
         products().iter().map(|p| (p.category, p.metal)).collect();
-    for category in Category::ALL {
+    for category in Category::SHOPPER {
         for metal in [
             Metal::YellowGold,
             Metal::WhiteGold,
@@ -155,6 +155,7 @@ fn titles_and_descriptions_name_the_metal_and_the_category() {
             Category::Necklaces => "necklace",
             Category::Earrings => "earring",
             Category::Bracelets => "bracelet",
+            Category::Other => panic!("the demo has nothing outside the four categories"),
         };
         let description = product.description.to_lowercase();
         assert!(description.contains(&metal), "{}", product.description);

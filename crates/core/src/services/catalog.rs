@@ -2,7 +2,7 @@
 //! transaction, or nothing), and load a newer catalog than the one being served. Search needs no
 //! use case: it reads the snapshot in memory ([`crate::catalog::search::SearchIndex`]).
 
-use crate::catalog::import::{self, Format, ValidationReport};
+use crate::catalog::import::{self, Format, ImportOptions, ValidationReport};
 use crate::catalog::{Catalog, Product};
 use crate::store::{CatalogStore, ImportSummary, StoreError};
 use std::io::Read;
@@ -56,6 +56,7 @@ pub enum ImportError {
 pub async fn import<R, O>(
     store: &dyn CatalogStore,
     format: Format,
+    options: &ImportOptions,
     open: O,
 ) -> Result<ImportOutcome, ImportError>
 where
@@ -64,8 +65,9 @@ where
 {
     let open = Arc::new(open);
     let checking = open.clone();
+    let check_options = options.clone();
     let report = tokio::task::spawn_blocking(move || {
-        checking(Pass::Check).map(|r| import::validate(r, format))
+        checking(Pass::Check).map(|r| import::validate(r, format, &check_options))
     })
     .await??;
     if !report.is_ok() {
@@ -73,7 +75,9 @@ where
     }
 
     let (sender, mut receiver) = mpsc::channel(BATCHES_IN_FLIGHT);
-    let producer = tokio::task::spawn_blocking(move || produce(&sender, open(Pass::Write), format));
+    let options = options.clone();
+    let producer =
+        tokio::task::spawn_blocking(move || produce(&sender, open(Pass::Write), format, &options));
     let mut transaction = store.begin_import().await?;
     while let Some(batch) = receiver.recv().await {
         transaction.write(&batch?).await?;
@@ -88,6 +92,7 @@ fn produce<R: Read>(
     sender: &mpsc::Sender<Result<Vec<Product>, ImportError>>,
     reader: std::io::Result<R>,
     format: Format,
+    options: &ImportOptions,
 ) {
     let reader = match reader {
         Ok(reader) => reader,
@@ -97,7 +102,7 @@ fn produce<R: Read>(
         }
     };
     let mut batch = Vec::with_capacity(BATCH);
-    for item in import::read_products(reader, format) {
+    for item in import::read_products(reader, format, options) {
         match item {
             Ok(product) => batch.push(product),
             Err(errors) => {

@@ -52,13 +52,25 @@ struct ProductPage<'a> {
     next_cursor: Option<String>,
 }
 
-/// A product: its card, description and style tags.
+/// A product: its card, description, style tags, finer type and what its stones are.
 #[derive(Serialize, ToSchema)]
 struct ProductDetails {
     #[serde(flatten)]
     card: ProductCard,
     description: String,
     styles: Vec<String>,
+    /// The finer type within its category (`engagement ring`, `studs`), when the store gave one.
+    kind: Option<String>,
+    /// What the store says about its stones, in display order (`Diamond`, `Carat weight`,
+    /// `Shape`, `Colour`, `Clarity`, `Setting`).
+    details: Vec<Detail>,
+}
+
+/// One thing known about a product, as a shopper reads it.
+#[derive(Serialize, ToSchema)]
+struct Detail {
+    label: &'static str,
+    value: String,
 }
 
 /// A search request, parsed; every bad parameter is reported.
@@ -105,7 +117,7 @@ fn parse(params: &HashMap<String, String>, currency: Currency) -> Result<Search,
             Ok(category) => query.category = Some(category),
             Err(_) => errors.push(FieldError {
                 field: "category".into(),
-                message: "must be rings, necklaces, earrings or bracelets".into(),
+                message: "must be rings, necklaces, earrings, bracelets or other".into(),
             }),
         }
     }
@@ -233,9 +245,9 @@ fn decode_cursor(cursor: &str) -> Option<usize> {
 /// parameters are refused.
 #[utoipa::path(get, path = "/api/support/products", tag = "products",
     params(
-        ("category" = Option<String>, Query, description = "`rings`, `necklaces`, `earrings` or `bracelets`."),
+        ("category" = Option<String>, Query, description = "`rings`, `necklaces`, `earrings`, `bracelets` or `other` (what fits none of them, when the store imports it)."),
         ("metals" = Option<String>, Query, description = "Comma-separated: `yellow_gold`, `white_gold`, `rose_gold`, `platinum`, `silver` (`metal` is accepted too)."),
-        ("min_price" = Option<f64>, Query, description = "In the store currency's major unit, 0 to 10000000."),
+        ("min_price" = Option<f64>, Query, description = "In the store currency's major unit, 0 to 10000000. A product matches when its price range (its variants') meets the range asked for."),
         ("max_price" = Option<f64>, Query, description = "In the store currency's major unit, 0 to 10000000; not below `min_price`."),
         ("ready_to_ship" = Option<bool>, Query, description = "`true`: only pieces that ship now."),
         ("style" = Option<String>, Query, description = "Comma-separated style tags, e.g. `vintage,minimalist`."),
@@ -288,5 +300,9 @@ async fn details(
         card: ProductCard::new(product, state.currency()),
         description: product.description.clone(),
         styles: product.styles.clone(),
+        kind: product.kind.clone(),
+        details: (product.stones.details().into_iter())
+            .map(|(label, value)| Detail { label, value })
+            .collect(),
     }))
 }

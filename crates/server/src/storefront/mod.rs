@@ -3,7 +3,6 @@
 //! widget exactly as a real store would, and works under the strict CSP (no inline styles or
 //! scripts).
 
-mod images;
 mod pages;
 
 use crate::AppState;
@@ -17,15 +16,14 @@ use serde::Deserialize;
 
 const STYLESHEET: &str = include_str!("../../assets/storefront/storefront.css");
 
-/// Images never change for a given name; the stylesheet may change with a release.
-const IMAGE_CACHE: &str = "public, max-age=86400";
+/// The stylesheet may change with a release.
 const STYLESHEET_CACHE: &str = "public, max-age=3600";
 
 pub(crate) fn router() -> Router<AppState> {
     Router::new()
         .route("/", get(home))
         .route("/products/{id}", get(product))
-        .route("/demo/images/{name}", get(image))
+        .route("/demo/images/{name}", get(crate::images::image))
         .route("/demo/assets/storefront.css", get(stylesheet))
 }
 
@@ -53,23 +51,6 @@ async fn product(State(state): State<AppState>, Path(id): Path<String>) -> Respo
             &pages::product(&catalog, product, state.currency()),
         ),
         None => render(StatusCode::NOT_FOUND, &pages::not_found()),
-    }
-}
-
-async fn image(Path(name): Path<String>) -> Response {
-    match images::svg(&name) {
-        Some(svg) => (
-            [
-                (
-                    header::CONTENT_TYPE,
-                    HeaderValue::from_static("image/svg+xml"),
-                ),
-                (header::CACHE_CONTROL, HeaderValue::from_static(IMAGE_CACHE)),
-            ],
-            svg,
-        )
-            .into_response(),
-        None => crate::ApiError::not_found("There is no such image.").into_response(),
     }
 }
 

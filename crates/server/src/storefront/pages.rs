@@ -191,7 +191,7 @@ fn nav(here: Here) -> Vec<NavLink> {
         label: "All jewelry",
         current: here == Here::Everything,
     })
-    .chain(Category::ALL.into_iter().map(|c| NavLink {
+    .chain(Category::SHOPPER.into_iter().map(|c| NavLink {
         href: category_href(Some(c)),
         label: c.label(),
         current: here == Here::Listing(c),
@@ -206,6 +206,7 @@ fn category_href(category: Option<Category>) -> &'static str {
         Some(Category::Necklaces) => "/?category=necklaces",
         Some(Category::Earrings) => "/?category=earrings",
         Some(Category::Bracelets) => "/?category=bracelets",
+        Some(Category::Other) => "/?category=other",
     }
 }
 

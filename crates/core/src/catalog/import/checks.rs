@@ -7,6 +7,8 @@ use crate::catalog::Product;
 pub(super) const MAX_TITLE_CHARS: usize = 200;
 /// Longest description, in characters.
 pub(super) const MAX_DESCRIPTION_CHARS: usize = 5_000;
+/// Longest finer type, platform id or stone detail, in characters.
+pub(super) const MAX_SHORT_TEXT_CHARS: usize = 200;
 /// Highest price, in minor units (1,000,000 dollars, euros or pounds).
 pub(super) const MAX_PRICE_CENTS: i64 = 100_000_000;
 
@@ -42,6 +44,30 @@ pub(super) fn check_product(product: &Product) -> Vec<(Field, String)> {
     if let Err(reason) = check_price_cents(product.price.minor()) {
         let message = format!("`{}` is not a price: {reason}", product.price.minor());
         problems.push(("price_cents", message));
+    }
+    if let Some(max) = product.price_max
+        && max < product.price
+    {
+        let message = "the highest price is below the price (the lowest)".to_string();
+        problems.push(("price_max_cents", message));
+    }
+    let short_texts = [
+        ("kind", &product.kind),
+        ("platform_id", &product.platform_id),
+        ("stones", &product.stones.carat),
+        ("stones", &product.stones.shape),
+        ("stones", &product.stones.colour),
+        ("stones", &product.stones.clarity),
+        ("stones", &product.stones.setting),
+    ];
+    for (field, text) in short_texts {
+        if text
+            .as_ref()
+            .is_some_and(|t| t.chars().count() > MAX_SHORT_TEXT_CHARS)
+        {
+            let message = format!("longer than {MAX_SHORT_TEXT_CHARS} characters");
+            problems.push((field, message));
+        }
     }
     if product.styles.len() > MAX_STYLES {
         problems.push((
@@ -87,52 +113,9 @@ pub(super) fn check_price_cents(cents: i64) -> Result<(), String> {
     }
 }
 
-/// Cents of a Shopify price such as `1250`, `1250.5` or `1250.00`; `None` when it is not a
-/// plain non-negative decimal with at most two decimals.
-pub(super) fn parse_price(text: &str) -> Option<i64> {
-    let text = text.trim();
-    let (whole, fraction) = text.split_once('.').unwrap_or((text, ""));
-    let all_digits = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
-    if whole.is_empty() || !all_digits(whole) || !all_digits(fraction) || fraction.len() > 2 {
-        return None;
-    }
-    let whole: i64 = whole.parse().ok()?;
-    let fraction: i64 = match fraction.len() {
-        0 => 0,
-        1 => fraction.parse::<i64>().ok()? * 10,
-        _ => fraction.parse().ok()?,
-    };
-    whole.checked_mul(100)?.checked_add(fraction)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn shopify_prices_become_cents() {
-        assert_eq!(parse_price("1250.00"), Some(125_000));
-        assert_eq!(parse_price(" 1250 "), Some(125_000));
-        assert_eq!(parse_price("12.5"), Some(1_250));
-        assert_eq!(parse_price("0.99"), Some(99));
-    }
-
-    #[test]
-    fn anything_but_a_plain_decimal_is_not_a_price() {
-        for bad in [
-            "",
-            "12,5x",
-            "-10.00",
-            "1,250.00",
-            "1e3",
-            ".5",
-            "12.345",
-            "$12",
-            "99999999999999999999",
-        ] {
-            assert_eq!(parse_price(bad), None, "{bad:?}");
-        }
-    }
 
     #[test]
     fn prices_must_be_positive_and_at_most_a_million_dollars() {

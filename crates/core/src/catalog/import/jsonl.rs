@@ -2,13 +2,13 @@
 
 use super::checks::check_product;
 use super::{Item, RowError};
-use crate::catalog::{Category, Metal, Product};
+use crate::catalog::{Category, Metal, Product, Stones, placeholder_image};
 use crate::money::Money;
 use serde_json::{Map, Value};
 use std::io::{BufRead, BufReader, Read};
 
 /// The fields of a `Product` in declaration order, which is the order errors are reported in.
-const FIELDS: [&str; 11] = [
+const FIELDS: [&str; 16] = [
     "id",
     "title",
     "description",
@@ -20,6 +20,11 @@ const FIELDS: [&str; 11] = [
     "image_url",
     "image_alt",
     "url",
+    "price_max_cents",
+    "metals",
+    "kind",
+    "stones",
+    "platform_id",
 ];
 
 /// Longest line we read; a longer one is an error, so one bad line cannot exhaust memory.
@@ -130,10 +135,20 @@ fn invalid(error: RowError) -> Item {
 /// One line → a product, or every problem of that line.
 fn parse_line(row: u64, text: &str) -> Item {
     match serde_json::from_str::<Product>(text) {
-        Ok(product) => {
+        Ok(mut product) => {
+            let mut warnings = Vec::new();
+            if product.image_url.trim().is_empty() {
+                product.image_url = placeholder_image(product.category, product.metal);
+                let message = "no image: the placeholder for its category is shown instead";
+                warnings.push(RowError::new(row, Some("image_url"), message));
+            }
             let problems = check_product(&product);
             if problems.is_empty() {
-                Item::Product { row, product }
+                Item::Product {
+                    row,
+                    product: Box::new(product),
+                    warnings,
+                }
             } else {
                 Item::Invalid(
                     problems
@@ -226,6 +241,11 @@ fn template() -> Map<String, Value> {
         image_url: "/template.jpg".to_string(),
         image_alt: "Template".to_string(),
         url: "/template".to_string(),
+        price_max: Some(Money::from_minor(200)),
+        metals: vec![Metal::Silver],
+        kind: Some("template".to_string()),
+        stones: Stones::default(),
+        platform_id: Some("1".to_string()),
     };
     match serde_json::to_value(product) {
         Ok(Value::Object(object)) => object,
@@ -280,7 +300,7 @@ mod tests {
     #[test]
     fn a_good_line_is_a_product() {
         match parse_line(1, GOOD) {
-            Item::Product { row, product } => {
+            Item::Product { row, product, .. } => {
                 assert_eq!(row, 1);
                 assert_eq!(product.id, "a-ring");
                 assert_eq!(product.price, Money::from_minor(5_000));

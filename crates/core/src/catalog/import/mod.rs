@@ -1,42 +1,118 @@
-//! Catalog import: streams products out of our JSON Lines format or a Shopify product CSV export.
+//! Catalog import: streams products out of our JSON Lines format, a Shopify product CSV (the
+//! older export or the current template and export) or a WooCommerce product CSV export.
 //!
 //! Parsing is pure, synchronous and streaming, so the binary runs it on a blocking thread twice:
 //! [`validate`] first, to report every bad row (and import nothing if there is one), then
 //! [`read_products`] to feed batches into one transaction. Memory stays bounded: one line (JSON)
-//! or one handle's rows (CSV) at a time, plus the ids seen for the duplicate check.
-//! The formats and the Shopify mapping are described in `docs/catalog-import.md`.
+//! or one handle's rows (Shopify) at a time, plus the ids seen for the duplicate check;
+//! WooCommerce holds its variable products until the end of the file, as their variations may
+//! come anywhere in it. The formats and the mapping are described in `docs/catalog-import.md`.
 
 mod checks;
+mod csv_file;
+mod draft;
+mod encoding;
 mod html;
 mod jsonl;
 mod mapping;
+mod price;
 mod shopify;
+mod woocommerce;
+
+pub use mapping::{DEFAULT_MAPPING, Mapping, MappingError};
 
 use crate::catalog::Product;
 use std::collections::HashMap;
 use std::fmt;
 use std::io::Read;
 use std::path::Path;
+use std::sync::Arc;
 
 /// The formats a catalog file can be in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
     /// Our own format: JSON Lines, one [`Product`] object per line.
     Json,
-    /// Shopify's product CSV export.
+    /// Shopify's product CSV, either header set.
     ShopifyCsv,
+    /// WooCommerce's product CSV export.
+    WooCommerceCsv,
 }
 
 impl Format {
-    /// The format a file's extension names: `.jsonl`, `.ndjson`, `.json` or `.csv` (any case).
-    pub fn detect(path: &Path) -> Option<Format> {
-        let extension = path.extension()?.to_str()?.to_ascii_lowercase();
-        match extension.as_str() {
-            "jsonl" | "ndjson" | "json" => Some(Format::Json),
-            "csv" => Some(Format::ShopifyCsv),
-            _ => None,
+    /// The format of a file: JSON Lines by its extension (`.jsonl`, `.ndjson`, `.json`), a
+    /// CSV's by its header row (`None` when it is neither Shopify's nor WooCommerce's).
+    pub fn detect(path: &Path) -> std::io::Result<Option<Format>> {
+        let extension = path
+            .extension()
+            .and_then(|e| e.to_str())
+            .map(str::to_ascii_lowercase);
+        if matches!(extension.as_deref(), Some("jsonl" | "ndjson" | "json")) {
+            return Ok(Some(Format::Json));
+        }
+        let mut file = csv_file::CsvFile::new(std::fs::File::open(path)?);
+        Ok(match file.next_record() {
+            Ok(Some((_, header))) => Format::of_header(header.iter()),
+            // Empty, or unreadable from its first line: the reader says what is wrong and where.
+            Ok(None) | Err(_) => Some(Format::ShopifyCsv),
+        })
+    }
+
+    /// The CSV format whose columns `header` has, if any.
+    pub fn of_header<'a>(header: impl IntoIterator<Item = &'a str>) -> Option<Format> {
+        let names: Vec<String> = header
+            .into_iter()
+            .map(|n| n.trim().to_ascii_lowercase())
+            .collect();
+        let has = |name: &str| names.iter().any(|n| n == name);
+        if has("handle") || has("url handle") {
+            Some(Format::ShopifyCsv)
+        } else if has("regular price") && (has("parent") || has("type")) {
+            Some(Format::WooCommerceCsv)
+        } else {
+            None
         }
     }
+}
+
+/// What an import does with a product that maps to no category.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Unmapped {
+    /// Leave it out, named in the report (`AURORA_CATALOG_UNMAPPED=skip`, the default).
+    #[default]
+    Skip,
+    /// Import it in the `other` category (`AURORA_CATALOG_UNMAPPED=other`).
+    Other,
+}
+
+impl std::str::FromStr for Unmapped {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "skip" => Ok(Unmapped::Skip),
+            "other" => Ok(Unmapped::Other),
+            _ => Err(format!("`{s}` is not skip or other")),
+        }
+    }
+}
+
+/// How an import reads products: the store's vocabulary, and what to do with a product that
+/// maps to no category.
+#[derive(Debug, Clone, Default)]
+pub struct ImportOptions {
+    pub mapping: Arc<Mapping>,
+    pub unmapped: Unmapped,
+}
+
+/// Why a product in the file is not imported, though nothing is wrong with it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SkipReason {
+    /// Draft, archived, unlisted, unpublished, private or hidden from the catalog.
+    Unpublished,
+    /// It maps to no category, and the store asked to skip such products.
+    Unmapped,
+    /// Not sold through the concierge: grouped, external, virtual or downloadable.
+    NotSold,
 }
 
 /// One problem with the input, located for the report.
@@ -74,12 +150,45 @@ impl std::error::Error for RowError {}
 /// What a reader found next.
 #[derive(Debug)]
 enum Item {
-    /// A valid product, with the row where it starts.
-    Product { row: u64, product: Product },
-    /// A product the file marks as unpublished.
-    Skipped,
+    /// A valid product, with the row where it starts and what is worth a warning.
+    Product {
+        row: u64,
+        product: Box<Product>,
+        warnings: Vec<RowError>,
+    },
+    /// A product left out on purpose, and the warning that says so (when it deserves one).
+    Skipped {
+        reason: SkipReason,
+        warning: Option<RowError>,
+    },
     /// The errors of one bad product or row, in row order.
     Invalid(Vec<RowError>),
+}
+
+/// What a CSV reader has found and not handed out yet, and whether it has reached the end.
+#[derive(Default)]
+struct Queue {
+    items: std::collections::VecDeque<Item>,
+    done: bool,
+}
+
+/// A reader that finds items one record at a time.
+trait Stepper {
+    fn queue(&mut self) -> &mut Queue;
+    /// Reads one record; queues whatever it completes, and marks the queue done at the end.
+    fn step(&mut self);
+
+    fn next_item(&mut self) -> Option<Item> {
+        loop {
+            if let Some(item) = self.queue().items.pop_front() {
+                return Some(item);
+            }
+            if self.queue().done {
+                return None;
+            }
+            self.step();
+        }
+    }
 }
 
 /// Streams products out of a catalog file; made by [`read_products`]. `Send` when `R` is.
@@ -90,13 +199,16 @@ pub struct Products<R: Read> {
 enum Reader<R: Read> {
     Json(jsonl::JsonLines<R>),
     ShopifyCsv(Box<shopify::ShopifyCsv<R>>),
+    WooCommerceCsv(Box<woocommerce::WooCommerceCsv<R>>),
 }
 
 impl<R: Read> Products<R> {
     fn next_item(&mut self) -> Option<Item> {
+        use Stepper as _;
         match &mut self.reader {
             Reader::Json(reader) => reader.next_item(),
             Reader::ShopifyCsv(reader) => reader.next_item(),
+            Reader::WooCommerceCsv(reader) => reader.next_item(),
         }
     }
 }
@@ -107,8 +219,8 @@ impl<R: Read> Iterator for Products<R> {
     fn next(&mut self) -> Option<Self::Item> {
         loop {
             match self.next_item()? {
-                Item::Product { product, .. } => return Some(Ok(product)),
-                Item::Skipped => {}
+                Item::Product { product, .. } => return Some(Ok(*product)),
+                Item::Skipped { .. } => {}
                 Item::Invalid(errors) => return Some(Err(errors)),
             }
         }
@@ -116,30 +228,65 @@ impl<R: Read> Iterator for Products<R> {
 }
 
 /// Streams products out of `reader`; each item is one product or the errors of one bad
-/// product/row. Unpublished products are left out. Does not check for duplicate ids: [`validate`]
+/// product/row. Skipped products are left out. Does not check for duplicate ids: [`validate`]
 /// does.
-pub fn read_products<R: Read>(reader: R, format: Format) -> Products<R> {
+pub fn read_products<R: Read>(reader: R, format: Format, options: &ImportOptions) -> Products<R> {
+    let options = options.clone();
     let reader = match format {
         Format::Json => Reader::Json(jsonl::JsonLines::new(reader)),
-        Format::ShopifyCsv => Reader::ShopifyCsv(Box::new(shopify::ShopifyCsv::new(reader))),
+        Format::ShopifyCsv => {
+            Reader::ShopifyCsv(Box::new(shopify::ShopifyCsv::new(reader, options)))
+        }
+        Format::WooCommerceCsv => {
+            Reader::WooCommerceCsv(Box::new(woocommerce::WooCommerceCsv::new(reader, options)))
+        }
     };
     Products { reader }
 }
 
-/// At most this many errors are kept in a [`ValidationReport`]; the rest are only counted.
+/// At most this many errors (and as many warnings) are kept in a [`ValidationReport`]; the rest
+/// are only counted.
 pub const MAX_REPORTED_ERRORS: usize = 1_000;
 
-/// Everything wrong with a file (pass 1 of an import). Import only when [`Self::is_ok`].
+/// How many products were left out, by reason.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Skipped {
+    pub unpublished: u64,
+    pub unmapped: u64,
+    pub not_sold: u64,
+}
+
+impl Skipped {
+    /// All of them.
+    pub fn total(&self) -> u64 {
+        self.unpublished + self.unmapped + self.not_sold
+    }
+
+    fn count(&mut self, reason: SkipReason) {
+        match reason {
+            SkipReason::Unpublished => self.unpublished += 1,
+            SkipReason::Unmapped => self.unmapped += 1,
+            SkipReason::NotSold => self.not_sold += 1,
+        }
+    }
+}
+
+/// Everything wrong with a file (pass 1 of an import), and what is worth a warning. Import only
+/// when [`Self::is_ok`]: warnings never stop an import.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ValidationReport {
-    /// Valid products found (several per Shopify handle when it comes in several metals).
+    /// Valid products found.
     pub products: u64,
-    /// Products left out because the file marks them unpublished (not errors).
-    pub skipped: u64,
+    /// Products left out on purpose (not errors), by reason.
+    pub skipped: Skipped,
     /// The first [`MAX_REPORTED_ERRORS`] errors, in file order.
     pub errors: Vec<RowError>,
     /// Errors found beyond those kept in `errors`.
     pub more_errors: u64,
+    /// The first [`MAX_REPORTED_ERRORS`] warnings (no image, no category), in file order.
+    pub warnings: Vec<RowError>,
+    /// Warnings found beyond those kept in `warnings`.
+    pub more_warnings: u64,
 }
 
 impl ValidationReport {
@@ -153,42 +300,76 @@ impl ValidationReport {
         self.errors.len() as u64 + self.more_errors
     }
 
-    /// The report for a person: one line per error, prefixed with `file`, then `and N more errors`.
+    /// How many warnings were found, kept or not.
+    pub fn warning_count(&self) -> u64 {
+        self.warnings.len() as u64 + self.more_warnings
+    }
+
+    /// The errors for a person: one line per error, prefixed with `file`, then `and N more errors`.
     pub fn render(&self, file: &str) -> String {
-        let mut out = String::new();
-        for error in &self.errors {
-            out.push_str(&format!("{file}: {error}\n"));
-        }
-        if self.more_errors > 0 {
-            let s = if self.more_errors == 1 { "" } else { "s" };
-            out.push_str(&format!("{file}: and {} more error{s}\n", self.more_errors));
-        }
-        out
+        render(file, "", &self.errors, self.more_errors, "error")
+    }
+
+    /// The warnings for a person, each line marked `warning:`.
+    pub fn render_warnings(&self, file: &str) -> String {
+        render(
+            file,
+            "warning: ",
+            &self.warnings,
+            self.more_warnings,
+            "warning",
+        )
     }
 
     fn push(&mut self, error: RowError) {
-        if self.errors.len() < MAX_REPORTED_ERRORS {
-            self.errors.push(error);
-        } else {
-            self.more_errors += 1;
-        }
+        keep(&mut self.errors, &mut self.more_errors, error);
     }
+
+    fn warn(&mut self, warning: RowError) {
+        keep(&mut self.warnings, &mut self.more_warnings, warning);
+    }
+}
+
+fn keep(kept: &mut Vec<RowError>, more: &mut u64, item: RowError) {
+    if kept.len() < MAX_REPORTED_ERRORS {
+        kept.push(item);
+    } else {
+        *more += 1;
+    }
+}
+
+fn render(file: &str, mark: &str, items: &[RowError], more: u64, noun: &str) -> String {
+    let mut out = String::new();
+    for item in items {
+        out.push_str(&format!("{file}: {mark}{item}\n"));
+    }
+    if more > 0 {
+        let s = if more == 1 { "" } else { "s" };
+        out.push_str(&format!("{file}: {mark}and {more} more {noun}{s}\n"));
+    }
+    out
 }
 
 /// Reads the whole of `reader` (streaming) and reports every problem, including product ids used
 /// twice in the file.
-pub fn validate<R: Read>(reader: R, format: Format) -> ValidationReport {
+pub fn validate<R: Read>(reader: R, format: Format, options: &ImportOptions) -> ValidationReport {
     let id_column = match format {
         Format::Json => "id",
         Format::ShopifyCsv => "Handle",
+        Format::WooCommerceCsv => "SKU",
     };
     let mut report = ValidationReport::default();
     // The ids are the only thing kept per product: a few MB for 100,000 of them.
     let mut first_row_of: HashMap<String, u64> = HashMap::new();
-    let mut products = read_products(reader, format);
+    let mut products = read_products(reader, format, options);
     while let Some(item) = products.next_item() {
         match item {
-            Item::Product { row, product } => {
+            Item::Product {
+                row,
+                product,
+                warnings,
+            } => {
+                warnings.into_iter().for_each(|w| report.warn(w));
                 if let Some(first) = first_row_of.get(&product.id) {
                     report.push(RowError::new(
                         row,
@@ -196,11 +377,14 @@ pub fn validate<R: Read>(reader: R, format: Format) -> ValidationReport {
                         format!("product id `{}` is already used at row {first}", product.id),
                     ));
                 } else {
-                    first_row_of.insert(product.id, row);
+                    first_row_of.insert(product.id.clone(), row);
                     report.products += 1;
                 }
             }
-            Item::Skipped => report.skipped += 1,
+            Item::Skipped { reason, warning } => {
+                report.skipped.count(reason);
+                warning.into_iter().for_each(|w| report.warn(w));
+            }
             Item::Invalid(errors) => errors.into_iter().for_each(|e| report.push(e)),
         }
     }
@@ -209,19 +393,36 @@ pub fn validate<R: Read>(reader: R, format: Format) -> ValidationReport {
 
 #[cfg(test)]
 mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
     use super::*;
 
     #[test]
-    fn formats_are_detected_by_extension_in_any_case() {
-        assert_eq!(Format::detect(Path::new("a.jsonl")), Some(Format::Json));
-        assert_eq!(Format::detect(Path::new("a.NDJSON")), Some(Format::Json));
-        assert_eq!(Format::detect(Path::new("dir/a.json")), Some(Format::Json));
-        assert_eq!(
-            Format::detect(Path::new("products_export.CSV")),
-            Some(Format::ShopifyCsv)
-        );
-        assert_eq!(Format::detect(Path::new("a.xlsx")), None);
-        assert_eq!(Format::detect(Path::new("csv")), None);
+    fn json_is_told_by_its_extension_and_a_csv_by_its_header() {
+        for name in ["a.jsonl", "a.NDJSON", "dir/a.json"] {
+            assert_eq!(Format::detect(Path::new(name)).unwrap(), Some(Format::Json));
+        }
+        let dir = tempfile::tempdir().unwrap();
+        for (header, format) in [
+            (
+                "Handle,Title,Body (HTML),Variant Price\n",
+                Some(Format::ShopifyCsv),
+            ),
+            (
+                "\u{feff}Title,URL handle,Description,Price\n",
+                Some(Format::ShopifyCsv),
+            ),
+            (
+                "ID;Type;SKU;Name;Regular price;Parent\r\n",
+                Some(Format::WooCommerceCsv),
+            ),
+            ("name,price\n", None),
+            ("", Some(Format::ShopifyCsv)),
+        ] {
+            let path = dir.path().join("products_export.CSV");
+            std::fs::write(&path, header).unwrap();
+            assert_eq!(Format::detect(&path).unwrap(), format, "{header}");
+        }
+        assert!(Format::detect(&dir.path().join("missing.csv")).is_err());
     }
 
     #[test]
@@ -250,12 +451,28 @@ mod tests {
         let text = report.render("big.csv");
         assert!(text.starts_with("big.csv: row 0: bad\n"));
         assert!(text.ends_with("big.csv: and 5 more errors\n"));
+        report.warn(RowError::new(4, Some("Image Src"), "no image"));
+        assert!(!report.is_ok() && report.warning_count() == 1);
+        assert_eq!(
+            report.render_warnings("big.csv"),
+            "big.csv: warning: row 4, column Image Src: no image\n"
+        );
     }
 
     #[test]
     fn products_can_be_read_on_another_thread() {
         fn assert_send<T: Send>(_: &T) {}
-        assert_send(&read_products(std::io::empty(), Format::ShopifyCsv));
-        assert_send(&read_products(std::io::empty(), Format::Json));
+        let options = ImportOptions::default();
+        assert_send(&read_products(
+            std::io::empty(),
+            Format::ShopifyCsv,
+            &options,
+        ));
+        assert_send(&read_products(
+            std::io::empty(),
+            Format::WooCommerceCsv,
+            &options,
+        ));
+        assert_send(&read_products(std::io::empty(), Format::Json, &options));
     }
 }

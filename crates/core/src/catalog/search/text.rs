@@ -1,7 +1,7 @@
 //! The free-text half of search: an in-RAM tantivy index of the snapshot, queried word by word
 //! with an exact (BM25), a fuzzy and a prefix clause so typos still find products.
 
-use crate::catalog::{Category, Metal, Product};
+use crate::catalog::{Category, DiamondOrigin, Metal, Product};
 use tantivy::query::{
     BooleanQuery, BoostQuery, EnableScoring, FuzzyTermQuery, Occur, Query, TermQuery,
 };
@@ -56,6 +56,8 @@ fn category_words(category: Category) -> &'static str {
         Category::Necklaces => "necklace necklaces",
         Category::Earrings => "earring earrings",
         Category::Bracelets => "bracelet bracelets",
+        // Its products are found by their own words (their type, title and description).
+        Category::Other => "",
     }
 }
 
@@ -66,6 +68,14 @@ fn metal_words(metal: Metal) -> &'static str {
         Metal::RoseGold => "rose gold pink",
         Metal::Platinum => "platinum",
         Metal::Silver => "sterling silver",
+    }
+}
+
+/// What shoppers call each origin ("lab grown", "lab created", "mined").
+fn diamond_words(origin: DiamondOrigin) -> &'static str {
+    match origin {
+        DiamondOrigin::LabGrown => "diamonds lab grown created",
+        DiamondOrigin::Natural => "diamonds natural mined",
     }
 }
 
@@ -115,8 +125,19 @@ impl TextIndex {
             for style in &product.styles {
                 doc.add_text(body, style);
             }
+            if let Some(kind) = &product.kind {
+                doc.add_text(title, kind);
+            }
+            for (_, detail) in product.stones.details() {
+                doc.add_text(body, &detail);
+            }
+            if let Some(origin) = product.stones.diamond {
+                doc.add_text(body, diamond_words(origin));
+            }
             doc.add_text(body, category_words(product.category));
-            doc.add_text(body, metal_words(product.metal));
+            for metal in product.all_metals() {
+                doc.add_text(body, metal_words(metal));
+            }
             doc.add_u64(position, i);
             writer.add_document(doc)?;
         }

@@ -1,16 +1,20 @@
-//! Shopify's product CSV export → products.
+//! Shopify's product CSV → products, in either header set: the older export (`Handle`,
+//! `Body (HTML)`, `Variant Price`, `Image Src`, …) and the current template and export
+//! (`URL handle`, `Description`, `Price`, `Product image URL`, …, plus metafield columns such
+//! as `Setting Style (product.metafields.custom.setting_style)`).
 //!
-//! A product spans consecutive rows with the same Handle: the first carries the product's fields,
-//! the others further variants and/or images. Only the current handle's rows are held.
+//! A product spans consecutive rows with the same handle: the first carries the product's
+//! fields, the others further variants and/or images. Only the current handle's rows are held.
 
 mod product;
 
-use super::{Item, RowError};
-use csv::ByteRecord;
-use std::collections::VecDeque;
+use super::csv_file::CsvFile;
+use super::{ImportOptions, Item, Queue, RowError, SkipReason, Stepper};
+use csv::StringRecord;
 use std::io::Read;
 
-/// The columns we read; the export's others (Vendor, Variant Grams, SEO Title, …) are ignored.
+/// The columns we read, each under its name in the older export and in the current one; the
+/// others (Vendor, SEO title, …) are ignored.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Col {
     Handle,
@@ -35,30 +39,35 @@ enum Col {
     ImageAltText,
 }
 
-const COLUMNS: [(Col, &str); 20] = [
-    (Col::Handle, "Handle"),
-    (Col::Title, "Title"),
-    (Col::Body, "Body (HTML)"),
-    (Col::Type, "Type"),
-    (Col::ProductCategory, "Product Category"),
-    (Col::Tags, "Tags"),
-    (Col::Published, "Published"),
-    (Col::Status, "Status"),
-    (Col::Option1Name, "Option1 Name"),
-    (Col::Option1Value, "Option1 Value"),
-    (Col::Option2Name, "Option2 Name"),
-    (Col::Option2Value, "Option2 Value"),
-    (Col::Option3Name, "Option3 Name"),
-    (Col::Option3Value, "Option3 Value"),
-    (Col::VariantSku, "Variant SKU"),
-    (Col::VariantPrice, "Variant Price"),
-    (Col::VariantInventoryQty, "Variant Inventory Qty"),
-    (Col::VariantImage, "Variant Image"),
-    (Col::ImageSrc, "Image Src"),
-    (Col::ImageAltText, "Image Alt Text"),
+/// (column, older export's name, current template's name); names match in any case.
+const COLUMNS: [(Col, &str, &str); 20] = [
+    (Col::Handle, "Handle", "URL handle"),
+    (Col::Title, "Title", "Title"),
+    (Col::Body, "Body (HTML)", "Description"),
+    (Col::Type, "Type", "Type"),
+    (Col::ProductCategory, "Product Category", "Product category"),
+    (Col::Tags, "Tags", "Tags"),
+    (Col::Published, "Published", "Published on online store"),
+    (Col::Status, "Status", "Status"),
+    (Col::Option1Name, "Option1 Name", "Option1 name"),
+    (Col::Option1Value, "Option1 Value", "Option1 value"),
+    (Col::Option2Name, "Option2 Name", "Option2 name"),
+    (Col::Option2Value, "Option2 Value", "Option2 value"),
+    (Col::Option3Name, "Option3 Name", "Option3 name"),
+    (Col::Option3Value, "Option3 Value", "Option3 value"),
+    (Col::VariantSku, "Variant SKU", "SKU"),
+    (Col::VariantPrice, "Variant Price", "Price"),
+    (
+        Col::VariantInventoryQty,
+        "Variant Inventory Qty",
+        "Inventory quantity",
+    ),
+    (Col::VariantImage, "Variant Image", "Variant image URL"),
+    (Col::ImageSrc, "Image Src", "Product image URL"),
+    (Col::ImageAltText, "Image Alt Text", "Image alt text"),
 ];
 
-/// Without these the file cannot be a Shopify export.
+/// Without these the file cannot be a Shopify product CSV.
 const REQUIRED: [Col; 3] = [Col::Handle, Col::Title, Col::VariantPrice];
 
 const OPTION_NAMES: [Col; 3] = [Col::Option1Name, Col::Option2Name, Col::Option3Name];
@@ -79,24 +88,29 @@ const VARIANT_COLUMNS: [Col; 6] = [
 const MAX_ROWS_PER_HANDLE: usize = 5_000;
 
 impl Col {
-    fn name(self) -> &'static str {
-        COLUMNS[self as usize].1
+    fn names(self) -> [&'static str; 2] {
+        let (_, older, current) = COLUMNS[self as usize];
+        [older, current]
     }
 }
 
 /// Where our columns are in this file's header.
 struct Columns {
-    /// The header's names, to name the column of a broken field.
-    names: Vec<String>,
     /// For each field position, the column we read there (if any).
     col_at: Vec<Option<Col>>,
+    /// The name this file gives each of our columns (to name it in errors).
+    names: [&'static str; COLUMNS.len()],
+    /// Metafield columns: (position, header name).
+    metafields: Vec<(usize, String)>,
     handle: usize,
+    header_len: usize,
 }
 
-/// One data row: the trimmed text of our columns.
+/// One data row: the trimmed text of our columns and of the metafield columns.
 struct Row {
     line: u64,
     values: Vec<String>,
+    metafields: Vec<String>,
 }
 
 impl Row {
@@ -114,59 +128,47 @@ struct Group {
     errors: Vec<RowError>,
     /// Rows seen, kept or not.
     row_count: usize,
-    first_row_broken: bool,
 }
 
-/// Reads a Shopify product CSV export one row at a time.
+/// Reads a Shopify product CSV one row at a time.
 pub(super) struct ShopifyCsv<R: Read> {
-    csv: csv::Reader<R>,
-    record: ByteRecord,
+    csv: CsvFile<R>,
+    options: ImportOptions,
     columns: Option<Columns>,
     group: Option<Group>,
-    out: VecDeque<Item>,
+    queue: Queue,
     data_rows: u64,
-    done: bool,
+}
+
+impl<R: Read> Stepper for ShopifyCsv<R> {
+    fn queue(&mut self) -> &mut Queue {
+        &mut self.queue
+    }
+
+    fn step(&mut self) {
+        self.read_next();
+    }
 }
 
 impl<R: Read> ShopifyCsv<R> {
-    pub(super) fn new(reader: R) -> Self {
-        let csv = csv::ReaderBuilder::new()
-            .has_headers(false)
-            .flexible(true)
-            .from_reader(reader);
+    pub(super) fn new(reader: R, options: ImportOptions) -> Self {
         ShopifyCsv {
-            csv,
-            record: ByteRecord::new(),
+            csv: CsvFile::new(reader),
+            options,
             columns: None,
             group: None,
-            out: VecDeque::new(),
+            queue: Queue::default(),
             data_rows: 0,
-            done: false,
         }
     }
 
-    pub(super) fn next_item(&mut self) -> Option<Item> {
-        loop {
-            if let Some(item) = self.out.pop_front() {
-                return Some(item);
-            }
-            if self.done {
-                return None;
-            }
-            self.step();
-        }
-    }
-
-    /// Reads one record; queues whatever it completes.
-    fn step(&mut self) {
-        match self.csv.read_byte_record(&mut self.record) {
+    fn read_next(&mut self) {
+        match self.csv.next_record() {
             Err(error) => {
                 self.finish_group();
-                let row = error.position().map_or(0, csv::Position::line);
-                let message = format!("could not read the file: {error}");
-                self.fail(RowError::new(row, None, message));
+                self.fail(error);
             }
-            Ok(false) => {
+            Ok(None) => {
                 self.finish_group();
                 if self.columns.is_none() {
                     self.fail(RowError::new(1, None, "the file is empty"));
@@ -174,109 +176,66 @@ impl<R: Read> ShopifyCsv<R> {
                     let message = "no products: the file has only a header row";
                     self.fail(RowError::new(1, None, message));
                 }
-                self.done = true;
+                self.queue.done = true;
             }
-            Ok(true) => {
-                let line = self.record.position().map_or(0, csv::Position::line);
+            Ok(Some((line, record))) => {
                 if self.columns.is_none() {
-                    self.read_header(line);
+                    match read_header(line, record) {
+                        Ok(columns) => self.columns = Some(columns),
+                        Err(errors) => {
+                            self.queue.items.push_back(Item::Invalid(errors));
+                            self.queue.done = true;
+                        }
+                    }
                 } else {
-                    self.read_row(line);
+                    let record = record.clone();
+                    self.read_row(line, &record);
                 }
             }
         }
     }
 
     fn fail(&mut self, error: RowError) {
-        self.out.push_back(Item::Invalid(vec![error]));
-        self.done = true;
+        self.queue.items.push_back(Item::Invalid(vec![error]));
+        self.queue.done = true;
     }
 
-    fn read_header(&mut self, line: u64) {
-        let mut names = Vec::with_capacity(self.record.len());
-        for (i, field) in self.record.iter().enumerate() {
-            let field = match i {
-                0 => field.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(field),
-                _ => field,
-            };
-            let Ok(name) = std::str::from_utf8(field) else {
-                return self.fail(RowError::new(
-                    line,
-                    None,
-                    "the header row is not valid UTF-8",
-                ));
-            };
-            names.push(name.trim().to_string());
-        }
-        let position = |col: Col| {
-            names
-                .iter()
-                .position(|n| n.eq_ignore_ascii_case(col.name()))
-        };
-        let missing: Vec<RowError> = REQUIRED
-            .iter()
-            .filter(|col| position(**col).is_none())
-            .map(|col| {
-                let message = format!("missing column `{}`", col.name());
-                RowError::new(line, Some(col.name()), message)
-            })
-            .collect();
-        let handle = position(Col::Handle);
-        let (Some(handle), true) = (handle, missing.is_empty()) else {
-            self.out.push_back(Item::Invalid(missing));
-            self.done = true;
-            return;
-        };
-        let mut col_at = vec![None; names.len()];
-        for (col, _) in COLUMNS {
-            if let Some(at) = position(col) {
-                col_at[at] = Some(col);
-            }
-        }
-        self.columns = Some(Columns {
-            names,
-            col_at,
-            handle,
-        });
-    }
-
-    fn read_row(&mut self, line: u64) {
+    fn read_row(&mut self, line: u64, record: &StringRecord) {
         let Some(columns) = &self.columns else {
             return;
         };
-        if self.record.iter().all(|f| f.trim_ascii().is_empty()) {
+        if record.iter().all(|f| f.trim().is_empty()) {
             return;
         }
         self.data_rows += 1;
         let mut errors = Vec::new();
-        if self.record.len() > columns.names.len() {
+        if record.len() > columns.header_len {
             let message = format!(
                 "the row has {} fields but the header has {}",
-                self.record.len(),
-                columns.names.len()
+                record.len(),
+                columns.header_len
             );
             errors.push(RowError::new(line, None, message));
         }
         let mut values = vec![String::new(); COLUMNS.len()];
-        for (at, field) in self.record.iter().enumerate() {
-            match std::str::from_utf8(field) {
-                Ok(text) => {
-                    if let Some(Some(col)) = columns.col_at.get(at) {
-                        values[*col as usize] = text.trim().to_string();
-                    }
-                }
-                Err(_) => {
-                    let column = columns.names.get(at).map(String::as_str);
-                    errors.push(RowError::new(line, column, "not valid UTF-8"));
-                }
+        for (at, field) in record.iter().enumerate() {
+            if let Some(Some(col)) = columns.col_at.get(at) {
+                values[*col as usize] = field.trim().to_string();
             }
         }
-        // The handle decides the grouping even when its bytes are broken (reported above).
-        let handle = String::from_utf8_lossy(self.record.get(columns.handle).unwrap_or_default())
-            .trim()
-            .to_string();
+        let metafields = columns
+            .metafields
+            .iter()
+            .map(|(at, _)| record.get(*at).unwrap_or("").trim().to_string())
+            .collect();
+        let handle = record.get(columns.handle).unwrap_or("").trim().to_string();
+        let handle_column = columns.names[Col::Handle as usize];
         if handle.is_empty() {
-            errors.push(RowError::new(line, Some("Handle"), "the Handle is empty"));
+            errors.push(RowError::new(
+                line,
+                Some(handle_column),
+                "the handle is empty",
+            ));
         }
         let same_group = self
             .group
@@ -291,75 +250,130 @@ impl<R: Read> ShopifyCsv<R> {
             rows: Vec::new(),
             errors: Vec::new(),
             row_count: 0,
-            first_row_broken: false,
         });
         group.row_count += 1;
         if !errors.is_empty() {
-            group.first_row_broken |= group.row_count == 1;
             group.errors.append(&mut errors);
         } else if group.row_count <= MAX_ROWS_PER_HANDLE {
-            group.rows.push(Row { line, values });
+            group.rows.push(Row {
+                line,
+                values,
+                metafields,
+            });
         } else if group.row_count == MAX_ROWS_PER_HANDLE + 1 {
             let message = format!("more than {MAX_ROWS_PER_HANDLE} rows for one handle");
             group
                 .errors
-                .push(RowError::new(line, Some("Handle"), message));
+                .push(RowError::new(line, Some(handle_column), message));
         }
     }
 
     fn finish_group(&mut self) {
-        if let Some(group) = self.group.take() {
-            self.out.extend(group.finish());
+        let (Some(group), Some(columns)) = (self.group.take(), &self.columns) else {
+            return;
+        };
+        self.queue
+            .items
+            .push_back(group.finish(columns, &self.options));
+    }
+}
+
+/// Finds our columns in the header, under either set of names.
+fn read_header(line: u64, record: &StringRecord) -> Result<Columns, Vec<RowError>> {
+    let header: Vec<&str> = record.iter().map(str::trim).collect();
+    let position = |col: Col| {
+        col.names()
+            .iter()
+            .find_map(|name| header.iter().position(|h| h.eq_ignore_ascii_case(name)))
+    };
+    let missing: Vec<RowError> = REQUIRED
+        .iter()
+        .filter(|col| position(**col).is_none())
+        .map(|col| {
+            let [older, current] = col.names();
+            let message = if older == current {
+                format!("missing column `{older}`")
+            } else {
+                format!("missing column `{current}` (or `{older}` in an older export)")
+            };
+            RowError::new(line, Some(current), message)
+        })
+        .collect();
+    let Some(handle) = position(Col::Handle).filter(|_| missing.is_empty()) else {
+        return Err(missing);
+    };
+    let mut col_at = vec![None; header.len()];
+    let mut names = [""; COLUMNS.len()];
+    for (col, older, current) in COLUMNS {
+        if let Some(at) = position(col) {
+            col_at[at] = Some(col);
+            names[col as usize] = if header[at].eq_ignore_ascii_case(older) {
+                older
+            } else {
+                current
+            };
+        } else {
+            names[col as usize] = current;
         }
     }
+    let metafields = (0..header.len())
+        .filter(|&at| col_at[at].is_none() && header[at].contains("(product.metafields."))
+        .map(|at| (at, header[at].to_string()))
+        .collect();
+    Ok(Columns {
+        col_at,
+        names,
+        metafields,
+        handle,
+        header_len: header.len(),
+    })
 }
 
 impl Group {
-    fn finish(self) -> Vec<Item> {
-        let mut errors = self.errors;
-        let Some(first) = self.rows.first().filter(|_| !self.first_row_broken) else {
-            return vec![Item::Invalid(errors)];
+    fn finish(self, columns: &Columns, options: &ImportOptions) -> Item {
+        let Some(first) = self.rows.first() else {
+            return Item::Invalid(self.errors);
         };
         if is_unpublished(first) {
-            return vec![if errors.is_empty() {
-                Item::Skipped
+            return if self.errors.is_empty() {
+                Item::Skipped {
+                    reason: SkipReason::Unpublished,
+                    warning: None,
+                }
             } else {
-                Item::Invalid(errors)
-            }];
+                Item::Invalid(self.errors)
+            };
         }
-        match product::build(&self.handle, &self.rows) {
-            Ok(products) if errors.is_empty() => products
-                .into_iter()
-                .map(|product| Item::Product {
-                    row: self.first_line,
-                    product,
-                })
-                .collect(),
-            Ok(_) => vec![Item::Invalid(errors)],
-            Err(mut more) => {
+        let item = product::build(&self.handle, self.first_line, &self.rows, columns, options);
+        match item {
+            _ if self.errors.is_empty() => item,
+            Item::Invalid(mut more) => {
+                let mut errors = self.errors;
                 errors.append(&mut more);
                 errors.sort_by_key(|e| e.row);
-                vec![Item::Invalid(errors)]
+                Item::Invalid(errors)
             }
+            _ => Item::Invalid(self.errors),
         }
     }
 }
 
-/// `Published` is false, or `Status` is draft or archived.
+/// `Published` is false, or `Status` is draft, archived or unlisted.
 fn is_unpublished(first: &Row) -> bool {
     first.get(Col::Published).eq_ignore_ascii_case("false")
-        || ["draft", "archived"]
+        || ["draft", "archived", "unlisted"]
             .iter()
             .any(|s| first.get(Col::Status).eq_ignore_ascii_case(s))
 }
 
 #[cfg(test)]
 mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
     use super::*;
 
     #[test]
     fn columns_are_listed_in_the_order_of_their_enum() {
-        for (at, (col, _)) in COLUMNS.iter().enumerate() {
+        for (at, (col, _, _)) in COLUMNS.iter().enumerate() {
             assert_eq!(*col as usize, at);
         }
     }

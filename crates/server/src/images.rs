@@ -1,9 +1,42 @@
-//! Product pictures for the demo catalog, drawn as SVG: one per category and metal
-//! (`rings-rose_gold.svg`), so the demo needs no image files. Only our own constants go
-//! into the markup, never request data.
+//! Product pictures drawn as SVG, one per category and metal (`rings-rose_gold.svg`): the demo
+//! catalog's images, and the placeholder of an imported product that has none. Only our own
+//! constants go into the markup, never request data.
 
 use aurora_core::catalog::{Category, Metal};
+use axum::Router;
+use axum::extract::Path;
+use axum::http::{HeaderValue, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
 use std::fmt::Write as _;
+
+/// Where an imported product without an image points: `{PLACEHOLDERS}/{category}-{metal}.svg`.
+pub const PLACEHOLDERS: &str = aurora_core::catalog::PLACEHOLDER_IMAGES;
+/// Images never change for a given name.
+const IMAGE_CACHE: &str = "public, max-age=86400";
+
+/// The placeholder images, served in every mode.
+pub(crate) fn router<S: Clone + Send + Sync + 'static>() -> Router<S> {
+    Router::new().route(&format!("{PLACEHOLDERS}/{{name}}"), get(image))
+}
+
+/// `GET …/{category}-{metal}.svg`: the drawing, or a 404 problem.
+pub(crate) async fn image(Path(name): Path<String>) -> Response {
+    match svg(&name) {
+        Some(svg) => (
+            [
+                (
+                    header::CONTENT_TYPE,
+                    HeaderValue::from_static("image/svg+xml"),
+                ),
+                (header::CACHE_CONTROL, HeaderValue::from_static(IMAGE_CACHE)),
+            ],
+            svg,
+        )
+            .into_response(),
+        None => crate::ApiError::not_found("There is no such image.").into_response(),
+    }
+}
 
 /// The SVG for `{category}-{metal}.svg`, or `None` for any other name.
 pub(crate) fn svg(name: &str) -> Option<String> {
@@ -44,6 +77,7 @@ fn noun(category: Category) -> &'static str {
         Category::Necklaces => "pendant necklace",
         Category::Earrings => "drop earrings",
         Category::Bracelets => "bangle bracelet",
+        Category::Other => "piece of jewelry",
     }
 }
 
@@ -78,12 +112,14 @@ fn draw(category: Category, metal: Metal) -> String {
         Category::Necklaces => NECKLACE,
         Category::Earrings => EARRINGS,
         Category::Bracelets => BANGLE,
+        Category::Other => GEM,
     });
     // The glint sits in empty space, away from each drawing.
     let (x, y) = match category {
         Category::Rings | Category::Bracelets => (300, 78),
         Category::Necklaces => (292, 300),
         Category::Earrings => (200, 58),
+        Category::Other => (310, 90),
     };
     let _ = write!(
         svg,
@@ -92,6 +128,15 @@ fn draw(category: Category, metal: Metal) -> String {
     svg.push_str("</svg>");
     svg
 }
+
+/// A round brilliant stone in a metal bezel, for whatever fits no category.
+const GEM: &str = concat!(
+    r#"<ellipse cx="200" cy="330" rx="96" ry="14" fill="url(#shadow)"/>"#,
+    r#"<path d="M112 170 L146 124 L254 124 L288 170 L200 292 Z" fill="none" stroke="url(#metal)" stroke-width="12" stroke-linejoin="round"/>"#,
+    r##"<path d="M124 170 L152 134 L248 134 L276 170 Z" fill="url(#gem)" stroke="#7fa7cf" stroke-width="1.5"/>"##,
+    r##"<path d="M124 170 L276 170 L200 278 Z" fill="url(#gem)" stroke="#7fa7cf" stroke-width="1.5"/>"##,
+    r##"<path d="M152 134 L172 170 L200 134 L228 170 L248 134 M172 170 L200 278 L228 170" fill="none" stroke="#ffffff" stroke-width="1.2" opacity=".85"/>"##,
+);
 
 /// A solitaire ring in three-quarter view, the stone raised on prongs.
 const RING: &str = concat!(
