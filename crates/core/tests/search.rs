@@ -692,7 +692,13 @@ mod search {
             ..ProductQuery::default()
         };
         assert_eq!(found_ids(&index, &other), ["dress-watch"]);
-        assert_eq!(found_ids(&index, &text("watch")), ["dress-watch"]);
+        // A conversation's queries leave `other` out unless they ask for it; the API's count it.
+        assert_eq!(found_ids(&index, &text("watch")), Vec::<String>::new());
+        let catalog = ProductQuery {
+            include_other: true,
+            ..text("watch")
+        };
+        assert_eq!(found_ids(&index, &catalog), ["dress-watch"]);
     }
 
     fn tourmaline_ring() -> Product {

@@ -22,7 +22,31 @@ backend_tests!(
     the_shortlist_adds_once_lists_and_removes,
     each_visitor_has_a_shortlist_of_their_own,
     prices_are_in_the_stores_currency_everywhere_they_show,
+    an_imported_stores_cards_show_ranges_metals_stones_placeholders_and_other,
 );
+
+/// The real router over `store` holding the current Shopify fixture, products in no category
+/// imported as `other`.
+async fn imported_store_app(store: Arc<dyn Store>) -> axum::Router {
+    use aurora_core::catalog::import::{Format, ImportOptions, Unmapped, read_products};
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../core/tests/fixtures/shopify-current.csv");
+    let options = ImportOptions {
+        unmapped: Unmapped::Other,
+        ..ImportOptions::default()
+    };
+    let products: Vec<_> = read_products(
+        std::fs::File::open(path).unwrap(),
+        Format::ShopifyCsv,
+        &options,
+    )
+    .collect::<Result<_, _>>()
+    .unwrap();
+    let mut import = store.begin_import().await.unwrap();
+    import.write(&products).await.unwrap();
+    import.commit().await.unwrap();
+    common::app(store).await
+}
 
 fn products(answer: &common::Answer) -> Vec<Value> {
     assert_eq!(answer.status, StatusCode::OK, "{}", answer.text());
@@ -305,4 +329,79 @@ async fn prices_are_in_the_stores_currency_everywhere_they_show(store: Arc<dyn S
     let text = reply.to_string();
     assert!(text.contains("Under €800"), "{text}");
     assert!(!text.contains('$'), "{text}");
+}
+
+async fn an_imported_stores_cards_show_ranges_metals_stones_placeholders_and_other(
+    store: Arc<dyn Store>,
+) {
+    let app = imported_store_app(store).await;
+    let found = products(&get(&app, "/api/support/products?q=oval%20halo").await);
+    let ring = &found[0];
+    assert_eq!(ring["id"], "oval-halo-engagement-ring");
+    assert_eq!(
+        (ring["price"].clone(), ring["price_max"].clone()),
+        (json!(2400.0), json!(3150.0))
+    );
+    assert_eq!(ring["price_formatted"], "from $2,400");
+    assert_eq!(ring["metal"], "white_gold");
+    assert_eq!(
+        ring["metals"],
+        json!(["white_gold", "rose_gold", "platinum"])
+    );
+    // A range that meets the product's, in a metal that is not its main one.
+    let query = "/api/support/products?category=rings&metals=platinum&max_price=2500";
+    let ids: Vec<Value> = products(&get(&app, query).await)
+        .iter()
+        .map(|p| p["id"].clone())
+        .collect();
+    assert!(ids.contains(&json!("oval-halo-engagement-ring")), "{ids:?}");
+
+    let details = get(&app, "/api/support/products/oval-halo-engagement-ring").await;
+    assert_eq!(details.status, StatusCode::OK);
+    let details = details.json();
+    assert_eq!(details["kind"], "engagement ring");
+    assert_eq!(
+        details["details"],
+        json!([
+            {"label": "Diamond", "value": "Lab-grown diamond"},
+            {"label": "Carat weight", "value": "1.00, 1.50"},
+            {"label": "Setting", "value": "Halo"},
+        ])
+    );
+
+    // A product without an image shows a placeholder the server draws.
+    let studs = products(&get(&app, "/api/support/products?q=stud").await);
+    let image = studs[0]["image_url"].as_str().unwrap().to_string();
+    assert_eq!(image, "/images/placeholders/earrings-yellow_gold.svg");
+    assert_eq!(studs[0]["price_max"], Value::Null);
+    assert_eq!(studs[0]["price_formatted"], "$890");
+    let svg = get(&app, &image).await;
+    assert_eq!(svg.status, StatusCode::OK);
+    assert_eq!(svg.headers["content-type"], "image/svg+xml");
+    assert!(svg.text().starts_with("<svg"));
+    assert_problem(
+        &get(&app, "/images/placeholders/earrings-titanium.svg").await,
+        StatusCode::NOT_FOUND,
+        "not_found",
+    );
+
+    // `other` is a category of the catalog: the API filters by it; a conversation never offers it.
+    let other = products(&get(&app, "/api/support/products?category=other").await);
+    let ids: Vec<&str> = other.iter().map(|p| p["id"].as_str().unwrap()).collect();
+    assert_eq!(
+        ids,
+        ["gold-dress-watch"],
+        "the gift card has no metal: left out"
+    );
+    let (shopper, id, _) = Shopper::start(&app).await;
+    let messages = format!("/api/support/conversations/{id}/messages");
+    let pressed = shopper
+        .post(&app, &messages, json!({"action": "category:other"}))
+        .await;
+    assert_eq!(invalid_fields(&pressed), ["action"]);
+    let said = shopper.say(&app, &id, "show me other jewelry").await;
+    assert!(
+        !said.to_string().contains("gold-dress-watch"),
+        "a conversation offered `other`: {said}"
+    );
 }

@@ -60,7 +60,7 @@ pub async fn import(
             let skipped = report.skipped;
             println!(
                 "Imported {} products from {name}: {} new, {} updated. Skipped {}: {} unpublished, \
-                 {} in no category, {} not sold here (grouped, external, virtual). {} warnings. \
+                 {} in no category or metal, {} not sold here (grouped, external, virtual). {} warnings. \
                  Catalog version {}.",
                 summary.created + summary.updated,
                 summary.created,

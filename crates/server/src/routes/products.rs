@@ -103,7 +103,11 @@ fn price(
 
 fn parse(params: &HashMap<String, String>, currency: Currency) -> Result<Search, ApiError> {
     let mut errors = Vec::new();
-    let mut query = ProductQuery::default();
+    // The products API is the catalog's: `other` counts unless a category narrows it.
+    let mut query = ProductQuery {
+        include_other: true,
+        ..ProductQuery::default()
+    };
     for key in params.keys() {
         if !PARAMETERS.contains(&key.as_str()) {
             errors.push(FieldError {

@@ -124,10 +124,9 @@ pub(super) fn build(draft: &Draft<'_>, options: &ImportOptions) -> Item {
                 "`{title}` maps to no category (type, category, tags and title name none); \
                  skipped (AURORA_CATALOG_UNMAPPED=other imports it as `other`)"
             );
-            let warning = RowError::new(draft.row, None, message);
             return Item::Skipped {
                 reason: SkipReason::Unmapped,
-                warning: Some(warning),
+                warnings: vec![RowError::new(draft.row, None, message)],
             };
         }
         (None, Unmapped::Skip) => return Item::Invalid(errors),
@@ -147,34 +146,39 @@ pub(super) fn build(draft: &Draft<'_>, options: &ImportOptions) -> Item {
     let mut metals: Vec<Metal> = Vec::new();
     let mut in_stock = false;
     let mut stones = Vec::new();
+    let mut warnings = Vec::new();
     for variant in &draft.variants {
-        match price_of(&variant.price) {
-            Ok(cents) => prices.push(cents),
-            Err(error) => errors.push(error),
-        }
+        // A variant in a metal we do not sell through (titanium, steel) is left out, said so.
         let metal = match variant.metal {
-            Some(cell) if !cell.text.is_empty() => match mapping.metal_of_value(cell.text) {
-                Some(metal) => Some(metal),
-                None => {
-                    errors.push(cell.error(format!("unknown metal `{}`", cell.text)));
-                    continue;
+            Some(cell) if !cell.text.is_empty() => {
+                let metal = mapping.metal_of_value(cell.text);
+                if metal.is_none() {
+                    let message = format!(
+                        "`{}` names no metal the concierge knows; this variant is left out",
+                        cell.text
+                    );
+                    warnings.push(cell.error(message));
                 }
-            },
+                metal
+            }
             _ => fallback_metal,
         };
-        match metal {
-            Some(metal) if !metals.contains(&metal) => metals.push(metal),
-            Some(_) => {}
-            None => {
-                let message = "no metal: none named in a metal option, the tags or the title";
-                let row = variant.metal.map_or(draft.row, |cell| cell.row);
-                errors.push(RowError::new(row, Some(draft.tags_column), message));
-            }
+        let price = price_of(&variant.price);
+        let stock = variant.stock.map(stock_of).transpose();
+        if let Err(error) = &price {
+            errors.push(error.clone());
         }
-        match variant.stock.map(stock_of).transpose() {
-            Ok(stock) => in_stock |= variant.in_stock || stock.unwrap_or(0) > 0,
-            Err(error) => errors.push(error),
+        if let Err(error) = &stock {
+            errors.push(error.clone());
         }
+        let (Some(metal), Ok(price), Ok(stock)) = (metal, price, stock) else {
+            continue;
+        };
+        prices.push(price);
+        if !metals.contains(&metal) {
+            metals.push(metal);
+        }
+        in_stock |= variant.in_stock || stock.unwrap_or(0) > 0;
         stones.extend(variant.stones.iter().cloned());
     }
     stones.extend(draft.stones.iter().cloned());
@@ -186,10 +190,16 @@ pub(super) fn build(draft: &Draft<'_>, options: &ImportOptions) -> Item {
     let (Some(&metal), Some(&low), Some(&high)) =
         (metals.first(), prices.iter().min(), prices.iter().max())
     else {
-        return Item::Invalid(errors);
+        // Variants there were, but none in a metal we know: the product is left out, said so.
+        let message =
+            format!("`{title}`: no metal named in a metal option, the tags or the title; skipped");
+        warnings.push(RowError::new(draft.row, Some(draft.tags_column), message));
+        return Item::Skipped {
+            reason: SkipReason::Unmapped,
+            warnings,
+        };
     };
 
-    let mut warnings = Vec::new();
     let image = draft
         .images
         .iter()

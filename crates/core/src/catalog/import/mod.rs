@@ -109,7 +109,7 @@ pub struct ImportOptions {
 pub enum SkipReason {
     /// Draft, archived, unlisted, unpublished, private or hidden from the catalog.
     Unpublished,
-    /// It maps to no category, and the store asked to skip such products.
+    /// It maps to no category (and the store asked to skip such products), or to no metal.
     Unmapped,
     /// Not sold through the concierge: grouped, external, virtual or downloadable.
     NotSold,
@@ -156,10 +156,10 @@ enum Item {
         product: Box<Product>,
         warnings: Vec<RowError>,
     },
-    /// A product left out on purpose, and the warning that says so (when it deserves one).
+    /// A product left out on purpose, and the warnings that say so (when it deserves them).
     Skipped {
         reason: SkipReason,
-        warning: Option<RowError>,
+        warnings: Vec<RowError>,
     },
     /// The errors of one bad product or row, in row order.
     Invalid(Vec<RowError>),
@@ -381,9 +381,9 @@ pub fn validate<R: Read>(reader: R, format: Format, options: &ImportOptions) -> 
                     report.products += 1;
                 }
             }
-            Item::Skipped { reason, warning } => {
+            Item::Skipped { reason, warnings } => {
                 report.skipped.count(reason);
-                warning.into_iter().for_each(|w| report.warn(w));
+                warnings.into_iter().for_each(|w| report.warn(w));
             }
             Item::Invalid(errors) => errors.into_iter().for_each(|e| report.push(e)),
         }

@@ -191,12 +191,12 @@ impl<R: Read> WooCommerceCsv<R> {
             // Grouped, external, virtual or downloadable: nothing to ship.
             self.queue.items.push_back(Item::Skipped {
                 reason: SkipReason::NotSold,
-                warning: None,
+                warnings: Vec::new(),
             });
         } else if !is_listed(columns, &row) {
             self.queue.items.push_back(Item::Skipped {
                 reason: SkipReason::Unpublished,
-                warning: None,
+                warnings: Vec::new(),
             });
         } else {
             let item = build(columns, &row, None, &self.options);
@@ -236,7 +236,7 @@ impl<R: Read> WooCommerceCsv<R> {
             let item = if !is_listed(columns, &parent.row) {
                 Item::Skipped {
                     reason: SkipReason::Unpublished,
-                    warning: None,
+                    warnings: Vec::new(),
                 }
             } else {
                 let sold: Vec<Row> = parent

@@ -137,7 +137,13 @@ impl Filter {
         }
         let bits = |bits: u8| if bits == 0 { u8::MAX } else { bits };
         Filter {
-            categories: bits(query.category.map_or(0, category_bit)),
+            categories: match query.category {
+                Some(category) => category_bit(category),
+                None if query.include_other => u8::MAX,
+                None => Category::SHOPPER
+                    .iter()
+                    .fold(0, |b, &c| b | category_bit(c)),
+            },
             metals: bits(query.metals.iter().fold(0, |b, &m| b | metal_bit(m))),
             min_price_cents: query.min_price.map_or(i64::MIN, Money::minor),
             max_price_cents: query.max_price.map_or(i64::MAX, Money::minor),

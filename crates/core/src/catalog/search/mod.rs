@@ -43,6 +43,10 @@ pub struct ProductQuery {
     pub styles: Vec<String>,
     /// Free text, typo tolerant.
     pub text: Option<String>,
+    /// Whether products in the `other` category count when no category is asked for: yes for
+    /// the products API, no in a conversation (which never offers them).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub include_other: bool,
 }
 
 /// The order of results.

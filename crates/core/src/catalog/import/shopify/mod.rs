@@ -338,7 +338,7 @@ impl Group {
             return if self.errors.is_empty() {
                 Item::Skipped {
                     reason: SkipReason::Unpublished,
-                    warning: None,
+                    warnings: Vec::new(),
                 }
             } else {
                 Item::Invalid(self.errors)
