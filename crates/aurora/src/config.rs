@@ -329,6 +329,7 @@ impl Config {
         Ok(ImportOptions {
             mapping: std::sync::Arc::new(mapping),
             unmapped,
+            currency: self.currency()?,
         })
     }
 

@@ -118,6 +118,11 @@ impl Currency {
             .ok_or_else(|| UnknownCurrency(code.to_string()))
     }
 
+    /// How many digits its minor unit has (2 for cents, 0 for yen).
+    pub fn digits(self) -> u32 {
+        self.digits
+    }
+
     fn unit(self) -> i64 {
         10_i64.pow(self.digits)
     }

@@ -163,7 +163,7 @@ pub(super) fn build(draft: &Draft<'_>, options: &ImportOptions) -> Item {
             }
             _ => fallback_metal,
         };
-        let price = price_of(&variant.price);
+        let price = price_of(&variant.price, options.currency.digits());
         let stock = variant.stock.map(stock_of).transpose();
         if let Err(error) = &price {
             errors.push(error.clone());
@@ -274,11 +274,11 @@ fn stock_of(cell: Cell<'_>) -> Result<i64, RowError> {
 }
 
 /// A price cell in cents, or the error that names its row and column.
-fn price_of(cell: &Cell<'_>) -> Result<i64, RowError> {
+fn price_of(cell: &Cell<'_>, digits: u32) -> Result<i64, RowError> {
     if cell.text.is_empty() {
         return Err(cell.error("the variant has no price"));
     }
-    let cents = parse_price(cell.text).map_err(|reason| cell.error(reason))?;
+    let cents = parse_price(cell.text, digits).map_err(|reason| cell.error(reason))?;
     check_price_cents(cents)
         .map_err(|reason| cell.error(format!("`{}` is not a price: {reason}", cell.text)))?;
     Ok(cents)

@@ -96,12 +96,13 @@ impl std::str::FromStr for Unmapped {
     }
 }
 
-/// How an import reads products: the store's vocabulary, and what to do with a product that
-/// maps to no category.
+/// How an import reads products: the store's vocabulary, what to do with a product that maps to
+/// no category, and the store's currency (how many decimals a price has).
 #[derive(Debug, Clone, Default)]
 pub struct ImportOptions {
     pub mapping: Arc<Mapping>,
     pub unmapped: Unmapped,
+    pub currency: crate::money::Currency,
 }
 
 /// Why a product in the file is not imported, though nothing is wrong with it.

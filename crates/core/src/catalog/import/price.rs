@@ -1,13 +1,14 @@
 //! Prices as spreadsheets write them: `1250`, `1250.00`, `$1,250.00`, `1.250,00 €` (a comma as
 //! the decimal separator, as European Excel writes it), `1 250,00`, `CHF 1'250.00`. A price that
-//! reads differently under the two rules (`1,250`: 1250 or 1.25?) is refused rather than guessed.
+//! reads differently under the two rules (`1,250`: 1250 or 1.25?) is refused rather than guessed,
+//! unless the store's currency has no minor unit (yen), where it can only be 1250.
 
 /// Characters that may group thousands besides `,` and `.`: spaces (plain, no-break, narrow
 /// no-break) and the Swiss apostrophe.
 const GROUPING: [char; 5] = [' ', '\u{a0}', '\u{202f}', '\'', '’'];
 
-/// Cents (minor units, two decimals) of `text`, or why it is not a price.
-pub(super) fn parse_price(text: &str) -> Result<i64, String> {
+/// Minor units of `text` in a currency of `digits` decimals (cents: 2), or why it is not a price.
+pub(super) fn parse_price(text: &str, digits: u32) -> Result<i64, String> {
     let number = strip_currency(text).ok_or_else(|| format!("`{text}` is not a price"))?;
     let number: String = number.chars().filter(|c| !GROUPING.contains(c)).collect();
     let separators: Vec<(usize, char)> = number
@@ -18,22 +19,27 @@ pub(super) fn parse_price(text: &str) -> Result<i64, String> {
         [] => (number.clone(), String::new()),
         [(at, _)] => {
             let digits_after = number.len() - at - 1;
-            if digits_after == 3 {
+            if digits_after == 3 && digits == 0 {
+                // No decimals in this currency: a group of three is thousands.
+                (format!("{}{}", &number[..*at], &number[at + 1..]), String::new())
+            } else if digits_after == 3 {
                 let (whole, rest) = (&number[..*at], &number[at + 1..]);
                 return Err(format!(
                     "`{text}` could be read two ways ({whole}{rest} or {whole}.{}); write it \
                      with two decimals, e.g. {whole}{rest}.00",
                     rest.trim_end_matches('0')
                 ));
+            } else {
+                (number[..*at].to_string(), number[at + 1..].to_string())
             }
-            (number[..*at].to_string(), number[at + 1..].to_string())
         }
         [.., (last_at, last)] => {
             let grouping: Vec<char> = separators[..separators.len() - 1]
                 .iter()
                 .map(|(_, c)| *c)
                 .collect();
-            let decimal = grouping.iter().all(|c| c != last) && number.len() - last_at - 1 != 3;
+            let decimal = grouping.iter().all(|c| c != last)
+                && (number.len() - last_at - 1 != 3 || digits == 0);
             let (whole, fraction) = if decimal {
                 (&number[..*last_at], &number[last_at + 1..])
             } else {
@@ -55,16 +61,20 @@ pub(super) fn parse_price(text: &str) -> Result<i64, String> {
     if whole.is_empty() || !all_digits(&whole) || !all_digits(&fraction) {
         return Err(format!("`{text}` is not a price"));
     }
-    if fraction.len() > 2 {
-        return Err(format!("`{text}` has more than two decimals"));
+    let digits = digits as usize;
+    if fraction.len() > digits {
+        return Err(format!(
+            "`{text}` has more decimals than the store's currency ({digits})"
+        ));
     }
-    let cents = whole
+    let fraction = format!("{fraction:0<digits$}");
+    let minor = whole
         .parse::<i64>()
         .ok()
-        .and_then(|w| w.checked_mul(100))
-        .and_then(|w| w.checked_add(format!("{fraction:0<2}").parse::<i64>().ok()?))
+        .and_then(|w| w.checked_mul(10_i64.pow(digits as u32)))
+        .and_then(|w| w.checked_add(fraction.parse::<i64>().unwrap_or(0)))
         .ok_or_else(|| format!("`{text}` is not a price"))?;
-    Ok(cents)
+    Ok(minor)
 }
 
 /// The number inside `text` once a currency symbol or code before or after it is taken away;
@@ -113,16 +123,24 @@ mod tests {
             ("1.234.567", 123_456_700),
             ("£ 45", 4_500),
         ] {
-            assert_eq!(parse_price(text), Ok(cents), "{text:?}");
+            assert_eq!(parse_price(text, 2), Ok(cents), "{text:?}");
         }
     }
 
     #[test]
     fn a_price_that_reads_two_ways_is_refused_not_guessed() {
         for text in ["1,250", "1.250", "€2,500"] {
-            let error = parse_price(text).unwrap_err();
+            let error = parse_price(text, 2).unwrap_err();
             assert!(error.contains("two ways"), "{text}: {error}");
         }
+    }
+
+    #[test]
+    fn a_currency_without_minor_units_reads_groups_of_three_as_thousands() {
+        assert_eq!(parse_price("¥125,000", 0), Ok(125_000));
+        assert_eq!(parse_price("1,250", 0), Ok(1_250));
+        assert_eq!(parse_price("1.250", 0), Ok(1_250));
+        assert!(parse_price("1250.5", 0).unwrap_err().contains("more decimals"));
     }
 
     #[test]
@@ -141,7 +159,7 @@ mod tests {
             "99999999999999999999",
             "about 40",
         ] {
-            assert!(parse_price(text).is_err(), "{text:?}");
+            assert!(parse_price(text, 2).is_err(), "{text:?}");
         }
     }
 }
