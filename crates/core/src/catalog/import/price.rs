@@ -21,7 +21,10 @@ pub(super) fn parse_price(text: &str, digits: u32) -> Result<i64, String> {
             let digits_after = number.len() - at - 1;
             if digits_after == 3 && digits == 0 {
                 // No decimals in this currency: a group of three is thousands.
-                (format!("{}{}", &number[..*at], &number[at + 1..]), String::new())
+                (
+                    format!("{}{}", &number[..*at], &number[at + 1..]),
+                    String::new(),
+                )
             } else if digits_after == 3 {
                 let (whole, rest) = (&number[..*at], &number[at + 1..]);
                 return Err(format!(
@@ -140,7 +143,11 @@ mod tests {
         assert_eq!(parse_price("¥125,000", 0), Ok(125_000));
         assert_eq!(parse_price("1,250", 0), Ok(1_250));
         assert_eq!(parse_price("1.250", 0), Ok(1_250));
-        assert!(parse_price("1250.5", 0).unwrap_err().contains("more decimals"));
+        assert!(
+            parse_price("1250.5", 0)
+                .unwrap_err()
+                .contains("more decimals")
+        );
     }
 
     #[test]

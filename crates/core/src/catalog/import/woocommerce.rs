@@ -68,10 +68,39 @@ struct Columns {
     header_len: usize,
 }
 
-/// One data row, as read.
+/// One data row, trimmed, its fields in one exactly sized buffer (variable products are held
+/// until the end of the file, so a row's size is what bounds memory).
 struct Row {
     line: u64,
-    fields: Vec<String>,
+    text: Box<str>,
+    /// Where each field ends in `text`.
+    ends: Box<[u32]>,
+}
+
+impl Row {
+    fn new(line: u64, record: &StringRecord) -> Row {
+        let mut text = String::new();
+        let mut ends = Vec::with_capacity(record.len());
+        for field in record {
+            text.push_str(field.trim());
+            ends.push(u32::try_from(text.len()).unwrap_or(u32::MAX));
+        }
+        Row {
+            line,
+            text: text.into_boxed_str(),
+            ends: ends.into_boxed_slice(),
+        }
+    }
+
+    /// Field `at`; empty when the row is short.
+    fn field(&self, at: usize) -> &str {
+        let end = self.ends.get(at).map_or(0, |&e| e as usize);
+        let start = match at {
+            0 => 0,
+            _ => self.ends.get(at - 1).map_or(end, |&e| e as usize),
+        };
+        self.text.get(start..end).unwrap_or("")
+    }
 }
 
 /// A variable product waiting for its variations.
@@ -152,10 +181,7 @@ impl<R: Read> WooCommerceCsv<R> {
                             .push_back(Item::Invalid(vec![RowError::new(line, None, message)]));
                         return;
                     }
-                    let row = Row {
-                        line,
-                        fields: record.iter().map(|f| f.trim().to_string()).collect(),
-                    };
+                    let row = Row::new(line, record);
                     self.read_row(row);
                 }
             },
@@ -257,9 +283,7 @@ impl<R: Read> WooCommerceCsv<R> {
 
 impl Columns {
     fn get<'a>(&self, row: &'a Row, col: Col) -> &'a str {
-        self.at[col as usize]
-            .and_then(|at| row.fields.get(at))
-            .map_or("", String::as_str)
+        self.at[col as usize].map_or("", |at| row.field(at))
     }
 }
 
@@ -370,14 +394,14 @@ fn build<'a>(
         .attributes
         .iter()
         .map(|&(name, values)| {
-            let field = |at: usize| product.fields.get(at).map_or("", String::as_str);
+            let field = |at: usize| product.field(at);
             attribute_role(mapping, field(name), field(values))
         })
         .collect();
     let simple = variations.is_none();
     let attribute = |row: &'a Row, i: usize| -> Cell<'a> {
         let (_, values) = columns.attributes[i];
-        let text = row.fields.get(values).map_or("", String::as_str);
+        let text = row.field(values);
         // A variation holds one value; the first counts when there are several.
         let text = if simple {
             text
@@ -468,7 +492,7 @@ fn build<'a>(
 
 /// A `Meta: key` cell; its key read like an option name (`_setting_style` → setting style).
 fn meta_cell<'a>(row: &'a Row, at: usize, key: &'a str) -> Cell<'a> {
-    Cell::new(row.fields.get(at).map_or("", String::as_str), row.line, key)
+    Cell::new(row.field(at), row.line, key)
 }
 
 /// The first of a comma-separated list of image URLs.

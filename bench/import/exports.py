@@ -1,0 +1,92 @@
+"""Writes a store's export of N jewelry products, in the shape the platform writes it:
+
+  exports.py shopify N > products_export.csv       Shopify's current header row (from the fixture),
+                                                   each product on 3 rows: 2 metal variants + 1 image
+  exports.py woocommerce N > wc-product-export.csv  WooCommerce's header row (from the fixture), a
+                                                   third of the products variable with 2 variations
+                                                   each, listed by id (so variations trail their
+                                                   parent by a few rows), the rest simple
+"""
+import csv
+import random
+import sys
+from pathlib import Path
+
+FIXTURES = Path(__file__).resolve().parents[2] / "crates/core/tests/fixtures"
+kind, count = sys.argv[1], int(sys.argv[2])
+rng = random.Random(7)
+types = ["Engagement Rings", "Wedding Bands", "Pendants", "Stud Earrings", "Hoops", "Tennis Bracelets", "Bangles"]
+metals = ["14K Yellow Gold", "14K White Gold", "18K Rose Gold", "Platinum", "Sterling Silver"]
+out = csv.writer(sys.stdout, lineterminator="\n")
+
+
+def header(name):
+    with open(FIXTURES / name, newline="", encoding="utf-8") as f:
+        return next(csv.reader(f))
+
+
+if kind == "shopify":
+    names = header("shopify-current.csv")
+    out.writerow(names)
+    at = {n: i for i, n in enumerate(names)}
+
+    def row(**kw):
+        r = [""] * len(names)
+        for k, v in kw.items():
+            r[at[k]] = v
+        return r
+
+    for i in range(count):
+        handle = f"bench-{i}"
+        first, second = rng.sample(metals, 2)
+        price = rng.randrange(90, 9000)
+        out.writerow(row(**{"Title": f"{first} {rng.choice(types)} No. {i}", "URL handle": handle,
+            "Description": f"<p>Piece number {i} &amp; its <strong>story</strong>.</p>",
+            "Type": rng.choice(types), "Tags": "Classic, Vintage", "Published on online store": "TRUE",
+            "Status": "Active", "Option1 name": "Metal", "Option1 value": first, "Price": f"{price}.00",
+            "Inventory quantity": str(rng.randrange(0, 3)), "Product image URL": f"https://cdn.example.com/{handle}-1.jpg",
+            "Image position": "1", "Image alt text": f"Piece {i}",
+            "Diamond Type (product.metafields.custom.diamond_type)": rng.choice(["Lab-grown", "Natural", ""])}))
+        out.writerow(row(**{"URL handle": handle, "Option1 value": second, "Price": f"{price + 150}.00", "Inventory quantity": "0"}))
+        out.writerow(row(**{"URL handle": handle, "Product image URL": f"https://cdn.example.com/{handle}-2.jpg", "Image position": "2"}))
+elif kind == "woocommerce":
+    names = header("woocommerce.csv")
+    out.writerow(names)
+    at = {n: i for i, n in enumerate(names)}
+
+    def row(**kw):
+        r = [""] * len(names)
+        for k, v in kw.items():
+            r[at[k]] = v
+        return r
+
+    pending = []
+    next_id = 1000
+    for i in range(count):
+        category = rng.choice(["Jewelry > Rings", "Jewelry > Necklaces", "Jewelry > Earrings > Studs", "Jewelry > Bracelets"])
+        price = rng.randrange(90, 9000)
+        next_id += 1
+        if i % 3 == 0:
+            parent_id, sku = next_id, f"BENCH-{i}"
+            first, second = rng.sample(metals, 2)
+            out.writerow(row(**{"ID": str(parent_id), "Type": "variable", "SKU": sku, "Name": f"Piece No. {i}",
+                "Published": "1", "Visibility in catalog": "visible", "Description": f"<p>Piece {i}.</p>",
+                "In stock?": "1", "Categories": category, "Tags": "Classic", "Images": f"https://shop.example.com/{sku}.jpg",
+                "Attribute 1 name": "Metal", "Attribute 1 value(s)": f"{first}, {second}"}))
+            for metal, extra in [(first, 0), (second, 150)]:
+                next_id += 1
+                pending.append(row(**{"ID": str(next_id), "Type": "variation", "SKU": f"{sku}-{extra}", "Name": f"Piece No. {i} - {metal}",
+                    "Published": "1", "In stock?": "1", "Stock": "2", "Regular price": str(price + extra), "Parent": sku,
+                    "Attribute 1 name": "Metal", "Attribute 1 value(s)": metal}))
+        else:
+            out.writerow(row(**{"ID": str(next_id), "Type": "simple", "SKU": f"BENCH-{i}", "Name": f"Piece No. {i}",
+                "Published": "1", "Visibility in catalog": "visible", "Description": f"<p>Piece {i}.</p>", "In stock?": "0",
+                "Regular price": str(price), "Categories": category, "Tags": rng.choice(metals), "Images": f"https://shop.example.com/s{i}.jpg"}))
+        if len(pending) > 6:
+            for r in pending:
+                out.writerow(r)
+            pending = []
+    for r in pending:
+        out.writerow(r)
+else:
+    sys.exit("usage: exports.py shopify|woocommerce N")
