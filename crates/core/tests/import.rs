@@ -846,3 +846,59 @@ fn the_documented_json_lines_example_is_valid() {
     assert!(report.is_ok(), "{report:?}");
     assert_eq!(report.products, 2);
 }
+
+fn csv_products(text: &str, format: Format) -> (Vec<Product>, ValidationReport) {
+    let products = read_products(text.as_bytes(), format, &options())
+        .collect::<Result<Vec<_>, _>>()
+        .unwrap_or_else(|errors| panic!("{errors:?}"));
+    (products, validate(text.as_bytes(), format, &options()))
+}
+
+#[test]
+fn several_options_describe_one_metal_and_a_stone_colour_is_not_a_metal() {
+    let text = "Handle,Title,Type,Option1 Name,Option1 Value,Option2 Name,Option2 Value,\
+                Option3 Name,Option3 Value,Variant Price,Image Src\n\
+                band,Band,Rings,Gold Karat,14K,Gold Color,White,Stone,White Sapphire,900,/b.jpg\n\
+                band,,,,18K,,Rose,,White Sapphire,1100,\n\
+                ,,,,18K,,Yellow,,Pink Sapphire,1150,\n";
+    let (products, report) = csv_products(text, Format::ShopifyCsv);
+    assert_eq!(report.errors, []);
+    assert_eq!(
+        products.len(),
+        1,
+        "a blank handle continues the product above"
+    );
+    assert_eq!(
+        products[0].all_metals(),
+        [Metal::WhiteGold, Metal::RoseGold, Metal::YellowGold]
+    );
+    assert_eq!(products[0].price_max, Some(Money::from_minor(115_000)));
+}
+
+#[test]
+fn a_variations_attributes_are_read_by_their_names_and_a_product_with_none_on_sale_is_skipped() {
+    let header = "ID,Type,SKU,Name,Published,Regular price,Categories,Images,Parent,\
+                  Attribute 1 name,Attribute 1 value(s),Attribute 2 name,Attribute 2 value(s)\n";
+    let text = format!(
+        "{header}\
+         1,variable,RING,Ring,1,,Jewelry > Rings,/r.jpg,,Collection,Heritage,Metal,\"Platinum, 18K Rose Gold\"\n\
+         2,variation,RING-PT,Ring - Platinum,1,2100,,,RING,Metal,Platinum,,\n\
+         3,variation,RING-RG,Ring - Rose,1,1900,,,id:1,Metal,18K Rose Gold,,\n\
+         4,variable,GONE,Retired Band,1,,Jewelry > Rings,/g.jpg,,Metal,Platinum,,\n\
+         5,variation,GONE-PT,Retired Band - Platinum,0,900,,,GONE,Metal,Platinum,,\n"
+    );
+    let (products, report) = csv_products(&text, Format::WooCommerceCsv);
+    assert_eq!(report.errors, []);
+    assert_eq!(products.len(), 1);
+    assert_eq!(products[0].all_metals(), [Metal::Platinum, Metal::RoseGold]);
+    assert_eq!(products[0].price, Money::from_minor(190_000));
+    assert_eq!(
+        report.skipped.not_sold, 1,
+        "the band's only variation is disabled"
+    );
+    assert!(
+        report.warnings[0]
+            .message
+            .contains("`Retired Band` has no variation on sale")
+    );
+}

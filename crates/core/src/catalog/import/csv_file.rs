@@ -9,6 +9,9 @@ use std::io::{BufRead, BufReader, Chain, Cursor, Read};
 
 /// Longest header row read; a longer first line is not a catalog's header.
 const MAX_HEADER_BYTES: u64 = 1024 * 1024;
+/// Longest row: far beyond any product's, so a longer one is a quote left open, which would
+/// otherwise swallow the rest of the file into one field.
+pub(super) const MAX_ROW_BYTES: usize = 1024 * 1024;
 
 type Source<R> = Chain<Cursor<Vec<u8>>, BufReader<Decoded<R>>>;
 
@@ -48,6 +51,12 @@ impl<R: Read> CsvFile<R> {
         match csv.read_record(&mut self.record) {
             Ok(true) => {
                 let line = self.record.position().map_or(0, csv::Position::line);
+                if self.record.as_slice().len() > MAX_ROW_BYTES {
+                    self.state = State::Done;
+                    let message = "the row is longer than 1 MiB: is a quote opened on it and \
+                                   never closed?";
+                    return Err(RowError::new(line, None, message));
+                }
                 Ok(Some((line, &self.record)))
             }
             Ok(false) => {
@@ -154,6 +163,19 @@ mod tests {
     fn a_byte_order_mark_is_not_part_of_the_first_column_name() {
         let rows = records(b"\xEF\xBB\xBFHandle,Title\nring,Ring\n").unwrap();
         assert_eq!(rows[0].1, ["Handle", "Title"]);
+    }
+
+    #[test]
+    fn a_quote_left_open_is_an_error_at_its_row_not_a_swallowed_file() {
+        let mut bytes = b"Handle,Body (HTML)\nring,\"<p>never closed\n".to_vec();
+        for _ in 0..30_000 {
+            bytes.extend_from_slice(b"band,a description of some length and no quote\n");
+        }
+        let Err(error) = records(&bytes) else {
+            panic!("the open quote swallowed the file without an error")
+        };
+        assert_eq!(error.row, 2);
+        assert!(error.message.contains("quote"), "{error}");
     }
 
     #[test]

@@ -34,8 +34,9 @@ impl<'a> Cell<'a> {
 pub(super) struct Variant<'a> {
     /// The price to charge (a sale price when one is set).
     pub price: Cell<'a>,
-    /// The value of the option or attribute that carries the metal, if there is one.
-    pub metal: Option<Cell<'a>>,
+    /// The values of the options or attributes that carry the metal ("14K" and "White": read
+    /// together), if there are any.
+    pub metal: Vec<Cell<'a>>,
     /// The platform says it is in stock, whatever the quantity.
     pub in_stock: bool,
     /// The quantity in stock, when the platform tracks it (a whole number).
@@ -149,13 +150,17 @@ pub(super) fn build(draft: &Draft<'_>, options: &ImportOptions) -> Item {
     let mut warnings = Vec::new();
     for variant in &draft.variants {
         // A variant in a metal we do not sell through (titanium, steel) is left out, said so.
-        let metal = match variant.metal {
-            Some(cell) if !cell.text.is_empty() => {
-                let metal = mapping.metal_of_value(cell.text);
+        let named: Vec<&str> = (variant.metal.iter())
+            .map(|cell| cell.text)
+            .filter(|text| !text.is_empty())
+            .collect();
+        let metal = match (named.is_empty(), variant.metal.first()) {
+            (false, Some(cell)) => {
+                let value = named.join(" ");
+                let metal = mapping.metal_of_value(&value);
                 if metal.is_none() {
                     let message = format!(
-                        "`{}` names no metal the concierge knows; this variant is left out",
-                        cell.text
+                        "`{value}` names no metal the concierge knows; this variant is left out"
                     );
                     warnings.push(cell.error(message));
                 }
@@ -296,7 +301,8 @@ fn stones_of(
     for (field, cell) in values {
         let text = cell.text.trim();
         // A "Color" that names a metal is the metal's colour, not the stone's.
-        if text.is_empty() || mapping.metal_of_value(text).is_some() {
+        let metal_colour = *field == StoneField::Colour && mapping.metal_of_value(text).is_some();
+        if text.is_empty() || metal_colour {
             continue;
         }
         let slot = match field {

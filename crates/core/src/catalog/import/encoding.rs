@@ -65,7 +65,7 @@ pub struct EncodingError {
 
 impl fmt::Display for EncodingError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.message)
+        write!(f, "line {}: {}", self.line, self.message)
     }
 }
 
@@ -114,13 +114,11 @@ impl<R: Read> Decoded<R> {
         self.encoding
     }
 
-    /// Stops reading with `message`, at the line after the newlines decoded so far.
+    /// Stops reading with `message` (once the text decoded so far has been read), at the line
+    /// after the newlines decoded so far.
     fn fail(&mut self, message: String) -> io::Error {
         let line = self.newlines + 1;
-        let error = EncodingError {
-            line,
-            message: format!("line {line}: {message}"),
-        };
+        let error = EncodingError { line, message };
         self.failed = Some(error.clone());
         io::Error::new(io::ErrorKind::InvalidData, error)
     }
@@ -248,21 +246,28 @@ impl<R: Read> Read for Decoded<R> {
                 self.out_at += n;
                 return Ok(n);
             }
+            // A bad byte is reported once the text before it has been read, so the rows
+            // before it are checked too.
             if let Some(error) = &self.failed {
                 return Err(io::Error::new(io::ErrorKind::InvalidData, error.clone()));
             }
             if self.eof && self.pending.is_empty() {
                 return Ok(0);
             }
-            if self.eof {
+            let decoded = if self.eof {
                 // Bytes left over at the end: an incomplete sequence, decoded (or refused) now.
                 let rest = std::mem::take(&mut self.pending);
                 self.out.clear();
                 self.out_at = 0;
-                self.decode(&rest)?;
-                continue;
+                self.decode(&rest)
+            } else {
+                self.fill()
+            };
+            if let Err(error) = decoded
+                && self.failed.is_none()
+            {
+                return Err(error);
             }
-            self.fill()?;
         }
     }
 }

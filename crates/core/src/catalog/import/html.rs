@@ -37,11 +37,18 @@ const BLOCK_TAGS: &[&str] = &[
 pub(super) fn html_to_text(html: &str) -> String {
     let mut out = String::with_capacity(html.len());
     let mut rest = html;
+    // Past the last `>` no `<` can open a tag: known once, so a run of `<` stays linear.
+    let last_gt = html.rfind('>');
     while let Some(at) = rest.find(['<', '&']) {
         out.push_str(&rest[..at]);
         rest = &rest[at..];
-        if rest.starts_with('<') {
+        let offset = html.len() - rest.len();
+        let gt_ahead = last_gt.is_some_and(|gt| gt > offset);
+        if rest.starts_with('<') && (gt_ahead || rest.starts_with("<!--")) {
             rest = skip_markup(rest, &mut out);
+        } else if rest.starts_with('<') {
+            out.push('<');
+            rest = &rest[1..];
         } else {
             rest = decode_entity(rest, &mut out);
         }
@@ -50,13 +57,17 @@ pub(super) fn html_to_text(html: &str) -> String {
     out.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
-/// Skips the tag or comment `rest` starts with (`<`); returns what follows it.
+/// Skips the tag or comment `rest` starts with (`<`); returns what follows it. Linear in what it
+/// skips: a `<` that cannot start a tag is text at once, without looking for a `>`.
 fn skip_markup<'a>(rest: &'a str, out: &mut String) -> &'a str {
     if let Some(comment) = rest.strip_prefix("<!--") {
         return comment.find("-->").map_or("", |end| &comment[end + 3..]);
     }
-    let Some(end) = rest.find('>') else {
-        // A lone `<` is text ("size < 7").
+    let next = rest[1..].chars().next();
+    let may_be_tag = next.is_some_and(|c| c.is_ascii_alphabetic() || c == '/' || c == '!');
+    // `3<4 and 5>2` and a lone `<` ("size < 7") are text.
+    let end = if may_be_tag { rest.find('>') } else { None };
+    let Some(end) = end else {
         out.push('<');
         return &rest[1..];
     };
@@ -69,17 +80,15 @@ fn skip_markup<'a>(rest: &'a str, out: &mut String) -> &'a str {
         .take_while(char::is_ascii_alphanumeric)
         .collect::<String>()
         .to_ascii_lowercase();
-    let starts_like_a_tag = name.starts_with(|c: char| c.is_ascii_alphabetic());
-    if !starts_like_a_tag && !closing && !inside.starts_with('!') {
-        // `3<4 and 5>2` is text rather than a tag.
-        out.push('<');
-        return &rest[1..];
-    }
     if !closing && (name == "script" || name == "style") {
-        let close = format!("</{name}");
-        let lower = after.to_ascii_lowercase();
-        return match lower.find(&close) {
-            Some(at) => after[at..].find('>').map_or("", |gt| &after[at + gt + 1..]),
+        // Its content is not text: skip to its closing tag, found without copying `after`.
+        let close = after.match_indices("</").find(|(at, _)| {
+            after[at + 2..]
+                .get(..name.len())
+                .is_some_and(|n| n.eq_ignore_ascii_case(&name))
+        });
+        return match close {
+            Some((at, _)) => after[at..].find('>').map_or("", |gt| &after[at + gt + 1..]),
             None => "",
         };
     }
@@ -143,6 +152,22 @@ fn entity(name: &str) -> Option<char> {
         "deg" => '°',
         _ => return None,
     })
+}
+
+#[cfg(test)]
+mod hostile_tests {
+    use super::html_to_text;
+
+    #[test]
+    fn markup_that_never_closes_is_text_or_skipped_to_the_end() {
+        // Shapes that used to be read quadratically (each `<` scanning to the end).
+        let n = 50_000;
+        assert_eq!(html_to_text(&"<a ".repeat(n)).len(), "<a ".len() * n - 1);
+        let lone = format!("{}>", "3<4 ".repeat(n));
+        assert!(html_to_text(&lone).starts_with("3<4 3<4"));
+        assert_eq!(html_to_text(&format!("ok{}", "<script>x".repeat(n))), "ok");
+        assert_eq!(html_to_text("a<SCRIPT>x</Script >b"), "ab");
+    }
 }
 
 #[cfg(test)]

@@ -34,6 +34,8 @@ pub struct Mapping {
     /// (phrase, category, finer type).
     categories: Vec<(Phrase, Category, Option<String>)>,
     metals: Vec<(Phrase, Metal, MetalRule)>,
+    /// Every word of every metal phrase ("14k", "white", "gold", …).
+    metal_words: std::collections::HashSet<String>,
     metal_options: Vec<Phrase>,
     styles: HashMap<String, String>,
     stone_fields: Vec<(Phrase, StoneField)>,
@@ -222,9 +224,14 @@ impl Mapping {
             }
             styles.insert(tag_slug(&tag), style);
         }
+        let metal_words = metals
+            .iter()
+            .flat_map(|(phrase, _, _)| phrase.clone())
+            .collect();
         Ok(Mapping {
             categories,
             metals,
+            metal_words,
             metal_options: names(&file.metal_options.names, "metal_options")?,
             styles,
             stone_fields,
@@ -258,6 +265,9 @@ impl Mapping {
 
     fn metal_matching(&self, text: &str, option_value: bool) -> Option<Metal> {
         let words = words(text);
+        // A bare colour names a metal only in a value made of metal words alone: "Rose" and
+        // "14K White" yes, "White Sapphire" and "Pink Tourmaline" no.
+        let option_value = option_value && words.iter().all(|w| self.metal_words.contains(w));
         let found: Vec<(usize, usize, Metal, MetalRule)> = self
             .metals
             .iter()
@@ -446,6 +456,9 @@ mod tests {
         assert_eq!(m.metal_of_value("Rose"), Some(Metal::RoseGold));
         assert_eq!(m.metal_of_value("White"), Some(Metal::WhiteGold));
         assert_eq!(m.metal_of_value("14K Yellow"), Some(Metal::YellowGold));
+        assert_eq!(m.metal_of_value("14K White"), Some(Metal::WhiteGold));
+        assert_eq!(m.metal_of_value("White Sapphire"), None);
+        assert_eq!(m.metal_of_value("Pink Tourmaline"), None);
     }
 
     #[test]

@@ -92,7 +92,7 @@ fn strip_currency(text: &str) -> Option<&str> {
         let s = s.trim_matches(|c: char| c.is_whitespace());
         s.is_empty()
             || [
-                "$", "€", "£", "¥", "₹", "US$", "CA$", "C$", "A$", "AU$", "NZ$", "kr", "zł",
+                "$", "€", "£", "¥", "₩", "₹", "US$", "CA$", "C$", "A$", "AU$", "NZ$", "kr", "zł",
             ]
             .contains(&s)
             || (s.len() == 3 && s.bytes().all(|b| b.is_ascii_uppercase()))
@@ -141,6 +141,7 @@ mod tests {
     #[test]
     fn a_currency_without_minor_units_reads_groups_of_three_as_thousands() {
         assert_eq!(parse_price("¥125,000", 0), Ok(125_000));
+        assert_eq!(parse_price("₩12,000", 0), Ok(12_000));
         assert_eq!(parse_price("1,250", 0), Ok(1_250));
         assert_eq!(parse_price("1.250", 0), Ok(1_250));
         assert!(

@@ -274,7 +274,17 @@ impl<R: Read> WooCommerceCsv<R> {
                     })
                     .filter(|v| columns.get(v, Col::Published) != "0")
                     .collect();
-                build(columns, &parent.row, Some(&sold), &self.options)
+                if sold.is_empty() {
+                    // Nothing of it on sale (variations disabled, virtual, or not made yet).
+                    let name = columns.get(&parent.row, Col::Name);
+                    let message = format!("`{name}` has no variation on sale; skipped");
+                    Item::Skipped {
+                        reason: SkipReason::NotSold,
+                        warnings: vec![RowError::new(parent.row.line, None, message)],
+                    }
+                } else {
+                    build(columns, &parent.row, Some(&sold), &self.options)
+                }
             };
             self.queue.items.push_back(item);
         }
@@ -390,30 +400,29 @@ fn build<'a>(
             slug(&sku)
         }
     };
-    let roles: Vec<Option<Role>> = columns
-        .attributes
-        .iter()
-        .map(|&(name, values)| {
-            let field = |at: usize| product.field(at);
-            attribute_role(mapping, field(name), field(values))
-        })
-        .collect();
     let simple = variations.is_none();
-    let attribute = |row: &'a Row, i: usize| -> Cell<'a> {
-        let (_, values) = columns.attributes[i];
-        let text = row.field(values);
-        // A variation holds one value; the first counts when there are several.
-        let text = if simple {
-            text
-        } else {
-            text.split(',').next().unwrap_or("").trim()
-        };
-        Cell::new(text, row.line, "Attribute value(s)")
+    // Each row's attributes by their own names: a variation numbers only its variation
+    // attributes, so its `Attribute 1` may be its parent's `Attribute 2`.
+    let attributes = |row: &'a Row| -> Vec<(Role, Cell<'a>)> {
+        (columns.attributes.iter())
+            .filter_map(|&(name, values)| {
+                let text = row.field(values);
+                // A variation holds one value; the first counts when there are several.
+                let text = if simple {
+                    text
+                } else {
+                    text.split(',').next().unwrap_or("").trim()
+                };
+                let role = attribute_role(mapping, row.field(name), text)?;
+                Some((role, Cell::new(text, row.line, "Attribute value(s)")))
+            })
+            .collect()
     };
     let variants: Vec<Variant> = variations
         .unwrap_or(std::slice::from_ref(product))
         .iter()
         .map(|row| {
+            let attributes = attributes(row);
             let sale = columns.get(row, Col::SalePrice);
             let (price, column) = if sale.is_empty() {
                 (columns.get(row, Col::RegularPrice), "Regular price")
@@ -422,30 +431,27 @@ fn build<'a>(
             };
             Variant {
                 price: Cell::new(price, row.line, column),
-                metal: if simple {
-                    None
-                } else {
-                    (0..roles.len())
-                        .find(|&i| roles[i] == Some(Role::Metal))
-                        .map(|i| attribute(row, i))
-                },
+                metal: (attributes.iter())
+                    .filter(|(role, _)| !simple && *role == Role::Metal)
+                    .map(|(_, cell)| *cell)
+                    .collect(),
                 in_stock: columns.get(row, Col::InStock) == "1",
                 // `parent`: the parent product manages the stock of its variations.
                 stock: Some(Cell::new(columns.get(row, Col::Stock), row.line, "Stock"))
                     .filter(|cell| cell.text != "parent"),
                 image: first_image(columns.get(row, Col::Images)),
-                stones: (0..roles.len())
-                    .filter_map(|i| match roles[i] {
-                        Some(Role::Stone(field)) => Some((field, attribute(row, i))),
-                        _ => None,
+                stones: (attributes.iter())
+                    .filter_map(|(role, cell)| match role {
+                        Role::Stone(field) => Some((*field, *cell)),
+                        Role::Metal => None,
                     })
                     .collect(),
             }
         })
         .collect();
-    let metal_texts: Vec<Cell> = (0..roles.len())
-        .filter(|&i| simple && roles[i] == Some(Role::Metal))
-        .map(|i| attribute(product, i))
+    let metal_texts: Vec<Cell> = (attributes(product).into_iter())
+        .filter(|(role, _)| simple && *role == Role::Metal)
+        .map(|(_, cell)| cell)
         .chain(
             columns
                 .metas

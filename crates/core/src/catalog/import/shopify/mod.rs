@@ -230,7 +230,9 @@ impl<R: Read> ShopifyCsv<R> {
             .collect();
         let handle = record.get(columns.handle).unwrap_or("").trim().to_string();
         let handle_column = columns.names[Col::Handle as usize];
-        if handle.is_empty() {
+        // A row without a handle continues the product above it (a spreadsheet that left the
+        // repeated handle out); only the file's first row must have one.
+        if handle.is_empty() && self.group.is_none() {
             errors.push(RowError::new(
                 line,
                 Some(handle_column),
@@ -253,7 +255,10 @@ impl<R: Read> ShopifyCsv<R> {
         });
         group.row_count += 1;
         if !errors.is_empty() {
-            group.errors.append(&mut errors);
+            // One product's errors are kept up to a bound (the file is refused either way).
+            if group.errors.len() < MAX_ROWS_PER_HANDLE {
+                group.errors.append(&mut errors);
+            }
         } else if group.row_count <= MAX_ROWS_PER_HANDLE {
             group.rows.push(Row {
                 line,

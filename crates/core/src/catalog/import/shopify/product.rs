@@ -41,7 +41,10 @@ pub(super) fn build(
                     row.line,
                     name(Col::VariantPrice),
                 ),
-                metal: (0..3).find(|&i| roles[i] == OptionRole::Metal).map(option),
+                metal: (0..3)
+                    .filter(|&i| roles[i] == OptionRole::Metal)
+                    .map(option)
+                    .collect(),
                 in_stock: false,
                 stock: Some(Cell::new(
                     row.get(Col::VariantInventoryQty),
