@@ -330,6 +330,7 @@ impl Config {
             mapping: std::sync::Arc::new(mapping),
             unmapped,
             currency: self.currency()?,
+            today: chrono::Utc::now().date_naive(),
         })
     }
 

@@ -902,3 +902,35 @@ fn a_variations_attributes_are_read_by_their_names_and_a_product_with_none_on_sa
             .contains("`Retired Band` has no variation on sale")
     );
 }
+
+#[test]
+fn a_woocommerce_sale_price_counts_only_between_its_dates() {
+    let header = "ID,Type,SKU,Name,Published,Sale price,Date sale price starts,\
+                  Date sale price ends,Regular price,Categories,Tags,Images,Parent\n";
+    let text = format!(
+        "{header}\
+         1,simple,NOW,Now,1,80,2026-11-01,2026-12-31,100,Rings,Silver,/a.jpg,\n\
+         2,simple,LATER,Later,1,80,2027-01-01,,100,Rings,Silver,/b.jpg,\n\
+         3,simple,OVER,Over,1,80,,2026-11-30 23:59:59,100,Rings,Silver,/c.jpg,\n\
+         4,simple,ALWAYS,Always,1,80,,,100,Rings,Silver,/d.jpg,\n"
+    );
+    let options = ImportOptions {
+        today: chrono::NaiveDate::from_ymd_opt(2026, 12, 5).unwrap(),
+        ..options()
+    };
+    let prices: Vec<(String, i64)> =
+        read_products(text.as_bytes(), Format::WooCommerceCsv, &options)
+            .map(|p| p.unwrap())
+            .map(|p| (p.id, p.price.minor()))
+            .collect();
+    let dollars = |id: &str, d: i64| (id.to_string(), d * 100);
+    assert_eq!(
+        prices,
+        [
+            dollars("now", 80),
+            dollars("later", 100),
+            dollars("over", 100),
+            dollars("always", 80)
+        ]
+    );
+}

@@ -97,12 +97,26 @@ impl std::str::FromStr for Unmapped {
 }
 
 /// How an import reads products: the store's vocabulary, what to do with a product that maps to
-/// no category, and the store's currency (how many decimals a price has).
-#[derive(Debug, Clone, Default)]
+/// no category, the store's currency (how many decimals a price has), and the day it runs (a
+/// scheduled sale price applies only between its dates).
+#[derive(Debug, Clone)]
 pub struct ImportOptions {
     pub mapping: Arc<Mapping>,
     pub unmapped: Unmapped,
     pub currency: crate::money::Currency,
+    pub today: chrono::NaiveDate,
+}
+
+impl Default for ImportOptions {
+    /// The built-in mapping, unmapped products skipped, US dollars, today (UTC).
+    fn default() -> Self {
+        ImportOptions {
+            mapping: Arc::default(),
+            unmapped: Unmapped::default(),
+            currency: crate::money::Currency::default(),
+            today: chrono::Utc::now().date_naive(),
+        }
+    }
 }
 
 /// Why a product in the file is not imported, though nothing is wrong with it.

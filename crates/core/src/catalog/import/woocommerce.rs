@@ -29,6 +29,8 @@ enum Col {
     InStock,
     Stock,
     SalePrice,
+    SaleStarts,
+    SaleEnds,
     RegularPrice,
     Categories,
     Tags,
@@ -36,7 +38,7 @@ enum Col {
     Parent,
 }
 
-const COLUMNS: [(Col, &str); 16] = [
+const COLUMNS: [(Col, &str); 18] = [
     (Col::Id, "ID"),
     (Col::Type, "Type"),
     (Col::Sku, "SKU"),
@@ -48,6 +50,8 @@ const COLUMNS: [(Col, &str); 16] = [
     (Col::InStock, "In stock?"),
     (Col::Stock, "Stock"),
     (Col::SalePrice, "Sale price"),
+    (Col::SaleStarts, "Date sale price starts"),
+    (Col::SaleEnds, "Date sale price ends"),
     (Col::RegularPrice, "Regular price"),
     (Col::Categories, "Categories"),
     (Col::Tags, "Tags"),
@@ -424,7 +428,8 @@ fn build<'a>(
         .map(|row| {
             let attributes = attributes(row);
             let sale = columns.get(row, Col::SalePrice);
-            let (price, column) = if sale.is_empty() {
+            let on_sale = !sale.is_empty() && sale_runs(columns, row, options.today);
+            let (price, column) = if !on_sale {
                 (columns.get(row, Col::RegularPrice), "Regular price")
             } else {
                 (sale, "Sale price")
@@ -494,6 +499,18 @@ fn build<'a>(
         platform_id: Some(get(product, Col::Id)).filter(|id| !id.is_empty()),
     };
     draft::build(&draft, options)
+}
+
+/// Whether a sale price applies on `today`: its dates (`2026-11-27`, a time after the date is
+/// ignored) are empty or around today. A date that cannot be read leaves the sale on, as
+/// WooCommerce shows it.
+fn sale_runs(columns: &Columns, row: &Row, today: chrono::NaiveDate) -> bool {
+    let date = |col: Col| {
+        let text = columns.get(row, col);
+        chrono::NaiveDate::parse_from_str(text.get(..10).unwrap_or(text), "%Y-%m-%d").ok()
+    };
+    date(Col::SaleStarts).is_none_or(|starts| starts <= today)
+        && date(Col::SaleEnds).is_none_or(|ends| today <= ends)
 }
 
 /// A `Meta: key` cell; its key read like an option name (`_setting_style` → setting style).
