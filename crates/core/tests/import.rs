@@ -934,3 +934,12 @@ fn a_woocommerce_sale_price_counts_only_between_its_dates() {
         ]
     );
 }
+
+#[test]
+fn a_duplicate_handle_is_named_by_the_files_own_column() {
+    // The same handle again after another product (together, its rows are one product).
+    let text = "Title,URL handle,Type,Tags,Price\nRing,ring,Rings,Gold,10\n\
+                Band,band,Rings,Gold,12\nRing again,ring,Rings,Gold,14\n";
+    let report = validate(text.as_bytes(), Format::ShopifyCsv, &options());
+    assert_eq!(located(&report), [(4, Some("URL handle"))]);
+}

@@ -218,6 +218,15 @@ enum Reader<R: Read> {
 }
 
 impl<R: Read> Products<R> {
+    /// The column (or field) that holds a product's key in this file.
+    fn key_column(&self) -> &'static str {
+        match &self.reader {
+            Reader::Json(_) => "id",
+            Reader::ShopifyCsv(reader) => reader.handle_column(),
+            Reader::WooCommerceCsv(_) => "SKU",
+        }
+    }
+
     fn next_item(&mut self) -> Option<Item> {
         use Stepper as _;
         match &mut self.reader {
@@ -368,11 +377,6 @@ fn render(file: &str, mark: &str, items: &[RowError], more: u64, noun: &str) -> 
 /// Reads the whole of `reader` (streaming) and reports every problem, including product ids used
 /// twice in the file.
 pub fn validate<R: Read>(reader: R, format: Format, options: &ImportOptions) -> ValidationReport {
-    let id_column = match format {
-        Format::Json => "id",
-        Format::ShopifyCsv => "Handle",
-        Format::WooCommerceCsv => "SKU",
-    };
     let mut report = ValidationReport::default();
     // The ids are the only thing kept per product: a few MB for 100,000 of them.
     let mut first_row_of: HashMap<String, u64> = HashMap::new();
@@ -388,7 +392,7 @@ pub fn validate<R: Read>(reader: R, format: Format, options: &ImportOptions) -> 
                 if let Some(first) = first_row_of.get(&product.id) {
                     report.push(RowError::new(
                         row,
-                        Some(id_column),
+                        Some(products.key_column()),
                         format!("product id `{}` is already used at row {first}", product.id),
                     ));
                 } else {
@@ -403,6 +407,8 @@ pub fn validate<R: Read>(reader: R, format: Format, options: &ImportOptions) -> 
             Item::Invalid(errors) => errors.into_iter().for_each(|e| report.push(e)),
         }
     }
+    // In file order, though WooCommerce finds a variation without its parent only at the end.
+    report.errors.sort_by_key(|e| e.row);
     report
 }
 

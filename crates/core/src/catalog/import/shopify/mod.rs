@@ -151,6 +151,13 @@ impl<R: Read> Stepper for ShopifyCsv<R> {
 }
 
 impl<R: Read> ShopifyCsv<R> {
+    /// The handle column's name in this file (`URL handle` or, in an older export, `Handle`).
+    pub(super) fn handle_column(&self) -> &'static str {
+        self.columns
+            .as_ref()
+            .map_or("Handle", |c| c.names[Col::Handle as usize])
+    }
+
     pub(super) fn new(reader: R, options: ImportOptions) -> Self {
         ShopifyCsv {
             csv: CsvFile::new(reader),
