@@ -25,6 +25,13 @@ pub(super) enum StoneField {
     Setting,
 }
 
+/// What an option, attribute or metafield describes, by its name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Meaning {
+    Metal,
+    Stone(StoneField),
+}
+
 /// A phrase: its lowercase words.
 type Phrase = Vec<String>;
 
@@ -288,6 +295,15 @@ impl Mapping {
     pub(super) fn is_metal_option(&self, name: &str) -> bool {
         let name = words(field_name(name));
         self.metal_options.contains(&name)
+    }
+
+    /// What a field describes by its name alone (the metal, a stone detail), if anything.
+    pub(super) fn meaning_of(&self, name: &str) -> Option<Meaning> {
+        if self.is_metal_option(name) {
+            Some(Meaning::Metal)
+        } else {
+            self.stone_field(name).map(Meaning::Stone)
+        }
     }
 
     /// Which stone detail an option, attribute or metafield name describes, if any.

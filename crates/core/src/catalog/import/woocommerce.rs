@@ -9,7 +9,7 @@
 
 use super::csv_file::CsvFile;
 use super::draft::{self, Cell, Draft, Variant};
-use super::mapping::{Mapping, StoneField};
+use super::mapping::{Mapping, Meaning, StoneField};
 use super::{ImportOptions, Item, Queue, RowError, SkipReason, Stepper};
 use csv::StringRecord;
 use std::collections::HashMap;
@@ -67,8 +67,8 @@ struct Columns {
     at: [Option<usize>; COLUMNS.len()],
     /// (name column, value(s) column) of each attribute.
     attributes: Vec<(usize, usize)>,
-    /// (position, key) of each `Meta: key` column.
-    metas: Vec<(usize, String)>,
+    /// (position, key, meaning) of each `Meta: key` column the mapping gives a meaning.
+    metas: Vec<(usize, String, Meaning)>,
     header_len: usize,
 }
 
@@ -162,7 +162,7 @@ impl<R: Read> WooCommerceCsv<R> {
                 self.queue.done = true;
             }
             Ok(Some((line, record))) => match &self.columns {
-                None => match read_header(line, record) {
+                None => match read_header(line, record, &self.options.mapping) {
                     Ok(columns) => self.columns = Some(columns),
                     Err(errors) => {
                         self.queue.items.push_back(Item::Invalid(errors));
@@ -322,7 +322,11 @@ fn is_listed(columns: &Columns, row: &Row) -> bool {
     (published.is_empty() || published == "1") && !visibility.eq_ignore_ascii_case("hidden")
 }
 
-fn read_header(line: u64, record: &StringRecord) -> Result<Columns, Vec<RowError>> {
+fn read_header(
+    line: u64,
+    record: &StringRecord,
+    mapping: &Mapping,
+) -> Result<Columns, Vec<RowError>> {
     let header: Vec<&str> = record.iter().map(str::trim).collect();
     let position = |name: &str| header.iter().position(|h| h.eq_ignore_ascii_case(name));
     let mut at = [None; COLUMNS.len()];
@@ -350,8 +354,8 @@ fn read_header(line: u64, record: &StringRecord) -> Result<Columns, Vec<RowError
         .collect();
     let metas = (0..header.len())
         .filter_map(|i| {
-            let key = header[i].strip_prefix("Meta:")?;
-            Some((i, key.trim().to_string()))
+            let key = header[i].strip_prefix("Meta:")?.trim();
+            Some((i, key.to_string(), mapping.meaning_of(key)?))
         })
         .collect();
     Ok(Columns {
@@ -458,17 +462,16 @@ fn build<'a>(
         .filter(|(role, _)| simple && *role == Role::Metal)
         .map(|(_, cell)| cell)
         .chain(
-            columns
-                .metas
-                .iter()
-                .filter(|(_, key)| mapping.is_metal_option(key))
-                .map(|(at, key)| meta_cell(product, *at, key)),
+            (columns.metas.iter())
+                .filter(|(_, _, meaning)| *meaning == Meaning::Metal)
+                .map(|(at, key, _)| meta_cell(product, *at, key)),
         )
         .collect();
-    let stones = columns
-        .metas
-        .iter()
-        .filter_map(|(at, key)| Some((mapping.stone_field(key)?, meta_cell(product, *at, key))))
+    let stones = (columns.metas.iter())
+        .filter_map(|(at, key, meaning)| match meaning {
+            Meaning::Stone(field) => Some((*field, meta_cell(product, *at, key))),
+            Meaning::Metal => None,
+        })
         .collect();
     let description = match columns.get(product, Col::Description) {
         "" => columns.get(product, Col::ShortDescription),

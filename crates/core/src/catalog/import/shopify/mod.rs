@@ -9,6 +9,7 @@
 mod product;
 
 use super::csv_file::CsvFile;
+use super::mapping::{Mapping, Meaning};
 use super::{ImportOptions, Item, Queue, RowError, SkipReason, Stepper};
 use csv::StringRecord;
 use std::io::Read;
@@ -100,8 +101,9 @@ struct Columns {
     col_at: Vec<Option<Col>>,
     /// The name this file gives each of our columns (to name it in errors).
     names: [&'static str; COLUMNS.len()],
-    /// Metafield columns: (position, header name).
-    metafields: Vec<(usize, String)>,
+    /// The metafield columns the mapping gives a meaning: (position, header name, meaning).
+    /// Others are never read, however many the export has.
+    metafields: Vec<(usize, String, Meaning)>,
     handle: usize,
     header_len: usize,
 }
@@ -187,7 +189,7 @@ impl<R: Read> ShopifyCsv<R> {
             }
             Ok(Some((line, record))) => {
                 if self.columns.is_none() {
-                    match read_header(line, record) {
+                    match read_header(line, record, &self.options.mapping) {
                         Ok(columns) => self.columns = Some(columns),
                         Err(errors) => {
                             self.queue.items.push_back(Item::Invalid(errors));
@@ -233,7 +235,7 @@ impl<R: Read> ShopifyCsv<R> {
         let metafields = columns
             .metafields
             .iter()
-            .map(|(at, _)| record.get(*at).unwrap_or("").trim().to_string())
+            .map(|(at, _, _)| record.get(*at).unwrap_or("").trim().to_string())
             .collect();
         let handle = record.get(columns.handle).unwrap_or("").trim().to_string();
         let handle_column = columns.names[Col::Handle as usize];
@@ -291,7 +293,11 @@ impl<R: Read> ShopifyCsv<R> {
 }
 
 /// Finds our columns in the header, under either set of names.
-fn read_header(line: u64, record: &StringRecord) -> Result<Columns, Vec<RowError>> {
+fn read_header(
+    line: u64,
+    record: &StringRecord,
+    mapping: &Mapping,
+) -> Result<Columns, Vec<RowError>> {
     let header: Vec<&str> = record.iter().map(str::trim).collect();
     let position = |col: Col| {
         col.names()
@@ -330,7 +336,7 @@ fn read_header(line: u64, record: &StringRecord) -> Result<Columns, Vec<RowError
     }
     let metafields = (0..header.len())
         .filter(|&at| col_at[at].is_none() && header[at].contains("(product.metafields."))
-        .map(|at| (at, header[at].to_string()))
+        .filter_map(|at| Some((at, header[at].to_string(), mapping.meaning_of(header[at])?)))
         .collect();
     Ok(Columns {
         col_at,

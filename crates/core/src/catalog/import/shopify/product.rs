@@ -3,7 +3,7 @@
 
 use super::{Col, Columns, OPTION_NAMES, OPTION_VALUES, Row, VARIANT_COLUMNS};
 use crate::catalog::import::draft::{self, Cell, Draft, Variant};
-use crate::catalog::import::mapping::{Mapping, StoneField};
+use crate::catalog::import::mapping::{Mapping, Meaning, StoneField};
 use crate::catalog::import::{ImportOptions, Item};
 
 /// What each of a product's three options describes.
@@ -61,16 +61,18 @@ pub(super) fn build(
             }
         })
         .collect();
-    let metafield =
-        |at: usize| Cell::new(&first.metafields[at], first.line, &columns.metafields[at].1);
+    let metafield = |at: usize| {
+        let (_, name, _) = &columns.metafields[at];
+        Cell::new(&first.metafields[at], first.line, name)
+    };
     let metal_texts = (0..columns.metafields.len())
-        .filter(|&at| mapping.is_metal_option(&columns.metafields[at].1))
+        .filter(|&at| columns.metafields[at].2 == Meaning::Metal)
         .map(metafield)
         .collect();
     let stones = (0..columns.metafields.len())
-        .filter_map(|at| {
-            let field = mapping.stone_field(&columns.metafields[at].1)?;
-            Some((field, metafield(at)))
+        .filter_map(|at| match columns.metafields[at].2 {
+            Meaning::Stone(field) => Some((field, metafield(at))),
+            Meaning::Metal => None,
         })
         .collect();
     let draft = Draft {
