@@ -51,9 +51,13 @@ pub(super) fn parse_price(text: &str, digits: u32) -> Result<i64, String> {
             // The grouping separators all alike, each group of three digits.
             let group_char = grouping[0];
             let groups: Vec<&str> = whole.split(group_char).collect();
+            // Groups of three, or the Indian lakh and crore (`1,25,000`): twos, then a three.
+            let (last, middle) = groups[1..].split_last().unwrap_or((&"", &[]));
+            let western = groups[1..].iter().all(|g| g.len() == 3);
+            let indian = last.len() == 3 && middle.iter().all(|g| g.len() == 2);
             let well_grouped = grouping.iter().all(|c| *c == group_char)
                 && groups[0].len() <= 3
-                && groups[1..].iter().all(|g| g.len() == 3);
+                && (western || indian);
             if !well_grouped {
                 return Err(format!("`{text}` is not a price"));
             }
@@ -125,6 +129,8 @@ mod tests {
             ("USD 1,234,567.89", 123_456_789),
             ("1.234.567", 123_456_700),
             ("£ 45", 4_500),
+            ("₹1,25,000.00", 12_500_000),
+            ("12,34,567", 123_456_700),
         ] {
             assert_eq!(parse_price(text, 2), Ok(cents), "{text:?}");
         }
@@ -161,7 +167,7 @@ mod tests {
             "1e3",
             ".5",
             "12.345.6",
-            "1,25,000.00",
+            "1,2,000.00",
             "1.250.00",
             "12.3456",
             "99999999999999999999",
