@@ -21,12 +21,9 @@ out = csv.writer(sys.stdout, lineterminator="\n")
 
 
 def header(name):
+    """The fixture's header row, written out, and a maker of rows by column name."""
     with open(FIXTURES / name, newline="", encoding="utf-8") as f:
-        return next(csv.reader(f))
-
-
-if kind == "shopify":
-    names = header("shopify-current.csv")
+        names = next(csv.reader(f))
     out.writerow(names)
     at = {n: i for i, n in enumerate(names)}
 
@@ -35,6 +32,12 @@ if kind == "shopify":
         for k, v in kw.items():
             r[at[k]] = v
         return r
+
+    return row
+
+
+if kind == "shopify":
+    row = header("shopify-current.csv")
 
     for i in range(count):
         handle = f"bench-{i}"
@@ -50,15 +53,7 @@ if kind == "shopify":
         out.writerow(row(**{"URL handle": handle, "Option1 value": second, "Price": f"{price + 150}.00", "Inventory quantity": "0"}))
         out.writerow(row(**{"URL handle": handle, "Product image URL": f"https://cdn.example.com/{handle}-2.jpg", "Image position": "2"}))
 elif kind == "woocommerce":
-    names = header("woocommerce.csv")
-    out.writerow(names)
-    at = {n: i for i, n in enumerate(names)}
-
-    def row(**kw):
-        r = [""] * len(names)
-        for k, v in kw.items():
-            r[at[k]] = v
-        return r
+    row = header("woocommerce.csv")
 
     pending = []
     next_id = 1000

@@ -15,10 +15,13 @@ pub(super) const MAX_ROW_BYTES: usize = 1024 * 1024;
 
 type Source<R> = Chain<Cursor<Vec<u8>>, BufReader<Decoded<R>>>;
 
-/// The records of a CSV file, the header first.
+/// The records of a CSV file, the header first, blank rows left out. A file without a header,
+/// or with nothing under it, ends in an error.
 pub(super) struct CsvFile<R: Read> {
     state: State<R>,
     record: StringRecord,
+    header_read: bool,
+    data_rows: u64,
 }
 
 enum State<R: Read> {
@@ -33,6 +36,8 @@ impl<R: Read> CsvFile<R> {
         CsvFile {
             state: State::Unread(reader),
             record: StringRecord::new(),
+            header_read: false,
+            data_rows: 0,
         }
     }
 
@@ -48,27 +53,54 @@ impl<R: Read> CsvFile<R> {
         let State::Reading(csv) = &mut self.state else {
             return Ok(None);
         };
-        match csv.read_record(&mut self.record) {
-            Ok(true) => {
-                let line = self.record.position().map_or(0, csv::Position::line);
-                if self.record.as_slice().len() > MAX_ROW_BYTES {
-                    self.state = State::Done;
-                    let message = "the row is longer than 1 MiB: is a quote opened on it and \
-                                   never closed?";
-                    return Err(RowError::new(line, None, message));
+        loop {
+            match csv.read_record(&mut self.record) {
+                Ok(true) => {
+                    let line = self.record.position().map_or(0, csv::Position::line);
+                    if self.record.as_slice().len() > MAX_ROW_BYTES {
+                        self.state = State::Done;
+                        let message = "the row is longer than 1 MiB: is a quote opened on it \
+                                       and never closed?";
+                        return Err(RowError::new(line, None, message));
+                    }
+                    if self.header_read && self.record.iter().all(|f| f.trim().is_empty()) {
+                        continue;
+                    }
+                    if self.header_read {
+                        self.data_rows += 1;
+                    }
+                    self.header_read = true;
+                    return Ok(Some((line, &self.record)));
                 }
-                Ok(Some((line, &self.record)))
-            }
-            Ok(false) => {
-                self.state = State::Done;
-                Ok(None)
-            }
-            Err(error) => {
-                self.state = State::Done;
-                Err(read_error(&error))
+                Ok(false) => {
+                    self.state = State::Done;
+                    return match (self.header_read, self.data_rows) {
+                        (false, _) => Err(RowError::new(1, None, "the file is empty")),
+                        (true, 0) => {
+                            let message = "no products: the file has only a header row";
+                            Err(RowError::new(1, None, message))
+                        }
+                        _ => Ok(None),
+                    };
+                }
+                Err(error) => {
+                    self.state = State::Done;
+                    return Err(read_error(&error));
+                }
             }
         }
     }
+}
+
+/// The error of a data row with more fields than the header, if it has more.
+pub(super) fn too_wide(line: u64, record: &StringRecord, header_len: usize) -> Option<RowError> {
+    (record.len() > header_len).then(|| {
+        let message = format!(
+            "the row has {} fields but the header has {header_len}",
+            record.len()
+        );
+        RowError::new(line, None, message)
+    })
 }
 
 /// Reads the header line to tell the separator, then reads the whole file (header included)
@@ -157,6 +189,23 @@ mod tests {
         assert_eq!(rows[2].0, 4, "the quoted newline counts as a line");
         // The CR of a CRLF stays on the last field; readers trim every field.
         assert_eq!(rows[2].1, ["band", "Plain", "99\r"]);
+    }
+
+    #[test]
+    fn blank_rows_are_left_out_and_a_file_with_nothing_to_read_says_so() {
+        let rows = records(b"Handle,Title\n,\n  ,  \nring,Ring\n").unwrap();
+        assert_eq!(rows.len(), 2);
+        assert_eq!(rows[1].0, 4);
+        for (bytes, message) in [
+            (&b""[..], "the file is empty"),
+            (
+                &b"Handle,Title\n,\n"[..],
+                "no products: the file has only a header row",
+            ),
+        ] {
+            let error = records(bytes).unwrap_err();
+            assert_eq!((error.row, error.message.as_str()), (1, message));
+        }
     }
 
     #[test]

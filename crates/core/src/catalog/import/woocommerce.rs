@@ -7,7 +7,7 @@
 //! Grouped and external products, and virtual or downloadable ones, are not sold through the
 //! concierge: they are skipped and counted.
 
-use super::csv_file::CsvFile;
+use super::csv_file::{CsvFile, too_wide};
 use super::draft::{self, Cell, Draft, Variant};
 use super::mapping::{Mapping, Meaning, StoneField};
 use super::{ImportOptions, Item, Queue, RowError, SkipReason, Stepper};
@@ -124,7 +124,6 @@ pub(super) struct WooCommerceCsv<R: Read> {
     /// Variations whose parent has not come yet.
     orphans: Vec<Row>,
     queue: Queue,
-    data_rows: u64,
 }
 
 impl<R: Read> Stepper for WooCommerceCsv<R> {
@@ -147,7 +146,6 @@ impl<R: Read> WooCommerceCsv<R> {
             parent_by_key: HashMap::new(),
             orphans: Vec::new(),
             queue: Queue::default(),
-            data_rows: 0,
         }
     }
 
@@ -169,25 +167,13 @@ impl<R: Read> WooCommerceCsv<R> {
                         self.queue.done = true;
                     }
                 },
-                Some(columns) => {
-                    if record.iter().all(|f| f.trim().is_empty()) {
-                        return;
+                Some(columns) => match too_wide(line, record, columns.header_len) {
+                    Some(error) => self.queue.items.push_back(Item::Invalid(vec![error])),
+                    None => {
+                        let row = Row::new(line, record);
+                        self.read_row(row);
                     }
-                    self.data_rows += 1;
-                    if record.len() > columns.header_len {
-                        let message = format!(
-                            "the row has {} fields but the header has {}",
-                            record.len(),
-                            columns.header_len
-                        );
-                        self.queue
-                            .items
-                            .push_back(Item::Invalid(vec![RowError::new(line, None, message)]));
-                        return;
-                    }
-                    let row = Row::new(line, record);
-                    self.read_row(row);
-                }
+                },
             },
         }
     }
@@ -236,21 +222,10 @@ impl<R: Read> WooCommerceCsv<R> {
 
     /// At the end of the file: the variable products, and the variations that found no parent.
     fn finish(&mut self) {
+        // The file reports one without a header or rows; a header it refused ended reading.
         let Some(columns) = &self.columns else {
-            self.queue.items.push_back(Item::Invalid(vec![RowError::new(
-                1,
-                None,
-                "the file is empty",
-            )]));
             return;
         };
-        if self.data_rows == 0 {
-            let message = "no products: the file has only a header row";
-            self.queue
-                .items
-                .push_back(Item::Invalid(vec![RowError::new(1, None, message)]));
-            return;
-        }
         for orphan in std::mem::take(&mut self.orphans) {
             let parent = columns.get(&orphan, Col::Parent).to_string();
             match self.parent_by_key.get(&parent_key(&parent)) {

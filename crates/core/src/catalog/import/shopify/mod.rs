@@ -8,7 +8,7 @@
 
 mod product;
 
-use super::csv_file::CsvFile;
+use super::csv_file::{CsvFile, too_wide};
 use super::mapping::{Mapping, Meaning};
 use super::{ImportOptions, Item, Queue, RowError, SkipReason, Stepper};
 use csv::StringRecord;
@@ -139,7 +139,6 @@ pub(super) struct ShopifyCsv<R: Read> {
     columns: Option<Columns>,
     group: Option<Group>,
     queue: Queue,
-    data_rows: u64,
 }
 
 impl<R: Read> Stepper for ShopifyCsv<R> {
@@ -167,7 +166,6 @@ impl<R: Read> ShopifyCsv<R> {
             columns: None,
             group: None,
             queue: Queue::default(),
-            data_rows: 0,
         }
     }
 
@@ -179,12 +177,6 @@ impl<R: Read> ShopifyCsv<R> {
             }
             Ok(None) => {
                 self.finish_group();
-                if self.columns.is_none() {
-                    self.fail(RowError::new(1, None, "the file is empty"));
-                } else if self.data_rows == 0 {
-                    let message = "no products: the file has only a header row";
-                    self.fail(RowError::new(1, None, message));
-                }
                 self.queue.done = true;
             }
             Ok(Some((line, record))) => {
@@ -213,19 +205,9 @@ impl<R: Read> ShopifyCsv<R> {
         let Some(columns) = &self.columns else {
             return;
         };
-        if record.iter().all(|f| f.trim().is_empty()) {
-            return;
-        }
-        self.data_rows += 1;
-        let mut errors = Vec::new();
-        if record.len() > columns.header_len {
-            let message = format!(
-                "the row has {} fields but the header has {}",
-                record.len(),
-                columns.header_len
-            );
-            errors.push(RowError::new(line, None, message));
-        }
+        let mut errors: Vec<RowError> = too_wide(line, record, columns.header_len)
+            .into_iter()
+            .collect();
         let mut values = vec![String::new(); COLUMNS.len()];
         for (at, field) in record.iter().enumerate() {
             if let Some(Some(col)) = columns.col_at.get(at) {
