@@ -47,6 +47,12 @@ pub enum Command {
     /// Manage the product catalog.
     #[command(subcommand)]
     Catalog(CatalogCommand),
+    /// Bring in the store's orders from its platform's export.
+    #[command(subcommand)]
+    Orders(OrdersCommand),
+    /// Manage API tokens: what other systems use to call Aurora (e.g. push orders).
+    #[command(subcommand)]
+    Tokens(TokensCommand),
     /// Read or change who sees the widget: the kill switch, the rollout percentage, the beta
     /// allow-list. A change is stored in the database, applies to every instance within a few
     /// seconds without a restart, overrides the AURORA_CONCIERGE_* settings until reset, and is
@@ -135,4 +141,50 @@ pub enum ImportFormat {
     ShopifyCsv,
     /// WooCommerce's product CSV export.
     WoocommerceCsv,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum OrdersCommand {
+    /// Import orders from Shopify's orders export (Orders → Export, CSV) or a JSON Lines file.
+    ///
+    /// The whole file is checked first; if any row is bad, every problem is reported with its
+    /// row and column and nothing is imported. Otherwise all orders are written in one
+    /// transaction: new orders are created, stored ones replaced, except an order stored with a
+    /// later update (e.g. from a webhook), which is left as it is. Orders without an email
+    /// (point-of-sale, phone) are left out with a warning. See docs/orders.md.
+    Import {
+        /// The file to import.
+        file: PathBuf,
+        /// The file's format, when its extension and header do not tell.
+        #[arg(long, value_enum)]
+        format: Option<OrdersFormat>,
+    },
+}
+
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+pub enum OrdersFormat {
+    /// The project's own format: one order JSON object per line (docs/orders.md).
+    Json,
+    /// Shopify's orders export.
+    ShopifyCsv,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum TokensCommand {
+    /// Create a token; its secret is printed once and cannot be shown again.
+    Create {
+        /// What the token may do (repeat for several): orders:write.
+        #[arg(long = "scope", required = true)]
+        scopes: Vec<String>,
+        /// What it is for, for people ("WooCommerce orders sync").
+        #[arg(long, default_value = "")]
+        name: String,
+    },
+    /// Every token: id, name, scopes, created, last used, revoked.
+    List,
+    /// Revoke a token by its id; calls with it are refused from then on.
+    Revoke {
+        /// The token's id (tok_…), as `aurora tokens list` shows it.
+        id: String,
+    },
 }

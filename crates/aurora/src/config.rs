@@ -81,10 +81,14 @@ pub struct Config {
     pub metrics_token: Option<Secret>,
     pub catalog_mapping: Option<String>,
     pub catalog_unmapped: String,
+    pub shopify_webhook_secret: Option<Secret>,
+    pub integration_max_body_bytes: usize,
+    pub order_retention_days: u32,
+    pub orders_made_to_order_tag: String,
 }
 
 /// The setting names, as they appear in aurora.toml (and, upper-cased with `AURORA_`, the env).
-const KEYS: [&str; 31] = [
+const KEYS: [&str; 35] = [
     "listen",
     "database_url",
     "secret_key",
@@ -116,6 +120,10 @@ const KEYS: [&str; 31] = [
     "metrics_token",
     "catalog_mapping",
     "catalog_unmapped",
+    "shopify_webhook_secret",
+    "integration_max_body_bytes",
+    "order_retention_days",
+    "orders_made_to_order_tag",
 ];
 
 pub const DEMO_DATABASE_URL: &str = "sqlite:aurora-demo.db";
@@ -155,6 +163,10 @@ impl Default for Config {
             metrics_token: None,
             catalog_mapping: None,
             catalog_unmapped: "skip".to_string(),
+            shopify_webhook_secret: None,
+            integration_max_body_bytes: 2 * 1024 * 1024,
+            order_retention_days: 730,
+            orders_made_to_order_tag: "made-to-order".to_string(),
         }
     }
 }
@@ -245,6 +257,16 @@ impl Config {
         if let Err(error) = self.import_options() {
             bail!("{error}");
         }
+        if let Some(secret) = &self.shopify_webhook_secret
+            && secret.expose().trim().is_empty()
+        {
+            bail!(
+                "AURORA_SHOPIFY_WEBHOOK_SECRET: empty; set the secret Shopify shows under Settings → Notifications → Webhooks, or leave it unset"
+            );
+        }
+        if self.orders_made_to_order_tag.trim().is_empty() {
+            bail!("AURORA_ORDERS_MADE_TO_ORDER_TAG: must not be empty");
+        }
         if self.concierge_rollout_percentage > 100 {
             bail!("AURORA_CONCIERGE_ROLLOUT_PERCENTAGE: must be from 0 to 100");
         }
@@ -275,6 +297,14 @@ impl Config {
             (
                 "AURORA_RETURN_WINDOW_DAYS",
                 u64::from(self.return_window_days),
+            ),
+            (
+                "AURORA_INTEGRATION_MAX_BODY_BYTES",
+                self.integration_max_body_bytes as u64,
+            ),
+            (
+                "AURORA_ORDER_RETENTION_DAYS",
+                u64::from(self.order_retention_days),
             ),
         ];
         for (name, value) in positive {
@@ -331,6 +361,14 @@ impl Config {
             unmapped,
             currency: self.currency()?,
             today: chrono::Utc::now().date_naive(),
+        })
+    }
+
+    /// How orders are read from the store's platform.
+    pub fn order_rules(&self) -> anyhow::Result<aurora_core::orders::OrderRules> {
+        Ok(aurora_core::orders::OrderRules {
+            made_to_order_tag: self.orders_made_to_order_tag.trim().to_string(),
+            currency: self.currency()?,
         })
     }
 

@@ -118,6 +118,11 @@ impl Currency {
             .ok_or_else(|| UnknownCurrency(code.to_string()))
     }
 
+    /// The ISO 4217 code (`USD`).
+    pub fn code(self) -> &'static str {
+        self.code
+    }
+
     /// How many digits its minor unit has (2 for cents, 0 for yen).
     pub fn digits(self) -> u32 {
         self.digits

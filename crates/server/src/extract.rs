@@ -117,7 +117,23 @@ pub(crate) async fn read_json_object(
             hint,
         ));
     }
-    let bytes = Bytes::from_request(request, state)
+    let bytes = read_body(request, state).await?;
+    match serde_json::from_slice::<Value>(&bytes) {
+        Ok(Value::Object(map)) => Ok(JsonObject(map)),
+        Ok(_) => Err(ApiError::invalid(vec![FieldError {
+            field: "body".into(),
+            message: "must be a JSON object".into(),
+        }])),
+        Err(error) => Err(ApiError::invalid(vec![FieldError {
+            field: "body".into(),
+            message: format!("is not valid JSON ({error})"),
+        }])),
+    }
+}
+
+/// The raw body, within the route's size limit (413 `body_too_large` beyond it).
+pub(crate) async fn read_body(request: Request, state: &AppState) -> Result<Bytes, ApiError> {
+    Bytes::from_request(request, state)
         .await
         .map_err(|rejection| {
             if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
@@ -133,18 +149,7 @@ pub(crate) async fn read_json_object(
                     "The request body could not be read.",
                 )
             }
-        })?;
-    match serde_json::from_slice::<Value>(&bytes) {
-        Ok(Value::Object(map)) => Ok(JsonObject(map)),
-        Ok(_) => Err(ApiError::invalid(vec![FieldError {
-            field: "body".into(),
-            message: "must be a JSON object".into(),
-        }])),
-        Err(error) => Err(ApiError::invalid(vec![FieldError {
-            field: "body".into(),
-            message: format!("is not valid JSON ({error})"),
-        }])),
-    }
+        })
 }
 
 impl JsonObject {

@@ -2,6 +2,7 @@
 //! It never writes SQL: everything stored goes through [`aurora_core::store::Store`].
 //! [`Application`] puts it together; the binary serves it and the tests drive it.
 
+mod api_tokens;
 mod catalog_watch;
 mod client_ip;
 mod error;
@@ -10,10 +11,12 @@ mod flags;
 mod idempotency;
 mod identity;
 mod images;
+mod integrations;
 mod limits;
 mod metrics;
 mod middleware;
 mod openapi;
+mod purge;
 mod routes;
 mod startup;
 mod state;
@@ -21,13 +24,16 @@ mod storefront;
 mod webhook;
 mod widget;
 
+pub use api_tokens::{create as create_api_token, hash as hash_api_token};
 pub use catalog_watch::watch_catalog;
 pub use client_ip::TrustedProxies;
 pub use error::{ApiError, FieldError};
 pub use flags::{refresh as refresh_flags, watch_flags};
 pub use identity::{Tokens, sign_identity};
+pub use integrations::inbox::process_inbox;
 pub use limits::LimitSettings;
 pub use metrics::{flag_state, sweep_idle_conversations, sweep_idle_conversations_once};
+pub use purge::{purge_old_data, purge_once};
 pub use routes::{document as openapi_document, json as openapi_json};
 pub use startup::{AppSettings, Application, Background, StartupError};
 pub use state::{AppState, ServerSettings, Shared};

@@ -28,6 +28,7 @@ use utoipa::{Modify, OpenApi as _, PartialSchema, ToSchema};
         (name = "widget", description = "The widget's load, open and close counters."),
         (name = "flags", description = "The widget's flag, in the OpenFeature Remote Evaluation Protocol (OFREP)."),
         (name = "operations", description = "Health, metrics and this description."),
+        (name = "integrations", description = "What a store's platform calls: Shopify's webhooks, and the orders API for any other platform."),
     ),
     components(schemas(Problem)),
     modifiers(&SecuritySchemes)
@@ -55,6 +56,17 @@ impl Modify for SecuritySchemes {
                 "X-Aurora-Visitor",
                 "The visitor token the first `POST /api/support/conversations` returned.",
             ))),
+        );
+        components.add_security_scheme(
+            "api_token",
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .description(Some(
+                        "An API token made with `aurora tokens create --scope …`; each call needs its scope.",
+                    ))
+                    .build(),
+            ),
         );
         components.add_security_scheme(
             "metrics_token",

@@ -36,6 +36,14 @@ pub struct AppSettings {
     pub webhook_poll: Duration,
     /// How often idle conversations are ended and the conversation gauges refreshed.
     pub idle_sweep: Duration,
+    /// How platform deliveries are read into orders and products.
+    pub integrations: aurora_core::services::integrations::IntegrationRules,
+    /// How often the inbox is looked at besides when a delivery wakes it.
+    pub inbox_poll: Duration,
+    /// Orders placed longer ago are deleted.
+    pub order_retention: chrono::Duration,
+    /// How often old orders and deliveries are purged.
+    pub purge_every: Duration,
 }
 
 impl AppSettings {
@@ -51,6 +59,10 @@ impl AppSettings {
             flags_poll: Duration::from_secs(2),
             webhook_poll: Duration::from_secs(2),
             idle_sweep: Duration::from_secs(60),
+            integrations: Default::default(),
+            inbox_poll: Duration::from_secs(1),
+            order_retention: chrono::Duration::days(730),
+            purge_every: Duration::from_secs(3600),
         }
     }
 }
@@ -106,6 +118,16 @@ impl Application {
             tokio::spawn(crate::sweep_idle_conversations(
                 state.clone(),
                 settings.idle_sweep,
+            )),
+            tokio::spawn(crate::process_inbox(
+                state.clone(),
+                settings.integrations.clone(),
+                settings.inbox_poll,
+            )),
+            tokio::spawn(crate::purge_old_data(
+                state.clone(),
+                settings.order_retention,
+                settings.purge_every,
             )),
         ];
         if let Some(url) = &state.settings.webhook_url {

@@ -36,6 +36,10 @@ pub struct ServerSettings {
     pub metrics_token: Option<String>,
     /// The widget flag's settings from the environment (a stored change overrides them).
     pub flags: FlagSettings,
+    /// Verifies Shopify's webhook signatures; without it the webhook endpoint answers 503.
+    pub shopify_webhook_secret: Option<String>,
+    /// Largest body the integration routes accept, in bytes (order payloads are large).
+    pub integration_max_body_bytes: usize,
 }
 
 impl Default for ServerSettings {
@@ -50,6 +54,8 @@ impl Default for ServerSettings {
             webhook_url: None,
             metrics_token: None,
             flags: FlagSettings::default(),
+            shopify_webhook_secret: None,
+            integration_max_body_bytes: 2 * 1024 * 1024,
         }
     }
 }
@@ -72,6 +78,8 @@ pub struct Shared {
     /// The last hour of traffic, for the JSON and summary metrics.
     pub metrics: Arc<crate::metrics::Windows>,
     pub flags: Arc<Flags>,
+    /// Wakes the inbox processor when a delivery is stored.
+    pub inbox: Arc<tokio::sync::Notify>,
     snapshot: Arc<RwLock<Arc<Snapshot>>>,
     clock: Clock,
 }
@@ -104,6 +112,7 @@ impl AppState {
             snapshot: Arc::new(RwLock::new(Arc::new(snapshot))),
             clock: Arc::new(Utc::now),
             metrics: Arc::default(),
+            inbox: Arc::default(),
         })))
     }
 

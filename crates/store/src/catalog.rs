@@ -98,6 +98,26 @@ impl CatalogStore for SqlStore {
         row.map(ProductRow::into_product).transpose()
     }
 
+    async fn delete_product_by_platform_id(
+        &self,
+        platform_id: &str,
+    ) -> StoreResult<Option<String>> {
+        let mut tx = self.db.begin().await?;
+        let mut conn = tx.conn();
+        let deleted: Option<(String,)> = conn
+            .fetch_optional(
+                Query::new("DELETE FROM products WHERE platform_id = $1 RETURNING id")
+                    .bind(platform_id),
+            )
+            .await?;
+        if deleted.is_some() {
+            let bump = Query::new("UPDATE catalog_meta SET version = version + 1 WHERE id = 1");
+            conn.execute(bump).await?;
+            tx.commit().await?;
+        }
+        Ok(deleted.map(|(id,)| id))
+    }
+
     async fn product_count(&self) -> StoreResult<u64> {
         self.db
             .count(Query::new("SELECT COUNT(*) FROM products"))

@@ -8,6 +8,7 @@ mod db;
 mod errors;
 mod flags;
 mod idempotency;
+mod inbox;
 mod orders;
 mod outbox;
 mod postgres;
@@ -18,6 +19,7 @@ mod sqlite;
 #[cfg(feature = "testing")]
 pub mod testing;
 mod tickets;
+mod tokens;
 mod write_gate;
 
 use async_trait::async_trait;

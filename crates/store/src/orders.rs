@@ -1,12 +1,14 @@
 //! Orders, their items and their timelines.
 
 use crate::SqlStore;
-use crate::db::{Conn, Query};
+use crate::db::{Conn, Query, Tx};
 use crate::rows::parse_stored;
 use aurora_core::email::Email;
 use aurora_core::money::Money;
 use aurora_core::orders::{Order, OrderEvent, OrderItem, OrderNumber};
-use aurora_core::store::{OrderStore, StoreError, StoreResult};
+use aurora_core::store::{
+    OrderImport, OrderImportSummary, OrderStore, OrderWrite, StoreError, StoreResult,
+};
 use chrono::{DateTime, Utc};
 
 #[derive(sqlx::FromRow)]
@@ -14,6 +16,8 @@ struct OrderRow {
     number: String,
     email: String,
     placed_at: DateTime<Utc>,
+    updated_at: Option<DateTime<Utc>>,
+    platform_id: Option<String>,
 }
 
 #[derive(sqlx::FromRow)]
@@ -38,7 +42,9 @@ struct EventRow {
 
 /// One order with its items and events, read on `conn`.
 async fn read(conn: &mut Conn<'_>, number: &str) -> StoreResult<Option<Order>> {
-    let head = Query::new("SELECT number, email, placed_at FROM orders WHERE number = $1");
+    let head = Query::new(
+        "SELECT number, email, placed_at, updated_at, platform_id FROM orders WHERE number = $1",
+    );
     let Some(order) = conn.fetch_optional::<OrderRow>(head.bind(number)).await? else {
         return Ok(None);
     };
@@ -65,6 +71,8 @@ async fn read(conn: &mut Conn<'_>, number: &str) -> StoreResult<Option<Order>> {
         email: Email::parse(&order.email)
             .map_err(|_| StoreError::Other(format!("unexpected email in order {number}")))?,
         placed_at: order.placed_at,
+        updated_at: order.updated_at.unwrap_or(order.placed_at),
+        platform_id: order.platform_id,
         items: items
             .into_iter()
             .map(|i| OrderItem {
@@ -98,51 +106,51 @@ impl OrderStore for SqlStore {
         let mut tx = self.db.begin().await?;
         let mut conn = tx.conn();
         conn.execute(
-            Query::new("INSERT INTO orders (number, email, placed_at) VALUES ($1, $2, $3)")
-                .bind(order.number.as_str())
-                .bind(order.email.as_str())
-                .bind(order.placed_at),
+            Query::new(
+                "INSERT INTO orders (number, email, placed_at, updated_at, platform_id) \
+                 VALUES ($1, $2, $3, $4, $5)",
+            )
+            .bind(order.number.as_str())
+            .bind(order.email.as_str())
+            .bind(order.placed_at)
+            .bind(order.updated_at)
+            .bind(order.platform_id.as_deref()),
         )
         .await?;
-        if !order.items.is_empty() {
-            let mut items = Query::new(
-                "INSERT INTO order_items (order_number, position, product_id, title, quantity, \
-                 price_cents, ring_size, made_to_order) ",
-            );
-            items.push_values((0i32..).zip(&order.items), |(position, item)| {
-                [
-                    order.number.as_str().into(),
-                    position.into(),
-                    item.product_id.as_deref().into(),
-                    item.title.as_str().into(),
-                    item.quantity.into(),
-                    item.price.minor().into(),
-                    item.ring_size.as_deref().into(),
-                    item.made_to_order.into(),
-                ]
-            });
-            conn.execute(items).await?;
-        }
-        if !order.events.is_empty() {
-            let mut events = Query::new(
-                "INSERT INTO order_events (order_number, position, status, at, carrier, \
-                 tracking_number, tracking_url, note) ",
-            );
-            events.push_values((0i32..).zip(&order.events), |(position, event)| {
-                [
-                    order.number.as_str().into(),
-                    position.into(),
-                    event.status.as_str().into(),
-                    event.at.into(),
-                    event.carrier.as_deref().into(),
-                    event.tracking_number.as_deref().into(),
-                    event.tracking_url.as_deref().into(),
-                    event.note.as_deref().into(),
-                ]
-            });
-            conn.execute(events).await?;
-        }
+        insert_lines(&mut conn, order).await?;
         tx.commit().await
+    }
+
+    async fn upsert_order(&self, order: &Order) -> StoreResult<OrderWrite> {
+        let mut tx = self.db.begin().await?;
+        let write = upsert(&mut tx.conn(), order).await?;
+        tx.commit().await?;
+        Ok(write)
+    }
+
+    async fn begin_order_import(&self) -> StoreResult<Box<dyn OrderImport>> {
+        Ok(Box::new(Import {
+            tx: self.db.begin().await?,
+            summary: OrderImportSummary::default(),
+        }))
+    }
+
+    async fn order_by_platform_id(&self, platform_id: &str) -> StoreResult<Option<Order>> {
+        let mut pooled = self.db.acquire().await?;
+        let mut conn = pooled.conn();
+        let query = Query::new("SELECT number FROM orders WHERE platform_id = $1 LIMIT 1")
+            .bind(platform_id);
+        match conn.fetch_optional::<(String,)>(query).await? {
+            Some((number,)) => read(&mut conn, &number).await,
+            None => Ok(None),
+        }
+    }
+
+    async fn purge_orders(&self, before: DateTime<Utc>) -> StoreResult<u64> {
+        // Items and events go with their order (ON DELETE CASCADE).
+        self.db
+            .execute(Query::new("DELETE FROM orders WHERE placed_at < $1").bind(before))
+            .await
     }
 
     async fn order(&self, number: &OrderNumber) -> StoreResult<Option<Order>> {
@@ -175,5 +183,115 @@ impl OrderStore for SqlStore {
         self.db
             .count(Query::new("SELECT COUNT(*) FROM orders"))
             .await
+    }
+}
+
+/// Writes an order's items and events (the order's row is written).
+async fn insert_lines(conn: &mut Conn<'_>, order: &Order) -> StoreResult<()> {
+    if !order.items.is_empty() {
+        let mut items = Query::new(
+            "INSERT INTO order_items (order_number, position, product_id, title, quantity, \
+             price_cents, ring_size, made_to_order) ",
+        );
+        items.push_values((0i32..).zip(&order.items), |(position, item)| {
+            [
+                order.number.as_str().into(),
+                position.into(),
+                item.product_id.as_deref().into(),
+                item.title.as_str().into(),
+                item.quantity.into(),
+                item.price.minor().into(),
+                item.ring_size.as_deref().into(),
+                item.made_to_order.into(),
+            ]
+        });
+        conn.execute(items).await?;
+    }
+    if !order.events.is_empty() {
+        let mut events = Query::new(
+            "INSERT INTO order_events (order_number, position, status, at, carrier, \
+             tracking_number, tracking_url, note) ",
+        );
+        events.push_values((0i32..).zip(&order.events), |(position, event)| {
+            [
+                order.number.as_str().into(),
+                position.into(),
+                event.status.as_str().into(),
+                event.at.into(),
+                event.carrier.as_deref().into(),
+                event.tracking_number.as_deref().into(),
+                event.tracking_url.as_deref().into(),
+                event.note.as_deref().into(),
+            ]
+        });
+        conn.execute(events).await?;
+    }
+    Ok(())
+}
+
+/// Writes `order` over the stored one unless that one is newer. The order's row is written
+/// first, so on PostgreSQL it stays locked until the transaction ends: two deliveries of one
+/// order never interleave.
+async fn upsert(conn: &mut Conn<'_>, order: &Order) -> StoreResult<OrderWrite> {
+    let number = order.number.as_str();
+    let existed = conn
+        .count(Query::new("SELECT COUNT(*) FROM orders WHERE number = $1").bind(number))
+        .await?
+        > 0;
+    let written: Option<(String,)> = conn
+        .fetch_optional(
+            Query::new(
+                "INSERT INTO orders (number, email, placed_at, updated_at, platform_id) \
+                 VALUES ($1, $2, $3, $4, $5) \
+                 ON CONFLICT (number) DO UPDATE SET email = excluded.email, \
+                 placed_at = excluded.placed_at, updated_at = excluded.updated_at, \
+                 platform_id = COALESCE(excluded.platform_id, orders.platform_id) \
+                 WHERE orders.updated_at IS NULL OR orders.updated_at <= excluded.updated_at \
+                 RETURNING number",
+            )
+            .bind(number)
+            .bind(order.email.as_str())
+            .bind(order.placed_at)
+            .bind(order.updated_at)
+            .bind(order.platform_id.as_deref()),
+        )
+        .await?;
+    if written.is_none() {
+        return Ok(OrderWrite::Stale);
+    }
+    if existed {
+        for table in ["order_items", "order_events"] {
+            let delete = format!("DELETE FROM {table} WHERE order_number = $1");
+            conn.execute(Query::new(delete).bind(number)).await?;
+        }
+    }
+    insert_lines(conn, order).await?;
+    Ok(if existed {
+        OrderWrite::Updated
+    } else {
+        OrderWrite::Created
+    })
+}
+
+/// One orders import: a transaction held open until `commit`.
+struct Import {
+    tx: Tx,
+    summary: OrderImportSummary,
+}
+
+#[async_trait::async_trait]
+impl OrderImport for Import {
+    async fn write(&mut self, orders: &[Order]) -> StoreResult<()> {
+        let mut conn = self.tx.conn();
+        for order in orders {
+            let write = upsert(&mut conn, order).await?;
+            self.summary.count(write);
+        }
+        Ok(())
+    }
+
+    async fn commit(self: Box<Self>) -> StoreResult<OrderImportSummary> {
+        self.tx.commit().await?;
+        Ok(self.summary)
     }
 }

@@ -141,6 +141,8 @@ fn order(number: &str) -> Order {
         number: number.into(),
         email: Email::parse("Ava.Thompson@example.com").unwrap(),
         placed_at: at(1),
+        updated_at: at(9),
+        platform_id: Some("820982911946154508".into()),
         items: vec![
             OrderItem {
                 product_id: Some("a-ring".into()),

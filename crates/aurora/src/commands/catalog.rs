@@ -78,7 +78,7 @@ pub async fn import(
 }
 
 /// A bar over the file's bytes, drawn only on a terminal.
-fn progress_bar(file: &Path) -> anyhow::Result<ProgressBar> {
+pub(super) fn progress_bar(file: &Path) -> anyhow::Result<ProgressBar> {
     let size = std::fs::metadata(file)
         .with_context(|| format!("cannot read {}", file.display()))?
         .len();

@@ -4,11 +4,15 @@ mod catalog;
 mod demo;
 mod flags;
 mod migrate;
+mod orders;
 mod serve;
 mod tickets;
+mod tokens;
 mod understand;
 
-use crate::cli::{CatalogCommand, Cli, Command, FlagsCommand, TicketsCommand};
+use crate::cli::{
+    CatalogCommand, Cli, Command, FlagsCommand, OrdersCommand, TicketsCommand, TokensCommand,
+};
 use crate::config::{Config, Mode};
 use std::process::ExitCode;
 
@@ -29,6 +33,14 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Catalog(CatalogCommand::Import { file, format }) => {
             catalog::import(config, &file, format).await
         }
+        Command::Orders(OrdersCommand::Import { file, format }) => {
+            orders::import(config, &file, format).await
+        }
+        Command::Tokens(TokensCommand::Create { scopes, name }) => {
+            tokens::create(config, &scopes, &name).await
+        }
+        Command::Tokens(TokensCommand::List) => tokens::list(config).await,
+        Command::Tokens(TokensCommand::Revoke { id }) => tokens::revoke(config, &id).await,
         Command::Openapi => {
             print!("{}", aurora_server::openapi_json());
             Ok(ExitCode::SUCCESS)

@@ -1,6 +1,7 @@
 use crate::config::{Config, open_store};
 use anyhow::{Context, bail};
 use aurora_core::concierge::ConciergeSettings;
+use aurora_core::services::integrations::IntegrationRules;
 use aurora_core::store::Store;
 use aurora_server::{AppSettings, Application, LimitSettings, ServerSettings};
 use std::process::ExitCode;
@@ -62,6 +63,11 @@ fn app_settings(config: &Config, demo: bool) -> anyhow::Result<AppSettings> {
                 .metrics_token
                 .as_ref()
                 .map(|t| t.expose().to_string()),
+            shopify_webhook_secret: config
+                .shopify_webhook_secret
+                .as_ref()
+                .map(|s| s.expose().to_string()),
+            integration_max_body_bytes: config.integration_max_body_bytes,
         },
         concierge: ConciergeSettings {
             store_name: config.store_name.clone(),
@@ -77,6 +83,11 @@ fn app_settings(config: &Config, demo: bool) -> anyhow::Result<AppSettings> {
             .as_ref()
             .map(|s| s.expose().to_string()),
         catalog_poll: Duration::from_secs(config.catalog_poll_seconds),
+        integrations: IntegrationRules {
+            orders: config.order_rules()?,
+            catalog: config.import_options()?,
+        },
+        order_retention: chrono::Duration::days(i64::from(config.order_retention_days)),
         ..AppSettings::new(secret.expose())
     })
 }

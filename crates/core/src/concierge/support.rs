@@ -205,10 +205,11 @@ fn refusal(
     kind: TicketKind,
 ) -> Option<String> {
     let window = concierge.settings().return_window_days;
-    if order.status() == OrderStatus::Cancelled {
+    if let OrderStatus::Cancelled | OrderStatus::Refunded = order.status() {
         return Some(format!(
-            "Order {} was cancelled, so there is nothing to return or resize.",
-            order.number
+            "Order {} was {}, so there is nothing to return or resize.",
+            order.number,
+            order.status().label().to_lowercase()
         ));
     }
     match kind {
@@ -219,16 +220,25 @@ fn refusal(
             "The pieces of order {} were made to order for you, so they can't be returned; they can be resized, though. Choose “Resize a ring” or talk to a stylist.",
             order.number
         )),
-        _ => match order.events.iter().rev().find(|e| e.status == OrderStatus::Delivered) {
+        // Without a recorded delivery (a platform that does not track it), the window counts
+        // from the shipment.
+        _ => match order
+            .events
+            .iter()
+            .rev()
+            .find(|e| e.status == OrderStatus::Delivered)
+            .map(|e| (e.at, "delivered"))
+            .or_else(|| order.shipped_at().map(|at| (at, "shipped")))
+        {
             None => Some(format!(
                 "Order {} hasn't been delivered yet. Returns open once it arrives; to change or cancel it, talk to a stylist.",
                 order.number
             )),
             // Whole days would let day 30 run to nearly 31 days: compare the durations.
-            Some(delivered) if turn.now - delivered.at > chrono::Duration::days(i64::from(window)) => Some(format!(
-                "Order {} was delivered on {}, more than {window} days ago, so it is outside our {window}-day return window. A stylist can look at what is possible.",
+            Some((at, how)) if turn.now - at > chrono::Duration::days(i64::from(window)) => Some(format!(
+                "Order {} was {how} on {}, more than {window} days ago, so it is outside our {window}-day return window. A stylist can look at what is possible.",
                 order.number,
-                delivered.at.format("%B %-d, %Y")
+                at.format("%B %-d, %Y")
             )),
             Some(_) => None,
         },

@@ -239,7 +239,7 @@ fn order(spec: &Spec, by_id: &HashMap<&str, &Product>, now: DateTime<Utc>) -> Or
         previous = status;
     }
     let placed_at = now - Duration::hours(spec.quiet_hours.max(1)) - offset;
-    let events = timed
+    let events: Vec<OrderEvent> = timed
         .into_iter()
         .map(|(status, offset)| event(spec, status, placed_at + offset, seed))
         .collect();
@@ -247,6 +247,8 @@ fn order(spec: &Spec, by_id: &HashMap<&str, &Product>, now: DateTime<Utc>) -> Or
         number: OrderNumber::normalise(spec.number),
         email: demo_email(spec.email),
         placed_at,
+        updated_at: events.iter().map(|e| e.at).max().unwrap_or(placed_at),
+        platform_id: None,
         items,
         events,
     }
@@ -290,7 +292,7 @@ fn gap(previous: OrderStatus, status: OrderStatus, seed: i64) -> Duration {
         (OrderStatus::InProduction, OrderStatus::Shipped) => Duration::days(18 + seed % 7),
         (_, OrderStatus::Shipped) => Duration::hours(18 + seed % 30),
         (_, OrderStatus::Delivered) => Duration::days(2) + Duration::hours(seed % 40),
-        (_, OrderStatus::Cancelled) => Duration::hours(2 + seed % 21),
+        (_, OrderStatus::Cancelled | OrderStatus::Refunded) => Duration::hours(2 + seed % 21),
     }
 }
 

@@ -5,6 +5,9 @@
 
 pub mod catalog;
 pub mod conversations;
+pub mod import;
+pub mod integrations;
+pub mod orders;
 pub mod shortlist;
 pub mod support;
 

@@ -35,6 +35,10 @@ pub trait CatalogStore: Send + Sync {
     async fn all_products(&self) -> StoreResult<Vec<Product>>;
     /// One product by id.
     async fn product(&self, id: &str) -> StoreResult<Option<Product>>;
+    /// Deletes the product with this platform id and bumps the catalog version; returns its
+    /// id, or `None` when no product has it (nothing changes then).
+    async fn delete_product_by_platform_id(&self, platform_id: &str)
+    -> StoreResult<Option<String>>;
     /// How many products the catalog holds.
     async fn product_count(&self) -> StoreResult<u64>;
 }

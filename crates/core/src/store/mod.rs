@@ -6,21 +6,25 @@ mod catalog;
 mod conversations;
 mod flags;
 mod idempotency;
+mod inbox;
 mod orders;
 mod outbox;
 mod settings;
 mod shopper;
 mod tickets;
+mod tokens;
 
 pub use catalog::{CatalogImport, CatalogStore, ImportSummary};
 pub use conversations::{ConversationCounts, ConversationStore};
 pub use flags::{FlagAuditEntry, FlagStore};
 pub use idempotency::{IdempotencyClaim, IdempotencyStore, IdempotencyWrites};
-pub use orders::OrderStore;
+pub use inbox::{ClaimedDelivery, Delivery, Inbox, InboxCounts};
+pub use orders::{OrderImport, OrderImportSummary, OrderStore, OrderWrite};
 pub use outbox::{OutboxItem, OutboxWrites, WebhookOutbox};
 pub use settings::SettingStore;
 pub use shopper::{CsatStore, ShortlistStore};
 pub use tickets::{TicketStore, TicketWrites};
+pub use tokens::TokenStore;
 
 use async_trait::async_trait;
 
@@ -62,6 +66,8 @@ pub trait Store:
     + SettingStore
     + IdempotencyStore
     + WebhookOutbox
+    + Inbox
+    + TokenStore
     + Send
     + Sync
     + 'static

@@ -4,16 +4,65 @@ use super::StoreResult;
 use crate::email::Email;
 use crate::orders::{Order, OrderNumber};
 use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+
+/// What storing an order did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OrderWrite {
+    /// The order is new.
+    Created,
+    /// The stored order was replaced.
+    Updated,
+    /// The stored order is newer (`updated_at`): nothing was written.
+    Stale,
+}
+
+/// How many orders an import wrote.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct OrderImportSummary {
+    pub created: u64,
+    pub updated: u64,
+    /// Orders left as stored, because the stored one is newer than the file's.
+    pub stale: u64,
+}
+
+impl OrderImportSummary {
+    /// Counts one write.
+    pub fn count(&mut self, write: OrderWrite) {
+        match write {
+            OrderWrite::Created => self.created += 1,
+            OrderWrite::Updated => self.updated += 1,
+            OrderWrite::Stale => self.stale += 1,
+        }
+    }
+}
+
+/// An orders import in progress: one transaction. Dropping it without `commit` writes nothing.
+#[async_trait]
+pub trait OrderImport: Send {
+    /// Stores a batch of orders inside the import's transaction (never over a newer one).
+    async fn write(&mut self, orders: &[Order]) -> StoreResult<()>;
+    /// Commits every batch at once.
+    async fn commit(self: Box<Self>) -> StoreResult<OrderImportSummary>;
+}
 
 /// Orders.
 #[async_trait]
 pub trait OrderStore: Send + Sync {
     /// Stores a new order with its items and timeline; `Conflict` if the number exists.
     async fn insert_order(&self, order: &Order) -> StoreResult<()>;
+    /// Stores an order, replacing the stored one unless that one's `updated_at` is newer.
+    async fn upsert_order(&self, order: &Order) -> StoreResult<OrderWrite>;
+    /// Starts an all-or-nothing orders import.
+    async fn begin_order_import(&self) -> StoreResult<Box<dyn OrderImport>>;
     /// One order by its normalised number.
     async fn order(&self, number: &OrderNumber) -> StoreResult<Option<Order>>;
+    /// One order by its id on the store's platform.
+    async fn order_by_platform_id(&self, platform_id: &str) -> StoreResult<Option<Order>>;
     /// An email's most recent orders (case-insensitive), newest first.
     async fn orders_by_email(&self, email: &Email, limit: u32) -> StoreResult<Vec<Order>>;
     /// How many orders are stored.
     async fn order_count(&self) -> StoreResult<u64>;
+    /// Deletes orders placed before `before` (the retention setting); returns how many.
+    async fn purge_orders(&self, before: DateTime<Utc>) -> StoreResult<u64>;
 }

@@ -140,6 +140,22 @@ fn describe() {
         "Conversations ended (by the shopper or after 30 minutes idle), with or without a ticket."
     );
     describe_counter!(
+        "aurora_integration_deliveries_total",
+        "Platform webhook deliveries answered, by outcome (accepted, duplicate, ignored, missing_signature, bad_signature, invalid)."
+    );
+    describe_counter!(
+        "aurora_integration_processed_total",
+        "Inbox deliveries processed, by kind (orders, fulfillments, products, other) and outcome (applied, stale, ignored, retried, rejected, given_up)."
+    );
+    describe_gauge!(
+        "aurora_integration_inbox_pending",
+        "Webhook deliveries received and not processed yet."
+    );
+    describe_gauge!(
+        "aurora_integration_inbox_failed",
+        "Webhook deliveries set aside as rejected or given up (kept seven days)."
+    );
+    describe_counter!(
         "aurora_identity_rejected_total",
         "Shopper identity tokens rejected, by reason."
     );
@@ -161,7 +177,7 @@ fn register() {
     ] {
         metrics::counter!(name).increment(0);
     }
-    let labelled: [(&'static str, &'static str, &[&'static str]); 5] = [
+    let labelled: [(&'static str, &'static str, &[&'static str]); 6] = [
         (
             "aurora_tickets_total",
             "kind",
@@ -191,6 +207,18 @@ fn register() {
             ],
         ),
         ("aurora_messages_total", "intent", &["action"]),
+        (
+            "aurora_integration_deliveries_total",
+            "outcome",
+            &[
+                "accepted",
+                "duplicate",
+                "ignored",
+                "missing_signature",
+                "bad_signature",
+                "invalid",
+            ],
+        ),
     ];
     for (name, label, values) in labelled {
         for value in values {
@@ -204,7 +232,17 @@ fn register() {
     for state in ["in_use", "idle"] {
         metrics::gauge!("aurora_db_pool_connections", "state" => state).increment(0.0);
     }
+    for kind in ["orders", "fulfillments", "products", "other"] {
+        for outcome in [
+            "applied", "stale", "ignored", "retried", "rejected", "given_up",
+        ] {
+            metrics::counter!("aurora_integration_processed_total", "kind" => kind, "outcome" => outcome)
+                .increment(0);
+        }
+    }
     for name in [
+        "aurora_integration_inbox_pending",
+        "aurora_integration_inbox_failed",
         "aurora_open_conversations",
         "aurora_rollout_percentage",
         "aurora_concierge_enabled",

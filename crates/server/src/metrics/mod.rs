@@ -66,6 +66,25 @@ pub fn webhook_failure() {
     metrics::counter!("aurora_webhook_failures_total").increment(1);
 }
 
+/// A platform's webhook delivery answered, by outcome (`accepted`, `duplicate`, `ignored`,
+/// `missing_signature`, `bad_signature`, `invalid`).
+pub fn integration_delivery(outcome: &'static str) {
+    metrics::counter!("aurora_integration_deliveries_total", "outcome" => outcome).increment(1);
+}
+
+/// A delivery taken from the inbox, by kind (`orders`, `fulfillments`, `products`) and outcome
+/// (`applied`, `stale`, `ignored`, `retried`, `rejected`, `given_up`).
+pub fn integration_processed(kind: &'static str, outcome: &'static str) {
+    metrics::counter!("aurora_integration_processed_total", "kind" => kind, "outcome" => outcome)
+        .increment(1);
+}
+
+/// Deliveries waiting in the inbox, and those set aside.
+pub fn integration_inbox(pending: u64, failed: u64) {
+    metrics::gauge!("aurora_integration_inbox_pending").set(pending as f64);
+    metrics::gauge!("aurora_integration_inbox_failed").set(failed as f64);
+}
+
 /// A database call failed (unreachable or erroring).
 pub fn db_error() {
     metrics::counter!("aurora_db_errors_total").increment(1);

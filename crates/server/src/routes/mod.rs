@@ -27,11 +27,13 @@ enum Exposure {
     Public,
     /// Health, metrics and the API description, for operators.
     Operations,
+    /// Called by a store's platform: its own authentication, larger bodies, no CORS.
+    Integration,
 }
 
 /// Every route of the API, listed once: the router and the OpenAPI description are both built
 /// from this list.
-fn groups() -> [(Exposure, OpenApiRouter<AppState>); 9] {
+fn groups() -> [(Exposure, OpenApiRouter<AppState>); 10] {
     [
         (Exposure::Shopper, conversations::router()),
         (Exposure::Shopper, forms::router()),
@@ -42,6 +44,7 @@ fn groups() -> [(Exposure, OpenApiRouter<AppState>); 9] {
         (Exposure::Operations, health::router()),
         (Exposure::Operations, metrics::router()),
         (Exposure::Operations, openapi::router()),
+        (Exposure::Integration, crate::integrations::router()),
     ]
 }
 
@@ -80,6 +83,9 @@ pub(crate) fn router(state: &AppState) -> Router<AppState> {
                     .layer(cors()),
                 Exposure::Public => group.route_layer(limits()).layer(cors()),
                 Exposure::Operations => group,
+                Exposure::Integration => group.layer(axum::extract::DefaultBodyLimit::max(
+                    state.settings.integration_max_body_bytes,
+                )),
             })
         });
     routes.split_for_parts().0

@@ -6,9 +6,9 @@
 use super::checks::{MAX_DESCRIPTION_CHARS, MAX_TITLE_CHARS, check_price_cents, check_product};
 use super::html::html_to_text;
 use super::mapping::{MAX_STYLES, Mapping, StoneField, tag_slug};
-use super::price::parse_price;
 use super::{ImportOptions, Item, RowError, SkipReason, Unmapped};
 use crate::catalog::{Category, Metal, Product, Stones, placeholder_image};
+use crate::import::price::parse_price;
 use crate::money::Money;
 
 /// A value read from a cell, with where it came from (for errors).

@@ -5,7 +5,7 @@ use super::{Item, RowError};
 use crate::catalog::{Category, Metal, Product, Stones, placeholder_image};
 use crate::money::Money;
 use serde_json::{Map, Value};
-use std::io::{BufRead, BufReader, Read};
+use std::io::Read;
 
 /// The fields of a `Product` in declaration order, which is the order errors are reported in.
 const FIELDS: [&str; 16] = [
@@ -27,109 +27,24 @@ const FIELDS: [&str; 16] = [
     "platform_id",
 ];
 
-/// Longest line we read; a longer one is an error, so one bad line cannot exhaust memory.
-const MAX_LINE_BYTES: u64 = 1024 * 1024;
-
 /// Reads a JSON Lines catalog one line at a time.
 pub(super) struct JsonLines<R> {
-    reader: BufReader<R>,
-    line: Vec<u8>,
-    row: u64,
-    seen_content: bool,
-    done: bool,
+    lines: crate::import::json_lines::JsonLines<R>,
 }
 
 impl<R: Read> JsonLines<R> {
     pub(super) fn new(reader: R) -> Self {
         JsonLines {
-            reader: BufReader::new(reader),
-            line: Vec::new(),
-            row: 0,
-            seen_content: false,
-            done: false,
+            lines: crate::import::json_lines::JsonLines::new(reader, "product"),
         }
     }
 
     pub(super) fn next_item(&mut self) -> Option<Item> {
-        while !self.done {
-            let row = self.row + 1;
-            let complete = match self.read_line() {
-                Ok(None) => {
-                    self.done = true;
-                    return (!self.seen_content)
-                        .then(|| invalid(RowError::new(1, None, "the file is empty")));
-                }
-                Ok(Some(complete)) => complete,
-                Err(error) => {
-                    self.done = true;
-                    let message = format!("could not read the file: {error}");
-                    return Some(invalid(RowError::new(row, None, message)));
-                }
-            };
-            self.row = row;
-            if !complete {
-                self.seen_content = true;
-                let message = "the line is longer than 1 MiB";
-                return Some(invalid(RowError::new(row, None, message)));
-            }
-            let mut bytes = self.line.as_slice();
-            if row == 1 {
-                bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-            }
-            let bytes = bytes.trim_ascii();
-            if bytes.is_empty() {
-                continue;
-            }
-            let first = !self.seen_content;
-            self.seen_content = true;
-            let Ok(text) = std::str::from_utf8(bytes) else {
-                return Some(invalid(RowError::new(row, None, "not valid UTF-8")));
-            };
-            if first && text.starts_with('[') {
-                self.done = true;
-                let message =
-                    "this is a JSON array; the format is JSON Lines: one product object per line";
-                return Some(invalid(RowError::new(row, None, message)));
-            }
-            return Some(parse_line(row, text));
-        }
-        None
+        Some(match self.lines.next_line()? {
+            Ok((row, text)) => parse_line(row, &text),
+            Err(error) => Item::Invalid(vec![error]),
+        })
     }
-
-    /// Reads the next line into `self.line`: `None` at the end of the file, `Some(false)` when
-    /// the line was too long (the rest of it is skipped).
-    fn read_line(&mut self) -> std::io::Result<Option<bool>> {
-        self.line.clear();
-        let read = (&mut self.reader)
-            .take(MAX_LINE_BYTES)
-            .read_until(b'\n', &mut self.line)?;
-        if read == 0 {
-            return Ok(None);
-        }
-        if self.line.ends_with(b"\n") || (read as u64) < MAX_LINE_BYTES {
-            return Ok(Some(true));
-        }
-        loop {
-            let available = self.reader.fill_buf()?;
-            if available.is_empty() {
-                return Ok(Some(false));
-            }
-            match available.iter().position(|&b| b == b'\n') {
-                Some(at) => {
-                    self.reader.consume(at + 1);
-                    return Ok(Some(false));
-                }
-                None => {
-                    let len = available.len();
-                    self.reader.consume(len);
-                }
-            }
-        }
-    }
-}
-
-fn invalid(error: RowError) -> Item {
-    Item::Invalid(vec![error])
 }
 
 /// One line → a product, or every problem of that line.
@@ -396,7 +311,7 @@ mod tests {
 
     #[test]
     fn a_line_longer_than_the_limit_is_an_error_and_reading_goes_on() {
-        let mut input = vec![b'x'; MAX_LINE_BYTES as usize + 10];
+        let mut input = vec![b'x'; crate::import::json_lines::MAX_LINE_BYTES as usize + 10];
         input.push(b'\n');
         input.extend_from_slice(GOOD.as_bytes());
         let mut reader = JsonLines::new(input.as_slice());

@@ -9,21 +9,20 @@
 //! come anywhere in it. The formats and the mapping are described in `docs/catalog-import.md`.
 
 mod checks;
-mod csv_file;
 mod draft;
-mod encoding;
 mod html;
 mod jsonl;
 mod mapping;
-mod price;
 mod shopify;
+mod shopify_json;
 mod woocommerce;
 
+pub use crate::import::{Findings, MAX_REPORTED_ERRORS, RowError};
 pub use mapping::{DEFAULT_MAPPING, Mapping, MappingError};
+pub use shopify_json::{ProductChange, shopify_product};
 
 use crate::catalog::Product;
 use std::collections::HashMap;
-use std::fmt;
 use std::io::Read;
 use std::path::Path;
 use std::sync::Arc;
@@ -50,7 +49,8 @@ impl Format {
         if matches!(extension.as_deref(), Some("jsonl" | "ndjson" | "json")) {
             return Ok(Some(Format::Json));
         }
-        let mut file = csv_file::CsvFile::new(std::fs::File::open(path)?);
+        let mut file =
+            crate::import::csv_file::CsvFile::new(std::fs::File::open(path)?, "products");
         Ok(match file.next_record() {
             Ok(Some((_, header))) => Format::of_header(header.iter()),
             // Empty, or unreadable from its first line: the reader says what is wrong and where.
@@ -129,38 +129,6 @@ pub enum SkipReason {
     /// Not sold through the concierge: grouped, external, virtual or downloadable.
     NotSold,
 }
-
-/// One problem with the input, located for the report.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct RowError {
-    /// 1-based line of the file where the bad row (or the bad handle's first row) starts.
-    pub row: u64,
-    /// The column (CSV) or field (JSON) at fault, when one is.
-    pub column: Option<String>,
-    /// What is wrong, for a person to fix it.
-    pub message: String,
-}
-
-impl RowError {
-    fn new(row: u64, column: Option<&str>, message: impl Into<String>) -> Self {
-        RowError {
-            row,
-            column: column.map(str::to_string),
-            message: message.into(),
-        }
-    }
-}
-
-impl fmt::Display for RowError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match &self.column {
-            Some(column) => write!(f, "row {}, column {column}: {}", self.row, self.message),
-            None => write!(f, "row {}: {}", self.row, self.message),
-        }
-    }
-}
-
-impl std::error::Error for RowError {}
 
 /// What a reader found next.
 #[derive(Debug)]
@@ -268,10 +236,6 @@ pub fn read_products<R: Read>(reader: R, format: Format, options: &ImportOptions
     Products { reader }
 }
 
-/// At most this many errors (and as many warnings) are kept in a [`ValidationReport`]; the rest
-/// are only counted.
-pub const MAX_REPORTED_ERRORS: usize = 1_000;
-
 /// How many products were left out, by reason.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Skipped {
@@ -296,82 +260,28 @@ impl Skipped {
 }
 
 /// Everything wrong with a file (pass 1 of an import), and what is worth a warning. Import only
-/// when [`Self::is_ok`]: warnings never stop an import.
+/// when [`Findings::is_ok`]: warnings never stop an import.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ValidationReport {
     /// Valid products found.
     pub products: u64,
     /// Products left out on purpose (not errors), by reason.
     pub skipped: Skipped,
-    /// The first [`MAX_REPORTED_ERRORS`] errors, in file order.
-    pub errors: Vec<RowError>,
-    /// Errors found beyond those kept in `errors`.
-    pub more_errors: u64,
-    /// The first [`MAX_REPORTED_ERRORS`] warnings (no image, no category), in file order.
-    pub warnings: Vec<RowError>,
-    /// Warnings found beyond those kept in `warnings`.
-    pub more_warnings: u64,
+    /// The errors and warnings.
+    pub findings: Findings,
 }
 
-impl ValidationReport {
-    /// Whether the file has no errors at all, so it may be imported.
-    pub fn is_ok(&self) -> bool {
-        self.errors.is_empty() && self.more_errors == 0
-    }
-
-    /// How many errors were found, kept or not.
-    pub fn error_count(&self) -> u64 {
-        self.errors.len() as u64 + self.more_errors
-    }
-
-    /// How many warnings were found, kept or not.
-    pub fn warning_count(&self) -> u64 {
-        self.warnings.len() as u64 + self.more_warnings
-    }
-
-    /// The errors for a person: one line per error, prefixed with `file`, then `and N more errors`.
-    pub fn render(&self, file: &str) -> String {
-        render(file, "", &self.errors, self.more_errors, "error")
-    }
-
-    /// The warnings for a person, each line marked `warning:`.
-    pub fn render_warnings(&self, file: &str) -> String {
-        render(
-            file,
-            "warning: ",
-            &self.warnings,
-            self.more_warnings,
-            "warning",
-        )
-    }
-
-    fn push(&mut self, error: RowError) {
-        keep(&mut self.errors, &mut self.more_errors, error);
-    }
-
-    fn warn(&mut self, warning: RowError) {
-        keep(&mut self.warnings, &mut self.more_warnings, warning);
+impl std::ops::Deref for ValidationReport {
+    type Target = Findings;
+    fn deref(&self) -> &Findings {
+        &self.findings
     }
 }
 
-fn keep(kept: &mut Vec<RowError>, more: &mut u64, item: RowError) {
-    if kept.len() < MAX_REPORTED_ERRORS {
-        kept.push(item);
-    } else {
-        *more += 1;
+impl std::ops::DerefMut for ValidationReport {
+    fn deref_mut(&mut self) -> &mut Findings {
+        &mut self.findings
     }
-}
-
-fn render(file: &str, mark: &str, items: &[RowError], more: u64, noun: &str) -> String {
-    let mut out = String::new();
-    for item in items {
-        out.push_str(&format!("{file}: {mark}{item}\n"));
-    }
-    if more > 0 {
-        let s = if more == 1 { "" } else { "s" };
-        out.push_str(&format!("{file}: {mark}and {more} more {noun}{s}\n"));
-    }
-    out
 }
 
 /// Reads the whole of `reader` (streaming) and reports every problem, including product ids used
@@ -444,40 +354,6 @@ mod tests {
             assert_eq!(Format::detect(&path).unwrap(), format, "{header}");
         }
         assert!(Format::detect(&dir.path().join("missing.csv")).is_err());
-    }
-
-    #[test]
-    fn row_errors_read_as_row_then_column_then_message() {
-        let error = RowError::new(12, Some("Variant Price"), "`abc` is not a price");
-        assert_eq!(
-            error.to_string(),
-            "row 12, column Variant Price: `abc` is not a price"
-        );
-        assert_eq!(
-            RowError::new(3, None, "not valid UTF-8").to_string(),
-            "row 3: not valid UTF-8"
-        );
-    }
-
-    #[test]
-    fn a_report_keeps_the_first_thousand_errors_and_counts_the_rest() {
-        let mut report = ValidationReport::default();
-        for row in 0..(MAX_REPORTED_ERRORS as u64 + 5) {
-            report.push(RowError::new(row, None, "bad"));
-        }
-        assert_eq!(report.errors.len(), MAX_REPORTED_ERRORS);
-        assert_eq!(report.more_errors, 5);
-        assert_eq!(report.error_count(), MAX_REPORTED_ERRORS as u64 + 5);
-        assert!(!report.is_ok());
-        let text = report.render("big.csv");
-        assert!(text.starts_with("big.csv: row 0: bad\n"));
-        assert!(text.ends_with("big.csv: and 5 more errors\n"));
-        report.warn(RowError::new(4, Some("Image Src"), "no image"));
-        assert!(!report.is_ok() && report.warning_count() == 1);
-        assert_eq!(
-            report.render_warnings("big.csv"),
-            "big.csv: warning: row 4, column Image Src: no image\n"
-        );
     }
 
     #[test]

@@ -7,10 +7,10 @@
 //! Grouped and external products, and virtual or downloadable ones, are not sold through the
 //! concierge: they are skipped and counted.
 
-use super::csv_file::{CsvFile, too_wide};
 use super::draft::{self, Cell, Draft, Variant};
 use super::mapping::{Mapping, Meaning, StoneField};
 use super::{ImportOptions, Item, Queue, RowError, SkipReason, Stepper};
+use crate::import::csv_file::{CsvFile, too_wide};
 use csv::StringRecord;
 use std::collections::HashMap;
 use std::io::Read;
@@ -139,7 +139,7 @@ impl<R: Read> Stepper for WooCommerceCsv<R> {
 impl<R: Read> WooCommerceCsv<R> {
     pub(super) fn new(reader: R, options: ImportOptions) -> Self {
         WooCommerceCsv {
-            csv: CsvFile::new(reader),
+            csv: CsvFile::new(reader, "products"),
             options,
             columns: None,
             parents: Vec::new(),

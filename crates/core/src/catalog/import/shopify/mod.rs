@@ -8,9 +8,9 @@
 
 mod product;
 
-use super::csv_file::{CsvFile, too_wide};
 use super::mapping::{Mapping, Meaning};
 use super::{ImportOptions, Item, Queue, RowError, SkipReason, Stepper};
+use crate::import::csv_file::{CsvFile, too_wide};
 use csv::StringRecord;
 use std::io::Read;
 
@@ -161,7 +161,7 @@ impl<R: Read> ShopifyCsv<R> {
 
     pub(super) fn new(reader: R, options: ImportOptions) -> Self {
         ShopifyCsv {
-            csv: CsvFile::new(reader),
+            csv: CsvFile::new(reader, "products"),
             options,
             columns: None,
             group: None,

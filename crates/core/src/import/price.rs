@@ -8,7 +8,7 @@
 const GROUPING: [char; 5] = [' ', '\u{a0}', '\u{202f}', '\'', '’'];
 
 /// Minor units of `text` in a currency of `digits` decimals (cents: 2), or why it is not a price.
-pub(super) fn parse_price(text: &str, digits: u32) -> Result<i64, String> {
+pub(crate) fn parse_price(text: &str, digits: u32) -> Result<i64, String> {
     let number = strip_currency(text).ok_or_else(|| format!("`{text}` is not a price"))?;
     let number: String = number.chars().filter(|c| !GROUPING.contains(c)).collect();
     let separators: Vec<(usize, char)> = number

@@ -1,4 +1,12 @@
-//! Orders, their line items and their status timeline.
+//! Orders, their line items and their status timeline; how orders come in (an export file, a
+//! platform's webhook, our orders API) is in the submodules, each turning its source into an
+//! [`Order`].
+
+pub mod import;
+mod input;
+pub mod shopify;
+
+pub use input::{OrderInput, OrderRules};
 
 pub use aurora_nlu::OrderNumber;
 use chrono::{DateTime, Utc};
@@ -19,17 +27,19 @@ pub enum OrderStatus {
     Shipped,
     Delivered,
     Cancelled,
+    Refunded,
 }
 
 impl OrderStatus {
     /// Every status, in the order an order normally goes through them.
-    pub const ALL: [OrderStatus; 6] = [
+    pub const ALL: [OrderStatus; 7] = [
         OrderStatus::Placed,
         OrderStatus::Paid,
         OrderStatus::InProduction,
         OrderStatus::Shipped,
         OrderStatus::Delivered,
         OrderStatus::Cancelled,
+        OrderStatus::Refunded,
     ];
 
     /// The stable machine name (`in_production`).
@@ -41,6 +51,7 @@ impl OrderStatus {
             OrderStatus::Shipped => "shipped",
             OrderStatus::Delivered => "delivered",
             OrderStatus::Cancelled => "cancelled",
+            OrderStatus::Refunded => "refunded",
         }
     }
 
@@ -53,6 +64,7 @@ impl OrderStatus {
             OrderStatus::Shipped => "Shipped",
             OrderStatus::Delivered => "Delivered",
             OrderStatus::Cancelled => "Cancelled",
+            OrderStatus::Refunded => "Refunded",
         }
     }
 }
@@ -115,6 +127,12 @@ pub struct Order {
     /// The customer's email as given at checkout; compared case-insensitively.
     pub email: Email,
     pub placed_at: DateTime<Utc>,
+    /// When the source last changed the order: a delivery or file older than this never
+    /// overwrites it.
+    pub updated_at: DateTime<Utc>,
+    /// The order's id on the store's platform (Shopify's order id), which its fulfilments name.
+    #[serde(default)]
+    pub platform_id: Option<String>,
     pub items: Vec<OrderItem>,
     /// Oldest first; never empty for a stored order.
     pub events: Vec<OrderEvent>,
@@ -126,6 +144,15 @@ impl Order {
         self.events
             .last()
             .map_or(OrderStatus::Placed, |event| event.status)
+    }
+
+    /// When it was fulfilled (shipped), if it was: what a return window counts from when no
+    /// delivery is recorded.
+    pub fn shipped_at(&self) -> Option<DateTime<Utc>> {
+        self.events
+            .iter()
+            .find(|e| e.status == OrderStatus::Shipped)
+            .map(|e| e.at)
     }
 
     /// Whether `email` is this order's email, ignoring case.

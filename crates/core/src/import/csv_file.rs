@@ -11,17 +11,19 @@ use std::io::{BufRead, BufReader, Chain, Cursor, Read};
 const MAX_HEADER_BYTES: u64 = 1024 * 1024;
 /// Longest row: far beyond any product's, so a longer one is a quote left open, which would
 /// otherwise swallow the rest of the file into one field.
-pub(super) const MAX_ROW_BYTES: usize = 1024 * 1024;
+pub(crate) const MAX_ROW_BYTES: usize = 1024 * 1024;
 
 type Source<R> = Chain<Cursor<Vec<u8>>, BufReader<Decoded<R>>>;
 
 /// The records of a CSV file, the header first, blank rows left out. A file without a header,
 /// or with nothing under it, ends in an error.
-pub(super) struct CsvFile<R: Read> {
+pub(crate) struct CsvFile<R: Read> {
     state: State<R>,
     record: StringRecord,
     header_read: bool,
     data_rows: u64,
+    /// What the rows are ("products"), for the error of a file with only a header.
+    noun: &'static str,
 }
 
 enum State<R: Read> {
@@ -32,18 +34,20 @@ enum State<R: Read> {
 }
 
 impl<R: Read> CsvFile<R> {
-    pub(super) fn new(reader: R) -> Self {
+    /// The file of `reader`, whose rows are `noun` ("products", "orders").
+    pub(crate) fn new(reader: R, noun: &'static str) -> Self {
         CsvFile {
             state: State::Unread(reader),
             record: StringRecord::new(),
             header_read: false,
             data_rows: 0,
+            noun,
         }
     }
 
     /// The next record and the 1-based line it starts on; `Ok(None)` at the end; an error ends
     /// the file.
-    pub(super) fn next_record(&mut self) -> Result<Option<(u64, &StringRecord)>, RowError> {
+    pub(crate) fn next_record(&mut self) -> Result<Option<(u64, &StringRecord)>, RowError> {
         if let State::Unread(_) = self.state {
             let State::Unread(reader) = std::mem::replace(&mut self.state, State::Done) else {
                 return Ok(None);
@@ -77,7 +81,8 @@ impl<R: Read> CsvFile<R> {
                     return match (self.header_read, self.data_rows) {
                         (false, _) => Err(RowError::new(1, None, "the file is empty")),
                         (true, 0) => {
-                            let message = "no products: the file has only a header row";
+                            let message =
+                                format!("no {}: the file has only a header row", self.noun);
                             Err(RowError::new(1, None, message))
                         }
                         _ => Ok(None),
@@ -93,7 +98,7 @@ impl<R: Read> CsvFile<R> {
 }
 
 /// The error of a data row with more fields than the header, if it has more.
-pub(super) fn too_wide(line: u64, record: &StringRecord, header_len: usize) -> Option<RowError> {
+pub(crate) fn too_wide(line: u64, record: &StringRecord, header_len: usize) -> Option<RowError> {
     (record.len() > header_len).then(|| {
         let message = format!(
             "the row has {} fields but the header has {header_len}",
@@ -128,7 +133,7 @@ fn open<R: Read>(reader: R) -> Result<csv::Reader<Source<R>>, RowError> {
 
 /// The separator a header row uses: whichever of comma, semicolon and tab appears most outside
 /// quotes (a comma when none does).
-pub(super) fn delimiter(header: &[u8]) -> u8 {
+pub(crate) fn delimiter(header: &[u8]) -> u8 {
     let mut counts = [0usize; 3];
     let mut quoted = false;
     for &byte in header {
@@ -163,7 +168,7 @@ mod tests {
     use super::*;
 
     fn records(bytes: &[u8]) -> Result<Vec<(u64, Vec<String>)>, RowError> {
-        let mut file = CsvFile::new(bytes);
+        let mut file = CsvFile::new(bytes, "products");
         let mut out = Vec::new();
         while let Some((line, record)) = file.next_record()? {
             out.push((line, record.iter().map(str::to_string).collect()));

@@ -1,0 +1,149 @@
+//! The inbox processor: a background job on every instance that claims due deliveries (a
+//! lease, and `FOR UPDATE SKIP LOCKED` on PostgreSQL, so no two instances apply one delivery)
+//! and applies them in the order they came. A delivery that may work later (the database
+//! failed; a fulfilment came before its order) is retried with backoff; one that never will is
+//! set aside with its reason. A crash mid-delivery leaves it claimed until its lease ends, then
+//! another processor takes it.
+
+use crate::AppState;
+use aurora_core::services::integrations::{Applied, IntegrationRules, NotApplied, apply_shopify};
+use aurora_core::store::{ClaimedDelivery, OrderWrite};
+use chrono::Duration;
+use std::time::Duration as StdDuration;
+
+/// Deliveries claimed at a time.
+const BATCH: u32 = 50;
+/// How long a claim keeps other processors off a delivery.
+const LEASE: Duration = Duration::seconds(60);
+/// Attempts before a delivery is set aside (Shopify itself gives up after 8 over 4 hours).
+pub const MAX_ATTEMPTS: i32 = 10;
+
+/// Applies deliveries as they come (a new one wakes it) and at least every `every` (retries,
+/// and deliveries another instance received). Runs until dropped.
+pub async fn process_inbox(state: AppState, rules: IntegrationRules, every: StdDuration) {
+    loop {
+        loop {
+            match process_batch(&state, &rules).await {
+                Ok(claimed) if claimed == BATCH as usize => continue,
+                Ok(_) => break,
+                Err(error) => {
+                    tracing::warn!(%error, "cannot read the integration inbox; will retry");
+                    break;
+                }
+            }
+        }
+        match state.store.inbox_counts().await {
+            Ok(counts) => crate::metrics::integration_inbox(counts.pending, counts.failed),
+            Err(error) => tracing::warn!(%error, "cannot count the integration inbox"),
+        }
+        let _ = tokio::time::timeout(every, state.inbox.notified()).await;
+    }
+}
+
+/// Claims and applies one batch; returns how many were claimed.
+async fn process_batch(
+    state: &AppState,
+    rules: &IntegrationRules,
+) -> Result<usize, aurora_core::store::StoreError> {
+    let claimed = state
+        .store
+        .claim_deliveries(state.now(), LEASE, BATCH)
+        .await?;
+    let count = claimed.len();
+    for item in claimed {
+        process(state, rules, item).await;
+    }
+    Ok(count)
+}
+
+/// The wait before attempt `n + 1`: 2 s, 4 s, 8 s … at most 10 minutes.
+pub fn backoff(attempts: i32) -> Duration {
+    let seconds = 2i64.saturating_mul(1i64 << attempts.clamp(0, 20));
+    Duration::seconds(seconds.min(600))
+}
+
+async fn process(state: &AppState, rules: &IntegrationRules, item: ClaimedDelivery) {
+    let delivery = &item.delivery;
+    let kind = match delivery.topic.split('/').next() {
+        Some("orders") => "orders",
+        Some("fulfillments") => "fulfillments",
+        Some("products") => "products",
+        _ => "other",
+    };
+    let result = apply_shopify(state.store.as_ref(), rules, &delivery.topic, &delivery.body).await;
+    let (outcome, failure) = match result {
+        Ok(Applied::Order(OrderWrite::Stale)) => ("stale", None),
+        Ok(Applied::Order(_) | Applied::Catalog) => ("applied", None),
+        Ok(Applied::Ignored(why)) => {
+            tracing::info!(
+                topic = delivery.topic,
+                delivery = delivery.delivery_id,
+                why,
+                "delivery ignored"
+            );
+            ("ignored", None)
+        }
+        Err(NotApplied::Rejected(why)) => {
+            tracing::warn!(
+                topic = delivery.topic,
+                delivery = delivery.delivery_id,
+                why,
+                "delivery rejected"
+            );
+            ("rejected", Some(why))
+        }
+        Err(NotApplied::Retry(why)) => {
+            let attempts = item.attempts + 1;
+            if attempts < MAX_ATTEMPTS {
+                tracing::info!(
+                    topic = delivery.topic,
+                    delivery = delivery.delivery_id,
+                    attempts,
+                    why,
+                    "delivery will be retried"
+                );
+                let at = state.now() + backoff(attempts);
+                crate::metrics::integration_processed(kind, "retried");
+                if let Err(error) = state
+                    .store
+                    .delivery_retry(&delivery.id, attempts, at, &why)
+                    .await
+                {
+                    tracing::warn!(%error, "could not record the retry; the lease will end it");
+                }
+                return;
+            }
+            tracing::error!(
+                topic = delivery.topic,
+                delivery = delivery.delivery_id,
+                attempts,
+                why,
+                "delivery given up"
+            );
+            ("given_up", Some(why))
+        }
+    };
+    crate::metrics::integration_processed(kind, outcome);
+    if let Err(error) = state
+        .store
+        .delivery_processed(&delivery.id, state.now(), failure.as_deref())
+        .await
+    {
+        // Applied but not marked: it is applied again after its lease, which changes nothing
+        // (orders never go backwards; products are written whole).
+        tracing::warn!(%error, "could not mark the delivery processed");
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::backoff;
+    use chrono::Duration;
+
+    #[test]
+    fn backoff_doubles_up_to_ten_minutes() {
+        assert_eq!(backoff(1), Duration::seconds(4));
+        assert_eq!(backoff(3), Duration::seconds(16));
+        assert_eq!(backoff(12), Duration::seconds(600));
+    }
+}

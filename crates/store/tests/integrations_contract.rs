@@ -1,0 +1,343 @@
+//! The contract of what a store's platform brings in: orders written never over a newer one,
+//! the orders import's transaction, the retention purge, the webhook inbox (deduplication and
+//! claims under a lease), API tokens, and products removed by their platform id. Each test
+//! runs on SQLite and on PostgreSQL.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use aurora_core::email::Email;
+use aurora_core::money::Money;
+use aurora_core::orders::{Order, OrderEvent, OrderItem, OrderNumber, OrderStatus};
+use aurora_core::store::{Delivery, OrderWrite, Store};
+use aurora_core::tokens::{ApiToken, Scope};
+use aurora_store::backend_tests;
+use chrono::{DateTime, Duration, TimeZone, Utc};
+use std::collections::HashSet;
+use std::sync::Arc;
+
+backend_tests!(
+    an_order_is_created_then_updated_and_never_overwritten_by_an_older_one,
+    an_order_is_found_by_its_platform_id,
+    an_orders_import_counts_and_is_invisible_until_committed,
+    orders_placed_before_the_retention_cutoff_are_purged_with_their_lines,
+    a_delivery_is_stored_once_per_webhook_id,
+    claimed_deliveries_are_not_claimed_again_until_their_lease_ends,
+    a_retried_delivery_waits_and_a_processed_one_is_done,
+    tokens_are_found_by_hash_listed_and_revoked_once,
+    a_product_is_removed_by_its_platform_id_and_the_catalog_version_moves,
+);
+
+fn at(day: u32, hour: u32) -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 11, day, hour, 0, 0).unwrap()
+}
+
+fn order(number: &str, updated: DateTime<Utc>, status: OrderStatus) -> Order {
+    Order {
+        number: OrderNumber::normalise(number),
+        email: Email::parse("mia@example.com").unwrap(),
+        placed_at: at(1, 10),
+        updated_at: updated,
+        platform_id: Some(format!("id-{number}")),
+        items: vec![OrderItem {
+            product_id: None,
+            title: "Halo Ring - 14K Rose Gold / 6.5".into(),
+            quantity: 1,
+            price: Money::from_minor(129_900),
+            ring_size: Some("6.5".into()),
+            made_to_order: false,
+        }],
+        events: vec![
+            OrderEvent::new(OrderStatus::Placed, at(1, 10)),
+            OrderEvent::new(status, updated),
+        ],
+    }
+}
+
+async fn an_order_is_created_then_updated_and_never_overwritten_by_an_older_one(
+    store: Arc<dyn Store>,
+) {
+    let paid = order("1001", at(1, 11), OrderStatus::Paid);
+    let shipped = order("1001", at(3, 9), OrderStatus::Shipped);
+    assert_eq!(
+        store.upsert_order(&paid).await.unwrap(),
+        OrderWrite::Created
+    );
+    assert_eq!(
+        store.upsert_order(&shipped).await.unwrap(),
+        OrderWrite::Updated
+    );
+    // A late delivery of the older state changes nothing.
+    assert_eq!(store.upsert_order(&paid).await.unwrap(), OrderWrite::Stale);
+    let stored = store
+        .order(&OrderNumber::normalise("1001"))
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(stored, shipped);
+    // The same state again (a redelivery) is harmless and leaves one copy of each line.
+    assert_eq!(
+        store.upsert_order(&shipped).await.unwrap(),
+        OrderWrite::Updated
+    );
+    let stored = store
+        .order(&OrderNumber::normalise("1001"))
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!((stored.items.len(), stored.events.len()), (1, 2));
+    assert_eq!(store.order_count().await.unwrap(), 1);
+}
+
+async fn an_order_is_found_by_its_platform_id(store: Arc<dyn Store>) {
+    store
+        .upsert_order(&order("1002", at(1, 11), OrderStatus::Paid))
+        .await
+        .unwrap();
+    let found = store
+        .order_by_platform_id("id-1002")
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(found.number.as_str(), "1002");
+    assert_eq!(store.order_by_platform_id("id-9999").await.unwrap(), None);
+}
+
+async fn an_orders_import_counts_and_is_invisible_until_committed(store: Arc<dyn Store>) {
+    store
+        .upsert_order(&order("2001", at(5, 9), OrderStatus::Delivered))
+        .await
+        .unwrap();
+    let mut import = store.begin_order_import().await.unwrap();
+    import
+        .write(&[
+            order("2001", at(2, 9), OrderStatus::Paid),
+            order("2002", at(2, 9), OrderStatus::Paid),
+        ])
+        .await
+        .unwrap();
+    import
+        .write(&[order("2003", at(2, 9), OrderStatus::Shipped)])
+        .await
+        .unwrap();
+    drop(import);
+    assert_eq!(
+        store.order_count().await.unwrap(),
+        1,
+        "a dropped import wrote nothing"
+    );
+
+    let mut import = store.begin_order_import().await.unwrap();
+    import
+        .write(&[
+            order("2001", at(2, 9), OrderStatus::Paid),
+            order("2002", at(2, 9), OrderStatus::Paid),
+        ])
+        .await
+        .unwrap();
+    let summary = import.commit().await.unwrap();
+    assert_eq!((summary.created, summary.updated, summary.stale), (1, 0, 1));
+    let kept = store
+        .order(&OrderNumber::normalise("2001"))
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        kept.status(),
+        OrderStatus::Delivered,
+        "the newer stored order stays"
+    );
+}
+
+async fn orders_placed_before_the_retention_cutoff_are_purged_with_their_lines(
+    store: Arc<dyn Store>,
+) {
+    let mut old = order("3001", at(1, 11), OrderStatus::Paid);
+    old.placed_at = Utc.with_ymd_and_hms(2024, 1, 5, 10, 0, 0).unwrap();
+    store.upsert_order(&old).await.unwrap();
+    store
+        .upsert_order(&order("3002", at(1, 11), OrderStatus::Paid))
+        .await
+        .unwrap();
+    let cutoff = Utc.with_ymd_and_hms(2024, 12, 1, 0, 0, 0).unwrap();
+    assert_eq!(store.purge_orders(cutoff).await.unwrap(), 1);
+    assert_eq!(
+        store.order(&OrderNumber::normalise("3001")).await.unwrap(),
+        None
+    );
+    assert_eq!(store.order_count().await.unwrap(), 1);
+    // Its lines went with it: the number can be used again.
+    store.insert_order(&old).await.unwrap();
+}
+
+fn delivery(id: &str, received: DateTime<Utc>) -> Delivery {
+    Delivery {
+        id: format!("d-{id}"),
+        source: "shopify".into(),
+        delivery_id: id.into(),
+        topic: "orders/create".into(),
+        body: "{\"id\": 1}".into(),
+        received_at: received,
+    }
+}
+
+async fn a_delivery_is_stored_once_per_webhook_id(store: Arc<dyn Store>) {
+    assert!(store.receive(&delivery("w1", at(1, 10))).await.unwrap());
+    let mut again = delivery("w1", at(1, 11));
+    again.id = "d-other".into();
+    assert!(!store.receive(&again).await.unwrap());
+    let counts = store.inbox_counts().await.unwrap();
+    assert_eq!((counts.pending, counts.failed), (1, 0));
+}
+
+async fn claimed_deliveries_are_not_claimed_again_until_their_lease_ends(store: Arc<dyn Store>) {
+    for (i, id) in ["a", "b", "c"].iter().enumerate() {
+        let received = at(1, 10) + Duration::seconds(i as i64);
+        store.receive(&delivery(id, received)).await.unwrap();
+    }
+    let now = at(1, 12);
+    let lease = Duration::seconds(60);
+    let first = store.claim_deliveries(now, lease, 2).await.unwrap();
+    let ids: Vec<&str> = first
+        .iter()
+        .map(|c| c.delivery.delivery_id.as_str())
+        .collect();
+    assert_eq!(ids, ["a", "b"], "oldest first");
+    let second = store.claim_deliveries(now, lease, 10).await.unwrap();
+    let ids: Vec<&str> = second
+        .iter()
+        .map(|c| c.delivery.delivery_id.as_str())
+        .collect();
+    assert_eq!(ids, ["c"]);
+    assert!(
+        store
+            .claim_deliveries(now, lease, 10)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    // A processor that died: its claims come back once the lease ends.
+    let later = store
+        .claim_deliveries(now + Duration::seconds(61), lease, 10)
+        .await
+        .unwrap();
+    assert_eq!(later.len(), 3);
+}
+
+async fn a_retried_delivery_waits_and_a_processed_one_is_done(store: Arc<dyn Store>) {
+    store.receive(&delivery("r1", at(1, 10))).await.unwrap();
+    store.receive(&delivery("r2", at(1, 10))).await.unwrap();
+    let now = at(1, 12);
+    let lease = Duration::seconds(60);
+    let claimed = store.claim_deliveries(now, lease, 10).await.unwrap();
+    assert_eq!(claimed.len(), 2);
+    store
+        .delivery_retry(
+            "d-r1",
+            1,
+            now + Duration::seconds(30),
+            "order not received yet",
+        )
+        .await
+        .unwrap();
+    store
+        .delivery_processed("d-r2", now, Some("not an order"))
+        .await
+        .unwrap();
+    assert!(
+        store
+            .claim_deliveries(now + Duration::seconds(10), lease, 10)
+            .await
+            .unwrap()
+            .is_empty(),
+        "the retry is not due yet and the other is done"
+    );
+    let retried = store
+        .claim_deliveries(now + Duration::seconds(31), lease, 10)
+        .await
+        .unwrap();
+    assert_eq!(retried.len(), 1);
+    assert_eq!(
+        (
+            retried[0].delivery.delivery_id.as_str(),
+            retried[0].attempts
+        ),
+        ("r1", 1)
+    );
+    let counts = store.inbox_counts().await.unwrap();
+    assert_eq!((counts.pending, counts.failed), (1, 1));
+    store.delivery_processed("d-r1", now, None).await.unwrap();
+    assert_eq!(
+        store
+            .purge_deliveries(now + Duration::seconds(1))
+            .await
+            .unwrap(),
+        2
+    );
+    // Forgotten: the same webhook id is a new delivery now.
+    assert!(store.receive(&delivery("r1", at(2, 10))).await.unwrap());
+}
+
+async fn tokens_are_found_by_hash_listed_and_revoked_once(store: Arc<dyn Store>) {
+    let token = ApiToken {
+        id: "tok_1".into(),
+        name: "WooCommerce sync".into(),
+        scopes: vec![Scope::OrdersWrite],
+        user_id: None,
+        created_at: at(1, 10),
+        last_used_at: None,
+        revoked_at: None,
+    };
+    store.insert_token(&token, "hash-1").await.unwrap();
+    assert_eq!(
+        store.token_by_hash("hash-1").await.unwrap(),
+        Some(token.clone())
+    );
+    assert_eq!(store.token_by_hash("hash-2").await.unwrap(), None);
+    store.token_used("tok_1", at(2, 10)).await.unwrap();
+    assert!(store.revoke_token("tok_1", at(3, 10)).await.unwrap());
+    assert!(!store.revoke_token("tok_1", at(4, 10)).await.unwrap());
+    assert!(!store.revoke_token("tok_nope", at(4, 10)).await.unwrap());
+    let listed = store.tokens().await.unwrap();
+    assert_eq!(listed.len(), 1);
+    assert_eq!(listed[0].last_used_at, Some(at(2, 10)));
+    assert_eq!(listed[0].revoked_at, Some(at(3, 10)));
+    assert!(!listed[0].allows(Scope::OrdersWrite));
+}
+
+async fn a_product_is_removed_by_its_platform_id_and_the_catalog_version_moves(
+    store: Arc<dyn Store>,
+) {
+    let product = aurora_core::demo::products().into_iter().next().unwrap();
+    let product = aurora_core::catalog::Product {
+        platform_id: Some("788032119674292922".into()),
+        ..product
+    };
+    let mut import = store.begin_import().await.unwrap();
+    import.write(std::slice::from_ref(&product)).await.unwrap();
+    let version = import.commit().await.unwrap().version;
+    assert_eq!(
+        store.delete_product_by_platform_id("1").await.unwrap(),
+        None
+    );
+    assert_eq!(
+        store.catalog_version().await.unwrap(),
+        version,
+        "nothing changed"
+    );
+    assert_eq!(
+        store
+            .delete_product_by_platform_id("788032119674292922")
+            .await
+            .unwrap(),
+        Some(product.id.clone())
+    );
+    assert_eq!(store.catalog_version().await.unwrap(), version + 1);
+    assert_eq!(store.product(&product.id).await.unwrap(), None);
+    let ids: HashSet<String> = store
+        .all_products()
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|p| p.id)
+        .collect();
+    assert!(!ids.contains(&product.id));
+}
