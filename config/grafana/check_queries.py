@@ -54,6 +54,15 @@ KNOWN_METRICS = {
     "aurora_db_errors_total": {},
     "aurora_webhook_failures_total": {},
     "aurora_conversations_ended_total": {"with_ticket": {"true", "false"}},
+    "aurora_integration_deliveries_total": {
+        "outcome": {"accepted", "duplicate", "ignored", "missing_signature", "bad_signature", "invalid"}
+    },
+    "aurora_integration_processed_total": {
+        "kind": {"orders", "fulfillments", "products", "other"},
+        "outcome": {"applied", "stale", "ignored", "retried", "rejected", "given_up"},
+    },
+    "aurora_integration_inbox_pending": {},
+    "aurora_integration_inbox_failed": {},
 }
 SCRAPE_LABELS = {"job", "instance"}
 

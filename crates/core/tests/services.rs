@@ -235,6 +235,53 @@ async fn returns_follow_the_window_and_made_to_order_rules_and_land_in_the_conve
     assert!(said.contains(&"[return or resize request]"), "{said:?}");
 }
 
+#[tokio::test]
+async fn without_a_delivery_the_return_window_counts_from_the_shipment() {
+    let world = World::new().await;
+    // Orders from a platform that reports shipments, never deliveries (Shopify's export).
+    let shipped = |number: &str, days_ago: i64, status: &str| {
+        let at = world.now - Duration::days(days_ago);
+        serde_json::from_value::<aurora_core::orders::OrderInput>(json!({
+            "email": "mia@example.com",
+            "placed_at": at - Duration::days(2),
+            "items": [{"title": "Halo Ring", "quantity": 1, "price_cents": 129900, "ring_size": "6.5"}],
+            "events": [{"status": "paid", "at": at - Duration::days(2)}, {"status": status, "at": at}]
+        }))
+        .unwrap()
+        .into_order(Some(number))
+        .unwrap()
+    };
+    for order in [
+        shipped("1001", 5, "shipped"),
+        shipped("1002", 40, "shipped"),
+        shipped("1003", 5, "refunded"),
+    ] {
+        world.store.upsert_order(&order).await.unwrap();
+    }
+    let turn = world.turn("ann");
+    let ask = |number: &str| {
+        body(
+            json!({"order_number": number, "email": "MIA@example.com", "request": "return",
+            "items": "ring", "reason": "changed_mind"}),
+        )
+    };
+    let recent = support::request_return(&world.concierge, &turn, None, &ask("1001"), &reference)
+        .await
+        .unwrap();
+    assert!(matches!(recent, ReturnOutcome::Opened(_)), "{recent:?}");
+    for (number, says) in [("1002", "was shipped on"), ("1003", "was refunded")] {
+        let refused =
+            support::request_return(&world.concierge, &turn, None, &ask(number), &reference)
+                .await
+                .unwrap();
+        let ReturnOutcome::Refused(blocks) = refused else {
+            panic!("{number} was accepted");
+        };
+        let text = serde_json::to_string(&blocks).unwrap();
+        assert!(text.contains(says), "{number}: {text}");
+    }
+}
+
 /// A catalog file in our JSON Lines format, from `products`.
 fn jsonl(products: &[aurora_core::catalog::Product]) -> Vec<u8> {
     let lines: Vec<String> = products

@@ -24,7 +24,9 @@ mod storefront;
 mod webhook;
 mod widget;
 
-pub use api_tokens::{create as create_api_token, hash as hash_api_token};
+pub use api_tokens::{
+    SECRET_PREFIX as API_TOKEN_PREFIX, create as create_api_token, hash as hash_api_token,
+};
 pub use catalog_watch::watch_catalog;
 pub use client_ip::TrustedProxies;
 pub use error::{ApiError, FieldError};

@@ -122,6 +122,7 @@ impl OrderStore for SqlStore {
     }
 
     async fn upsert_order(&self, order: &Order) -> StoreResult<OrderWrite> {
+        let _turn = self.writes.enter().await;
         let mut tx = self.db.begin().await?;
         let write = upsert(&mut tx.conn(), order).await?;
         tx.commit().await?;
@@ -229,13 +230,14 @@ async fn insert_lines(conn: &mut Conn<'_>, order: &Order) -> StoreResult<()> {
     Ok(())
 }
 
-/// Writes `order` over the stored one unless that one is newer. The order's row is written
-/// first, so on PostgreSQL it stays locked until the transaction ends: two deliveries of one
-/// order never interleave.
+/// Writes `order` over the stored one unless that one is newer. The first statement writes
+/// (a no-op update that also tells whether the order exists): it takes SQLite's write lock at
+/// once, so the transaction never fails for a write made after it read, and on PostgreSQL it
+/// locks the order's row, so two deliveries of one order never interleave.
 async fn upsert(conn: &mut Conn<'_>, order: &Order) -> StoreResult<OrderWrite> {
     let number = order.number.as_str();
     let existed = conn
-        .count(Query::new("SELECT COUNT(*) FROM orders WHERE number = $1").bind(number))
+        .execute(Query::new("UPDATE orders SET number = number WHERE number = $1").bind(number))
         .await?
         > 0;
     let written: Option<(String,)> = conn
