@@ -6,6 +6,10 @@
                                                    third of the products variable with 2 variations
                                                    each, listed by id (so variations trail their
                                                    parent by a few rows), the rest simple
+  exports.py orders N > orders_export_1.csv        Shopify's orders export (the fixture's 79-column
+                                                   header), N rows: orders of 1 to 4 line items, the
+                                                   order's fields on its first row, a mix of paid,
+                                                   fulfilled, refunded, cancelled and pending
 """
 import csv
 import random
@@ -83,5 +87,30 @@ elif kind == "woocommerce":
             pending = []
     for r in pending:
         out.writerow(r)
+elif kind == "orders":
+    row = header("orders/shopify-orders.csv")
+    rows, number = 0, 1000
+    while rows < count:
+        number += 1
+        day = 1 + number % 28
+        created = f"2026-10-{day:02d} 10:{number % 60:02d}:00 -0500"
+        financial, fulfilment = rng.choice([("paid", "fulfilled"), ("paid", "unfulfilled"), ("paid", "partial"),
+                                            ("refunded", ""), ("pending", "unfulfilled"), ("partially_refunded", "fulfilled")])
+        items = min(rng.randrange(1, 5), count - rows)
+        for item in range(items):
+            metal = rng.choice(metals)
+            fields = {"Name": f"#{number}", "Email": f"buyer{number}@example.com", "Created at": created,
+                      "Lineitem quantity": "1", "Lineitem name": f"{rng.choice(types)} No. {item} - {metal} / {rng.choice(['5', '6.5', '7'])}",
+                      "Lineitem price": f"{rng.randrange(90, 9000)}.00", "Lineitem sku": f"SKU-{number}-{item}",
+                      "Lineitem requires shipping": "true", "Lineitem taxable": "true", "Vendor": "Bench Jewelers"}
+            if item == 0:
+                fields.update({"Financial Status": financial, "Paid at": created if financial != "pending" else "",
+                               "Fulfillment Status": fulfilment,
+                               "Fulfilled at": f"2026-11-{day:02d} 09:00:00 -0500" if fulfilment in ("fulfilled", "partial") else "",
+                               "Currency": "USD", "Total": "100.00", "Id": str(5_000_000_000 + number),
+                               "Tags": "made-to-order" if number % 17 == 0 else "",
+                               "Cancelled at": f"2026-10-{day:02d} 18:00:00 -0500" if financial == "refunded" else ""})
+            out.writerow(row(**fields))
+            rows += 1
 else:
-    sys.exit("usage: exports.py shopify|woocommerce N")
+    sys.exit("usage: exports.py shopify|woocommerce|orders N")

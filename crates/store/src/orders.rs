@@ -10,6 +10,7 @@ use aurora_core::store::{
     OrderImport, OrderImportSummary, OrderStore, OrderWrite, StoreError, StoreResult,
 };
 use chrono::{DateTime, Utc};
+use std::collections::HashMap;
 
 #[derive(sqlx::FromRow)]
 struct OrderRow {
@@ -117,16 +118,16 @@ impl OrderStore for SqlStore {
             .bind(order.platform_id.as_deref()),
         )
         .await?;
-        insert_lines(&mut conn, order).await?;
+        insert_lines(&mut conn, &[order]).await?;
         tx.commit().await
     }
 
     async fn upsert_order(&self, order: &Order) -> StoreResult<OrderWrite> {
         let _turn = self.writes.enter().await;
         let mut tx = self.db.begin().await?;
-        let write = upsert(&mut tx.conn(), order).await?;
+        let writes = upsert(&mut tx.conn(), std::slice::from_ref(order)).await?;
         tx.commit().await?;
-        Ok(write)
+        Ok(writes.first().copied().unwrap_or(OrderWrite::Stale))
     }
 
     async fn begin_order_import(&self) -> StoreResult<Box<dyn OrderImport>> {
@@ -187,17 +188,26 @@ impl OrderStore for SqlStore {
     }
 }
 
-/// Writes an order's items and events (the order's row is written).
-async fn insert_lines(conn: &mut Conn<'_>, order: &Order) -> StoreResult<()> {
-    if !order.items.is_empty() {
-        let mut items = Query::new(
+/// Rows of items or events written per statement (8 arguments each: far below both backends'
+/// limits on a statement's arguments).
+const LINES_PER_STATEMENT: usize = 2_000;
+
+/// Writes the items and events of `orders` (their rows are written).
+async fn insert_lines(conn: &mut Conn<'_>, orders: &[&Order]) -> StoreResult<()> {
+    let items: Vec<(&Order, i32, &OrderItem)> = orders
+        .iter()
+        .flat_map(|order| (0i32..).zip(&order.items).map(move |(at, item)| (*order, at, item)))
+        .collect();
+    for chunk in items.chunks(LINES_PER_STATEMENT) {
+        let mut query = Query::new(
             "INSERT INTO order_items (order_number, position, product_id, title, quantity, \
              price_cents, ring_size, made_to_order) ",
-        );
-        items.push_values((0i32..).zip(&order.items), |(position, item)| {
+        )
+        .once();
+        query.push_values(chunk, |(order, position, item)| {
             [
                 order.number.as_str().into(),
-                position.into(),
+                (*position).into(),
                 item.product_id.as_deref().into(),
                 item.title.as_str().into(),
                 item.quantity.into(),
@@ -206,17 +216,22 @@ async fn insert_lines(conn: &mut Conn<'_>, order: &Order) -> StoreResult<()> {
                 item.made_to_order.into(),
             ]
         });
-        conn.execute(items).await?;
+        conn.execute(query).await?;
     }
-    if !order.events.is_empty() {
-        let mut events = Query::new(
+    let events: Vec<(&Order, i32, &OrderEvent)> = orders
+        .iter()
+        .flat_map(|order| (0i32..).zip(&order.events).map(move |(at, event)| (*order, at, event)))
+        .collect();
+    for chunk in events.chunks(LINES_PER_STATEMENT) {
+        let mut query = Query::new(
             "INSERT INTO order_events (order_number, position, status, at, carrier, \
              tracking_number, tracking_url, note) ",
-        );
-        events.push_values((0i32..).zip(&order.events), |(position, event)| {
+        )
+        .once();
+        query.push_values(chunk, |(order, position, event)| {
             [
                 order.number.as_str().into(),
-                position.into(),
+                (*position).into(),
                 event.status.as_str().into(),
                 event.at.into(),
                 event.carrier.as_deref().into(),
@@ -225,54 +240,82 @@ async fn insert_lines(conn: &mut Conn<'_>, order: &Order) -> StoreResult<()> {
                 event.note.as_deref().into(),
             ]
         });
-        conn.execute(events).await?;
+        conn.execute(query).await?;
     }
     Ok(())
 }
 
-/// Writes `order` over the stored one unless that one is newer. The first statement writes
-/// (a no-op update that also tells whether the order exists): it takes SQLite's write lock at
-/// once, so the transaction never fails for a write made after it read, and on PostgreSQL it
-/// locks the order's row, so two deliveries of one order never interleave.
-async fn upsert(conn: &mut Conn<'_>, order: &Order) -> StoreResult<OrderWrite> {
-    let number = order.number.as_str();
-    let existed = conn
-        .execute(Query::new("UPDATE orders SET number = number WHERE number = $1").bind(number))
-        .await?
-        > 0;
-    let written: Option<(String,)> = conn
-        .fetch_optional(
-            Query::new(
-                "INSERT INTO orders (number, email, placed_at, updated_at, platform_id) \
-                 VALUES ($1, $2, $3, $4, $5) \
-                 ON CONFLICT (number) DO UPDATE SET email = excluded.email, \
-                 placed_at = excluded.placed_at, updated_at = excluded.updated_at, \
-                 platform_id = COALESCE(excluded.platform_id, orders.platform_id) \
-                 WHERE orders.updated_at IS NULL OR orders.updated_at <= excluded.updated_at \
-                 RETURNING number",
-            )
-            .bind(number)
-            .bind(order.email.as_str())
-            .bind(order.placed_at)
-            .bind(order.updated_at)
-            .bind(order.platform_id.as_deref()),
-        )
-        .await?;
-    if written.is_none() {
-        return Ok(OrderWrite::Stale);
+/// Writes each of `orders` over its stored one unless that one is newer; says what it did with
+/// each (a number given twice: the last one counts, the first is `Stale`). A batch costs a few
+/// statements whatever its size. The first statement writes (a no-op update of the stored
+/// orders): it takes SQLite's write lock at once, so the transaction never fails for a write
+/// made after it read, and on PostgreSQL it locks the orders' rows, so two deliveries of one
+/// order never interleave.
+async fn upsert(conn: &mut Conn<'_>, orders: &[Order]) -> StoreResult<Vec<OrderWrite>> {
+    if orders.is_empty() {
+        return Ok(Vec::new());
     }
-    if existed {
+    let numbers: Vec<&str> = orders.iter().map(|o| o.number.as_str()).collect();
+    let mut lock = Query::new("UPDATE orders SET number = number WHERE number IN ").once();
+    lock.push_list(numbers.iter().copied());
+    conn.execute(lock).await?;
+    let mut read = Query::new("SELECT number, updated_at FROM orders WHERE number IN ").once();
+    read.push_list(numbers.iter().copied());
+    let stored: HashMap<String, Option<DateTime<Utc>>> = conn
+        .fetch_all::<(String, Option<DateTime<Utc>>)>(read)
+        .await?
+        .into_iter()
+        .collect();
+    let last_of: HashMap<&str, usize> = numbers.iter().enumerate().map(|(at, n)| (*n, at)).collect();
+    let writes: Vec<OrderWrite> = orders
+        .iter()
+        .enumerate()
+        .map(|(at, order)| match stored.get(order.number.as_str()) {
+            _ if last_of[order.number.as_str()] != at => OrderWrite::Stale,
+            None => OrderWrite::Created,
+            Some(Some(updated)) if *updated > order.updated_at => OrderWrite::Stale,
+            Some(_) => OrderWrite::Updated,
+        })
+        .collect();
+    let written: Vec<&Order> = (orders.iter().zip(&writes))
+        .filter(|(_, w)| **w != OrderWrite::Stale)
+        .map(|(o, _)| o)
+        .collect();
+    let replaced: Vec<&str> = (orders.iter().zip(&writes))
+        .filter(|(_, w)| **w == OrderWrite::Updated)
+        .map(|(o, _)| o.number.as_str())
+        .collect();
+    if !replaced.is_empty() {
         for table in ["order_items", "order_events"] {
-            let delete = format!("DELETE FROM {table} WHERE order_number = $1");
-            conn.execute(Query::new(delete).bind(number)).await?;
+            let mut delete =
+                Query::new(format!("DELETE FROM {table} WHERE order_number IN ")).once();
+            delete.push_list(replaced.iter().copied());
+            conn.execute(delete).await?;
         }
     }
-    insert_lines(conn, order).await?;
-    Ok(if existed {
-        OrderWrite::Updated
-    } else {
-        OrderWrite::Created
-    })
+    if written.is_empty() {
+        return Ok(writes);
+    }
+    let mut rows =
+        Query::new("INSERT INTO orders (number, email, placed_at, updated_at, platform_id) ")
+            .once();
+    rows.push_values(&written, |order| {
+        [
+            order.number.as_str().into(),
+            order.email.as_str().into(),
+            order.placed_at.into(),
+            order.updated_at.into(),
+            order.platform_id.as_deref().into(),
+        ]
+    });
+    rows.push(
+        " ON CONFLICT (number) DO UPDATE SET email = excluded.email, \
+         placed_at = excluded.placed_at, updated_at = excluded.updated_at, \
+         platform_id = COALESCE(excluded.platform_id, orders.platform_id)",
+    );
+    conn.execute(rows).await?;
+    insert_lines(conn, &written).await?;
+    Ok(writes)
 }
 
 /// One orders import: a transaction held open until `commit`.
@@ -284,9 +327,7 @@ struct Import {
 #[async_trait::async_trait]
 impl OrderImport for Import {
     async fn write(&mut self, orders: &[Order]) -> StoreResult<()> {
-        let mut conn = self.tx.conn();
-        for order in orders {
-            let write = upsert(&mut conn, order).await?;
+        for write in upsert(&mut self.tx.conn(), orders).await? {
             self.summary.count(write);
         }
         Ok(())

@@ -18,6 +18,7 @@ backend_tests!(
     an_order_is_created_then_updated_and_never_overwritten_by_an_older_one,
     an_order_is_found_by_its_platform_id,
     an_orders_import_counts_and_is_invisible_until_committed,
+    an_order_given_twice_in_one_batch_is_written_once_as_its_last_copy,
     orders_placed_before_the_retention_cutoff_are_purged_with_their_lines,
     a_delivery_is_stored_once_per_webhook_id,
     claimed_deliveries_are_not_claimed_again_until_their_lease_ends,
@@ -145,6 +146,22 @@ async fn an_orders_import_counts_and_is_invisible_until_committed(store: Arc<dyn
         OrderStatus::Delivered,
         "the newer stored order stays"
     );
+}
+
+async fn an_order_given_twice_in_one_batch_is_written_once_as_its_last_copy(store: Arc<dyn Store>) {
+    let mut import = store.begin_order_import().await.unwrap();
+    import
+        .write(&[
+            order("4001", at(2, 9), OrderStatus::Paid),
+            order("4001", at(1, 9), OrderStatus::Shipped),
+        ])
+        .await
+        .unwrap();
+    let summary = import.commit().await.unwrap();
+    assert_eq!((summary.created, summary.stale), (1, 1));
+    let stored = store.order(&OrderNumber::normalise("4001")).await.unwrap().unwrap();
+    assert_eq!(stored.status(), OrderStatus::Shipped);
+    assert_eq!(stored.events.len(), 2);
 }
 
 async fn orders_placed_before_the_retention_cutoff_are_purged_with_their_lines(
