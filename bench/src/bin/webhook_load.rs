@@ -121,7 +121,10 @@ async fn main() {
     let connections: usize = connections.parse().unwrap();
     let products: usize = products.parse().unwrap();
     let all = Arc::new(deliveries(count, products, secret));
-    let client = reqwest::Client::builder().pool_max_idle_per_host(connections).build().unwrap();
+    let client = reqwest::Client::builder()
+        .pool_max_idle_per_host(connections)
+        .build()
+        .unwrap();
     let url = format!("{base}/api/integrations/shopify/webhooks");
     let before = processed(&client, base).await;
     let next = Arc::new(AtomicUsize::new(0));
@@ -158,7 +161,8 @@ async fn main() {
     }
     let ingest = started.elapsed();
     latencies.sort();
-    let quantile = |q: f64| latencies[((latencies.len() as f64 * q) as usize).min(latencies.len() - 1)];
+    let quantile =
+        |q: f64| latencies[((latencies.len() as f64 * q) as usize).min(latencies.len() - 1)];
     let rate = count as f64 / ingest.as_secs_f64();
     println!(
         "ingest:     {count} signed deliveries in {:.2} s = {rate:.0} a second ({:.2}x the 2,000 target); answers p50 {:.2} ms, p99 {:.2} ms",

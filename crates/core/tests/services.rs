@@ -356,3 +356,97 @@ async fn an_import_checks_every_row_first_and_writes_all_or_nothing() {
             .is_none()
     );
 }
+
+/// A Shopify product payload for the moonstone ring with this `status`.
+fn moonstone(status: &str) -> String {
+    json!({
+        "id": 4242, "title": "Aurora Moonstone Ring", "handle": "aurora-moonstone-ring",
+        "product_type": "Rings", "status": status,
+        "variants": [{"price": "777.00", "option1": "14K Rose Gold"}],
+        "options": [{"name": "Metal", "values": ["14K Rose Gold"]}]
+    })
+    .to_string()
+}
+
+#[tokio::test]
+async fn a_batch_of_deliveries_ends_as_the_deliveries_one_by_one_would() {
+    use aurora_core::orders::{OrderNumber, OrderStatus};
+    use aurora_core::services::integrations::{
+        Applied, IntegrationRules, NotApplied, apply_shopify,
+    };
+    let world = World::new().await;
+    let rules = IntegrationRules::default();
+    let order = json!({
+        "id": 77, "name": "#1001", "email": "mia@example.com",
+        "created_at": "2026-11-02T10:00:00Z", "updated_at": "2026-11-02T10:00:00Z",
+        "financial_status": "paid",
+        "line_items": [{"title": "Halo Ring", "variant_title": "6.5", "quantity": 1, "price": "1299.00"}]
+    })
+    .to_string();
+    let fulfilment =
+        json!({"order_id": 77, "status": "success", "created_at": "2026-11-03T10:00:00Z",
+        "updated_at": "2026-11-03T10:00:00Z", "tracking_company": "UPS", "tracking_number": "1Z"})
+        .to_string();
+    let (active, draft) = (moonstone("active"), moonstone("draft"));
+    // The fulfilment comes before its order in the batch; the product is drafted, then
+    // published again.
+    let results = apply_shopify(
+        world.store.as_ref(),
+        &rules,
+        &[
+            ("fulfillments/create", &fulfilment),
+            ("products/update", &draft),
+            ("orders/create", &order),
+            ("products/update", &active),
+            ("orders/create", "{\"name\": 5}"),
+            ("app/uninstalled", "{}"),
+        ],
+    )
+    .await;
+    assert!(
+        matches!(results[0], Ok(Applied::Order(_))),
+        "{:?}",
+        results[0]
+    );
+    assert!(
+        matches!(results[4], Err(NotApplied::Rejected(_))),
+        "{:?}",
+        results[4]
+    );
+    assert!(
+        matches!(results[5], Ok(Applied::Ignored(_))),
+        "{:?}",
+        results[5]
+    );
+    let stored = world
+        .store
+        .order(&OrderNumber::normalise("1001"))
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(stored.status(), OrderStatus::Shipped);
+    assert!(
+        world
+            .store
+            .product("aurora-moonstone-ring")
+            .await
+            .unwrap()
+            .is_some()
+    );
+
+    // Published, then drafted: it leaves the catalog.
+    apply_shopify(
+        world.store.as_ref(),
+        &rules,
+        &[("products/update", &active), ("products/update", &draft)],
+    )
+    .await;
+    assert!(
+        world
+            .store
+            .product("aurora-moonstone-ring")
+            .await
+            .unwrap()
+            .is_none()
+    );
+}

@@ -86,25 +86,45 @@ impl Inbox for SqlStore {
             .collect())
     }
 
-    async fn delivery_processed(
+    async fn deliveries_processed(
         &self,
-        id: &str,
+        done: &[(String, Option<String>)],
         at: DateTime<Utc>,
-        failure: Option<&str>,
     ) -> StoreResult<()> {
+        if done.is_empty() {
+            return Ok(());
+        }
         let _turn = self.writes.enter().await;
-        self.db
-            .execute(
+        let mut tx = self.db.begin().await?;
+        let mut conn = tx.conn();
+        // Most succeed: one statement for them, one per failure.
+        let succeeded: Vec<&str> = (done.iter())
+            .filter(|(_, failure)| failure.is_none())
+            .map(|(id, _)| id.as_str())
+            .collect();
+        if !succeeded.is_empty() {
+            let mut query = Query::new(
+                "UPDATE integration_inbox SET processed_at = $1, attempts = attempts + 1, \
+                 claimed_until = NULL WHERE id IN ",
+            )
+            .once()
+            .bind(at);
+            query.push_list(succeeded);
+            conn.execute(query).await?;
+        }
+        for (id, failure) in done.iter().filter(|(_, failure)| failure.is_some()) {
+            conn.execute(
                 Query::new(
                     "UPDATE integration_inbox SET processed_at = $1, failure = $2, \
                      attempts = attempts + 1, claimed_until = NULL WHERE id = $3",
                 )
                 .bind(at)
-                .bind(failure)
-                .bind(id),
+                .bind(failure.as_deref())
+                .bind(id.as_str()),
             )
             .await?;
-        Ok(())
+        }
+        tx.commit().await
     }
 
     async fn delivery_retry(

@@ -41,36 +41,96 @@ struct EventRow {
     note: Option<String>,
 }
 
-/// One order with its items and events, read on `conn`.
-async fn read(conn: &mut Conn<'_>, number: &str) -> StoreResult<Option<Order>> {
-    let head = Query::new(
-        "SELECT number, email, placed_at, updated_at, platform_id FROM orders WHERE number = $1",
-    );
-    let Some(order) = conn.fetch_optional::<OrderRow>(head.bind(number)).await? else {
-        return Ok(None);
+#[derive(sqlx::FromRow)]
+struct Numbered<T> {
+    order_number: String,
+    #[sqlx(flatten)]
+    row: T,
+}
+
+/// Which orders to read.
+#[derive(Clone, Copy)]
+enum Key {
+    Number,
+    PlatformId,
+}
+
+/// The orders whose number (or platform id) is one of `keys`, with their items and events, in
+/// the order of `keys`: three statements however many.
+async fn read(conn: &mut Conn<'_>, key: Key, keys: &[&str]) -> StoreResult<Vec<Order>> {
+    if keys.is_empty() {
+        return Ok(Vec::new());
+    }
+    // A list of one is the common case: its text never varies, so it stays prepared.
+    let query = |sql: String| {
+        let query = Query::new(sql);
+        if keys.len() > 1 { query.once() } else { query }
     };
-    let items: Vec<ItemRow> = conn
-        .fetch_all(
-            Query::new(
-                "SELECT product_id, title, quantity, price_cents, ring_size, made_to_order \
-                 FROM order_items WHERE order_number = $1 ORDER BY position",
-            )
-            .bind(number),
-        )
-        .await?;
-    let events: Vec<EventRow> = conn
-        .fetch_all(
-            Query::new(
-                "SELECT status, at, carrier, tracking_number, tracking_url, note \
-                 FROM order_events WHERE order_number = $1 ORDER BY position",
-            )
-            .bind(number),
-        )
-        .await?;
-    Ok(Some(Order {
-        number: OrderNumber::normalise(&order.number),
+    let column = match key {
+        Key::Number => "number",
+        Key::PlatformId => "platform_id",
+    };
+    let mut heads = query(format!(
+        "SELECT number, email, placed_at, updated_at, platform_id FROM orders WHERE {column} IN "
+    ));
+    heads.push_list(keys.iter().copied());
+    let mut heads: Vec<OrderRow> = conn.fetch_all(heads).await?;
+    let rank = |row: &OrderRow| {
+        let value = match key {
+            Key::Number => Some(row.number.as_str()),
+            Key::PlatformId => row.platform_id.as_deref(),
+        };
+        keys.iter().position(|k| Some(*k) == value)
+    };
+    heads.sort_by_key(rank);
+    let numbers: Vec<&str> = heads.iter().map(|h| h.number.as_str()).collect();
+    if numbers.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut items = query(
+        "SELECT order_number, product_id, title, quantity, price_cents, ring_size, made_to_order \
+         FROM order_items WHERE order_number IN "
+            .to_string(),
+    );
+    items.push_list(numbers.iter().copied());
+    items.push(" ORDER BY order_number, position");
+    let mut events = query(
+        "SELECT order_number, status, at, carrier, tracking_number, tracking_url, note \
+         FROM order_events WHERE order_number IN "
+            .to_string(),
+    );
+    events.push_list(numbers.iter().copied());
+    events.push(" ORDER BY order_number, position");
+    let mut items_of: HashMap<String, Vec<ItemRow>> = HashMap::new();
+    for item in conn.fetch_all::<Numbered<ItemRow>>(items).await? {
+        items_of
+            .entry(item.order_number)
+            .or_default()
+            .push(item.row);
+    }
+    let mut events_of: HashMap<String, Vec<EventRow>> = HashMap::new();
+    for event in conn.fetch_all::<Numbered<EventRow>>(events).await? {
+        events_of
+            .entry(event.order_number)
+            .or_default()
+            .push(event.row);
+    }
+    heads
+        .into_iter()
+        .map(|head| {
+            let items = items_of.remove(&head.number).unwrap_or_default();
+            let events = events_of.remove(&head.number).unwrap_or_default();
+            order_of(head, items, events)
+        })
+        .collect()
+}
+
+fn order_of(order: OrderRow, items: Vec<ItemRow>, events: Vec<EventRow>) -> StoreResult<Order> {
+    let number = order.number;
+    Ok(Order {
         email: Email::parse(&order.email)
             .map_err(|_| StoreError::Other(format!("unexpected email in order {number}")))?,
+        number: OrderNumber::normalise(&number),
         placed_at: order.placed_at,
         updated_at: order.updated_at.unwrap_or(order.placed_at),
         platform_id: order.platform_id,
@@ -98,7 +158,7 @@ async fn read(conn: &mut Conn<'_>, number: &str) -> StoreResult<Option<Order>> {
                 })
             })
             .collect::<StoreResult<_>>()?,
-    }))
+    })
 }
 
 #[async_trait::async_trait]
@@ -122,12 +182,12 @@ impl OrderStore for SqlStore {
         tx.commit().await
     }
 
-    async fn upsert_order(&self, order: &Order) -> StoreResult<OrderWrite> {
+    async fn upsert_orders(&self, orders: &[Order]) -> StoreResult<Vec<OrderWrite>> {
         let _turn = self.writes.enter().await;
         let mut tx = self.db.begin().await?;
-        let writes = upsert(&mut tx.conn(), std::slice::from_ref(order)).await?;
+        let writes = upsert(&mut tx.conn(), orders).await?;
         tx.commit().await?;
-        Ok(writes.first().copied().unwrap_or(OrderWrite::Stale))
+        Ok(writes)
     }
 
     async fn begin_order_import(&self) -> StoreResult<Box<dyn OrderImport>> {
@@ -137,15 +197,9 @@ impl OrderStore for SqlStore {
         }))
     }
 
-    async fn order_by_platform_id(&self, platform_id: &str) -> StoreResult<Option<Order>> {
+    async fn orders_by_platform_ids(&self, platform_ids: &[&str]) -> StoreResult<Vec<Order>> {
         let mut pooled = self.db.acquire().await?;
-        let mut conn = pooled.conn();
-        let query = Query::new("SELECT number FROM orders WHERE platform_id = $1 LIMIT 1")
-            .bind(platform_id);
-        match conn.fetch_optional::<(String,)>(query).await? {
-            Some((number,)) => read(&mut conn, &number).await,
-            None => Ok(None),
-        }
+        read(&mut pooled.conn(), Key::PlatformId, platform_ids).await
     }
 
     async fn purge_orders(&self, before: DateTime<Utc>) -> StoreResult<u64> {
@@ -156,7 +210,10 @@ impl OrderStore for SqlStore {
     }
 
     async fn order(&self, number: &OrderNumber) -> StoreResult<Option<Order>> {
-        read(&mut self.db.acquire().await?.conn(), number).await
+        let mut pooled = self.db.acquire().await?;
+        Ok(read(&mut pooled.conn(), Key::Number, &[number.as_str()])
+            .await?
+            .pop())
     }
 
     async fn orders_by_email(&self, email: &Email, limit: u32) -> StoreResult<Vec<Order>> {
@@ -172,13 +229,8 @@ impl OrderStore for SqlStore {
                 .bind(i64::from(limit)),
             )
             .await?;
-        let mut orders = Vec::with_capacity(numbers.len());
-        for (number,) in numbers {
-            if let Some(order) = read(&mut conn, &number).await? {
-                orders.push(order);
-            }
-        }
-        Ok(orders)
+        let numbers: Vec<&str> = numbers.iter().map(|(n,)| n.as_str()).collect();
+        read(&mut conn, Key::Number, &numbers).await
     }
 
     async fn order_count(&self) -> StoreResult<u64> {
@@ -196,7 +248,11 @@ const LINES_PER_STATEMENT: usize = 2_000;
 async fn insert_lines(conn: &mut Conn<'_>, orders: &[&Order]) -> StoreResult<()> {
     let items: Vec<(&Order, i32, &OrderItem)> = orders
         .iter()
-        .flat_map(|order| (0i32..).zip(&order.items).map(move |(at, item)| (*order, at, item)))
+        .flat_map(|order| {
+            (0i32..)
+                .zip(&order.items)
+                .map(move |(at, item)| (*order, at, item))
+        })
         .collect();
     for chunk in items.chunks(LINES_PER_STATEMENT) {
         let mut query = Query::new(
@@ -220,7 +276,11 @@ async fn insert_lines(conn: &mut Conn<'_>, orders: &[&Order]) -> StoreResult<()>
     }
     let events: Vec<(&Order, i32, &OrderEvent)> = orders
         .iter()
-        .flat_map(|order| (0i32..).zip(&order.events).map(move |(at, event)| (*order, at, event)))
+        .flat_map(|order| {
+            (0i32..)
+                .zip(&order.events)
+                .map(move |(at, event)| (*order, at, event))
+        })
         .collect();
     for chunk in events.chunks(LINES_PER_STATEMENT) {
         let mut query = Query::new(
@@ -246,7 +306,8 @@ async fn insert_lines(conn: &mut Conn<'_>, orders: &[&Order]) -> StoreResult<()>
 }
 
 /// Writes each of `orders` over its stored one unless that one is newer; says what it did with
-/// each (a number given twice: the last one counts, the first is `Stale`). A batch costs a few
+/// each (a number given twice: the newer counts, or the later of two as new; the other is
+/// `Stale`). A batch costs a few
 /// statements whatever its size. The first statement writes (a no-op update of the stored
 /// orders): it takes SQLite's write lock at once, so the transaction never fails for a write
 /// made after it read, and on PostgreSQL it locks the orders' rows, so two deliveries of one
@@ -266,12 +327,19 @@ async fn upsert(conn: &mut Conn<'_>, orders: &[Order]) -> StoreResult<Vec<OrderW
         .await?
         .into_iter()
         .collect();
-    let last_of: HashMap<&str, usize> = numbers.iter().enumerate().map(|(at, n)| (*n, at)).collect();
+    // The copy of each number that is written: the newest, the later one of a tie.
+    let mut chosen: HashMap<&str, usize> = HashMap::new();
+    for (at, order) in orders.iter().enumerate() {
+        let best = chosen.entry(order.number.as_str()).or_insert(at);
+        if orders[*best].updated_at <= order.updated_at {
+            *best = at;
+        }
+    }
     let writes: Vec<OrderWrite> = orders
         .iter()
         .enumerate()
         .map(|(at, order)| match stored.get(order.number.as_str()) {
-            _ if last_of[order.number.as_str()] != at => OrderWrite::Stale,
+            _ if chosen.get(order.number.as_str()) != Some(&at) => OrderWrite::Stale,
             None => OrderWrite::Created,
             Some(Some(updated)) if *updated > order.updated_at => OrderWrite::Stale,
             Some(_) => OrderWrite::Updated,

@@ -18,7 +18,7 @@ backend_tests!(
     an_order_is_created_then_updated_and_never_overwritten_by_an_older_one,
     an_order_is_found_by_its_platform_id,
     an_orders_import_counts_and_is_invisible_until_committed,
-    an_order_given_twice_in_one_batch_is_written_once_as_its_last_copy,
+    an_order_given_twice_in_one_batch_is_written_once_as_its_newer_copy,
     orders_placed_before_the_retention_cutoff_are_purged_with_their_lines,
     a_delivery_is_stored_once_per_webhook_id,
     claimed_deliveries_are_not_claimed_again_until_their_lease_ends,
@@ -148,20 +148,46 @@ async fn an_orders_import_counts_and_is_invisible_until_committed(store: Arc<dyn
     );
 }
 
-async fn an_order_given_twice_in_one_batch_is_written_once_as_its_last_copy(store: Arc<dyn Store>) {
+async fn an_order_given_twice_in_one_batch_is_written_once_as_its_newer_copy(
+    store: Arc<dyn Store>,
+) {
+    // Deliveries of one order in one batch, the newer first (they came out of order).
+    let writes = store
+        .upsert_orders(&[
+            order("4001", at(3, 9), OrderStatus::Shipped),
+            order("4001", at(2, 9), OrderStatus::Paid),
+            order("4002", at(2, 9), OrderStatus::Paid),
+        ])
+        .await
+        .unwrap();
+    assert_eq!(
+        writes,
+        [OrderWrite::Created, OrderWrite::Stale, OrderWrite::Created]
+    );
+    let stored = store
+        .order(&OrderNumber::normalise("4001"))
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(stored.status(), OrderStatus::Shipped);
+    assert_eq!(stored.events.len(), 2);
+    // Of two copies as new, the later one.
     let mut import = store.begin_order_import().await.unwrap();
     import
         .write(&[
-            order("4001", at(2, 9), OrderStatus::Paid),
-            order("4001", at(1, 9), OrderStatus::Shipped),
+            order("4003", at(2, 9), OrderStatus::Paid),
+            order("4003", at(2, 9), OrderStatus::Cancelled),
         ])
         .await
         .unwrap();
     let summary = import.commit().await.unwrap();
     assert_eq!((summary.created, summary.stale), (1, 1));
-    let stored = store.order(&OrderNumber::normalise("4001")).await.unwrap().unwrap();
-    assert_eq!(stored.status(), OrderStatus::Shipped);
-    assert_eq!(stored.events.len(), 2);
+    let stored = store
+        .order(&OrderNumber::normalise("4003"))
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(stored.status(), OrderStatus::Cancelled);
 }
 
 async fn orders_placed_before_the_retention_cutoff_are_purged_with_their_lines(
@@ -256,7 +282,7 @@ async fn a_retried_delivery_waits_and_a_processed_one_is_done(store: Arc<dyn Sto
         .await
         .unwrap();
     store
-        .delivery_processed("d-r2", now, Some("not an order"))
+        .deliveries_processed(&[("d-r2".into(), Some("not an order".into()))], now)
         .await
         .unwrap();
     assert!(
@@ -281,7 +307,10 @@ async fn a_retried_delivery_waits_and_a_processed_one_is_done(store: Arc<dyn Sto
     );
     let counts = store.inbox_counts().await.unwrap();
     assert_eq!((counts.pending, counts.failed), (1, 1));
-    store.delivery_processed("d-r1", now, None).await.unwrap();
+    store
+        .deliveries_processed(&[("d-r1".into(), None)], now)
+        .await
+        .unwrap();
     assert_eq!(
         store
             .purge_deliveries(now + Duration::seconds(1))

@@ -2,6 +2,7 @@
 //! becomes an order written (never over a newer one), a fulfilment on an order's timeline, or a
 //! product changed in the catalog.
 
+use crate::catalog::Product;
 use crate::catalog::import::{ImportOptions, ProductChange, shopify_product};
 use crate::orders::OrderRules;
 use crate::orders::shopify::{Fulfilment, IdOnly, ShopifyOrder};
@@ -55,60 +56,227 @@ impl From<StoreError> for NotApplied {
     }
 }
 
-/// Applies one Shopify delivery of `topic` with this raw `body`.
+/// What a delivery asks for, once read.
+enum Parsed {
+    Order(Box<crate::orders::Order>),
+    Fulfilment(Fulfilment),
+    Product(Box<Product>),
+    RemoveProduct { platform_id: String, reason: String },
+    Done(Result<Applied, NotApplied>),
+}
+
+/// Reads one delivery of `topic` with this raw `body`.
+fn parse(rules: &IntegrationRules, topic: &str, body: &str) -> Parsed {
+    let parse_error = |e: serde_json::Error| {
+        Parsed::Done(Err(NotApplied::Rejected(format!(
+            "not a {topic} payload: {e}"
+        ))))
+    };
+    let rejected = |why: String| Parsed::Done(Err(NotApplied::Rejected(why)));
+    match topic {
+        "orders/create" | "orders/updated" | "orders/cancelled" => {
+            match serde_json::from_str::<ShopifyOrder>(body) {
+                Ok(payload) => match payload.into_order(&rules.orders) {
+                    Ok(order) => Parsed::Order(Box::new(order)),
+                    Err(why) => rejected(why),
+                },
+                Err(e) => parse_error(e),
+            }
+        }
+        "fulfillments/create" | "fulfillments/update" => {
+            match serde_json::from_str::<Fulfilment>(body) {
+                Ok(fulfilment) if fulfilment.order_id.is_some() => Parsed::Fulfilment(fulfilment),
+                Ok(_) => rejected("the fulfilment names no order".into()),
+                Err(e) => parse_error(e),
+            }
+        }
+        "products/create" | "products/update" => match shopify_product(body, &rules.catalog) {
+            Ok(ProductChange::Upsert(product)) => Parsed::Product(product),
+            Ok(ProductChange::Remove {
+                platform_id,
+                reason,
+            }) => Parsed::RemoveProduct {
+                platform_id,
+                reason,
+            },
+            Err(why) => rejected(why),
+        },
+        "products/delete" => match serde_json::from_str::<IdOnly>(body) {
+            Ok(IdOnly { id: Some(id) }) => Parsed::RemoveProduct {
+                platform_id: id,
+                reason: "it was deleted".into(),
+            },
+            Ok(_) => rejected("the payload has no id".into()),
+            Err(e) => parse_error(e),
+        },
+        other => Parsed::Done(Ok(Applied::Ignored(format!(
+            "the topic {other} is not used"
+        )))),
+    }
+}
+
+/// Applies a batch of Shopify deliveries, `(topic, raw body)` in the order they came, and says
+/// what became of each. Orders are written in one transaction and products in another (one
+/// catalog version for all), then fulfilments on the orders as they now stand, then removals:
+/// a batch costs a few statements, not a few per delivery. The result is the one the deliveries
+/// one by one would give: orders never go backwards, a fulfilment merges into its order
+/// whatever came before it, and each product is written whole.
 pub async fn apply_shopify(
     store: &dyn Store,
     rules: &IntegrationRules,
-    topic: &str,
-    body: &str,
-) -> Result<Applied, NotApplied> {
-    let parse_error =
-        |e: serde_json::Error| NotApplied::Rejected(format!("not a {topic} payload: {e}"));
-    match topic {
-        "orders/create" | "orders/updated" | "orders/cancelled" => {
-            let payload: ShopifyOrder = serde_json::from_str(body).map_err(parse_error)?;
-            let order = payload
-                .into_order(&rules.orders)
-                .map_err(NotApplied::Rejected)?;
-            Ok(Applied::Order(store.upsert_order(&order).await?))
+    deliveries: &[(&str, &str)],
+) -> Vec<Result<Applied, NotApplied>> {
+    let mut results: Vec<Option<Result<Applied, NotApplied>>> =
+        deliveries.iter().map(|_| None).collect();
+    let (mut orders, mut products, mut later) = (Vec::new(), Vec::new(), Vec::new());
+    for (at, (topic, body)) in deliveries.iter().enumerate() {
+        match parse(rules, topic, body) {
+            Parsed::Order(order) => orders.push((at, *order)),
+            Parsed::Product(product) => products.push((at, *product)),
+            Parsed::Done(result) => results[at] = Some(result),
+            other => later.push((at, other)),
         }
-        "fulfillments/create" | "fulfillments/update" => {
-            let fulfilment: Fulfilment = serde_json::from_str(body).map_err(parse_error)?;
-            let order_id = fulfilment
-                .order_id
-                .clone()
-                .ok_or_else(|| NotApplied::Rejected("the fulfilment names no order".into()))?;
-            let Some(mut order) = store.order_by_platform_id(&order_id).await? else {
-                return Err(NotApplied::Retry(format!(
-                    "order {order_id} has not been received yet"
-                )));
-            };
-            fulfilment.apply_to(&mut order);
-            Ok(Applied::Order(store.upsert_order(&order).await?))
-        }
-        "products/create" | "products/update" => {
-            match shopify_product(body, &rules.catalog).map_err(NotApplied::Rejected)? {
-                ProductChange::Upsert(product) => {
-                    let mut import = store.begin_import().await?;
-                    import.write(std::slice::from_ref(&*product)).await?;
-                    import.commit().await?;
-                    Ok(Applied::Catalog)
-                }
-                ProductChange::Remove {
-                    platform_id,
-                    reason,
-                } => remove_product(store, &platform_id, &reason).await,
-            }
-        }
-        "products/delete" => {
-            let payload: IdOnly = serde_json::from_str(body).map_err(parse_error)?;
-            let id = payload
-                .id
-                .ok_or_else(|| NotApplied::Rejected("the payload has no id".into()))?;
-            remove_product(store, &id, "it was deleted").await
-        }
-        other => Ok(Applied::Ignored(format!("the topic {other} is not used"))),
     }
+    // A product also removed in this batch is applied in turn with its removal, so the later
+    // of the two wins.
+    let removed: std::collections::HashSet<&str> = (later.iter())
+        .filter_map(|(_, p)| match p {
+            Parsed::RemoveProduct { platform_id, .. } => Some(platform_id.as_str()),
+            _ => None,
+        })
+        .collect();
+    let (products, in_turn): (Vec<_>, Vec<_>) =
+        products.into_iter().partition(|(_, p): &(usize, Product)| {
+            p.platform_id
+                .as_deref()
+                .is_none_or(|id| !removed.contains(id))
+        });
+    later.extend(
+        in_turn
+            .into_iter()
+            .map(|(at, p)| (at, Parsed::Product(Box::new(p)))),
+    );
+    later.sort_by_key(|(at, _)| *at);
+    if !orders.is_empty() {
+        let (positions, orders): (Vec<usize>, Vec<_>) = orders.into_iter().unzip();
+        let writes = store.upsert_orders(&orders).await;
+        for (n, at) in positions.into_iter().enumerate() {
+            results[at] = Some(match &writes {
+                Ok(writes) => Ok(Applied::Order(
+                    writes.get(n).copied().unwrap_or(OrderWrite::Stale),
+                )),
+                Err(error) => Err(error.clone().into()),
+            });
+        }
+    }
+    if !products.is_empty() {
+        let (positions, products): (Vec<usize>, Vec<_>) = products.into_iter().unzip();
+        // One import: the catalog version moves once; of a product given twice the later
+        // delivery is kept.
+        let written = write_products(store, &products).await;
+        for at in positions {
+            results[at] = Some(match &written {
+                Ok(_) => Ok(Applied::Catalog),
+                Err(error) => Err(error.clone().into()),
+            });
+        }
+    }
+    let (fulfilments, later): (Vec<_>, Vec<_>) = later
+        .into_iter()
+        .partition(|(_, p)| matches!(p, Parsed::Fulfilment(_)));
+    let fulfilments: Vec<(usize, Fulfilment)> = (fulfilments.into_iter())
+        .filter_map(|(at, p)| match p {
+            Parsed::Fulfilment(f) => Some((at, f)),
+            _ => None,
+        })
+        .collect();
+    for (at, result) in apply_fulfilments(store, fulfilments).await {
+        results[at] = Some(result);
+    }
+    for (at, parsed) in later {
+        results[at] = Some(match parsed {
+            Parsed::RemoveProduct {
+                platform_id,
+                reason,
+            } => remove_product(store, &platform_id, &reason).await,
+            Parsed::Product(product) => write_products(store, std::slice::from_ref(&*product))
+                .await
+                .map(|_| Applied::Catalog)
+                .map_err(NotApplied::from),
+            Parsed::Order(_) | Parsed::Fulfilment(_) | Parsed::Done(_) => continue,
+        });
+    }
+    results
+        .into_iter()
+        .map(|r| r.unwrap_or_else(|| Ok(Applied::Ignored("nothing to do".into()))))
+        .collect()
+}
+
+/// Writes products in one import (one catalog version).
+async fn write_products(
+    store: &dyn Store,
+    products: &[Product],
+) -> Result<crate::store::ImportSummary, StoreError> {
+    let mut import = store.begin_import().await?;
+    import.write(products).await?;
+    import.commit().await
+}
+
+/// Puts fulfilments on their orders as they now stand (read at once, written at once); one
+/// whose order has not come yet is retried.
+async fn apply_fulfilments(
+    store: &dyn Store,
+    fulfilments: Vec<(usize, Fulfilment)>,
+) -> Vec<(usize, Result<Applied, NotApplied>)> {
+    if fulfilments.is_empty() {
+        return Vec::new();
+    }
+    let ids: Vec<&str> = (fulfilments.iter())
+        .filter_map(|(_, f)| f.order_id.as_deref())
+        .collect();
+    let mut orders = match store.orders_by_platform_ids(&ids).await {
+        Ok(orders) => orders,
+        Err(error) => {
+            return fulfilments
+                .into_iter()
+                .map(|(at, _)| (at, Err(error.clone().into())))
+                .collect();
+        }
+    };
+    let mut results = Vec::with_capacity(fulfilments.len());
+    let mut changed: Vec<(usize, usize)> = Vec::new();
+    for (at, fulfilment) in &fulfilments {
+        let id = fulfilment.order_id.as_deref();
+        match orders
+            .iter_mut()
+            .position(|o| o.platform_id.as_deref() == id)
+        {
+            Some(which) => {
+                fulfilment.apply_to(&mut orders[which]);
+                changed.push((*at, which));
+            }
+            None => results.push((
+                *at,
+                Err(NotApplied::Retry(format!(
+                    "order {} has not been received yet",
+                    id.unwrap_or("?")
+                ))),
+            )),
+        }
+    }
+    let writes = store.upsert_orders(&orders).await;
+    for (at, which) in changed {
+        results.push((
+            at,
+            match &writes {
+                Ok(writes) => Ok(Applied::Order(
+                    writes.get(which).copied().unwrap_or(OrderWrite::Stale),
+                )),
+                Err(error) => Err(error.clone().into()),
+            },
+        ));
+    }
+    results
 }
 
 async fn remove_product(

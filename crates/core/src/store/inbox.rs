@@ -53,12 +53,11 @@ pub trait Inbox: Send + Sync {
         lease: chrono::Duration,
         limit: u32,
     ) -> StoreResult<Vec<ClaimedDelivery>>;
-    /// Marks a delivery processed; `failure` says why it was given up, if it was.
-    async fn delivery_processed(
+    /// Marks deliveries processed, each with why it was set aside, if it was: `(id, failure)`.
+    async fn deliveries_processed(
         &self,
-        id: &str,
+        done: &[(String, Option<String>)],
         at: DateTime<Utc>,
-        failure: Option<&str>,
     ) -> StoreResult<()>;
     /// Records a failed attempt and when to try again.
     async fn delivery_retry(

@@ -51,14 +51,25 @@ pub trait OrderImport: Send {
 pub trait OrderStore: Send + Sync {
     /// Stores a new order with its items and timeline; `Conflict` if the number exists.
     async fn insert_order(&self, order: &Order) -> StoreResult<()>;
-    /// Stores an order, replacing the stored one unless that one's `updated_at` is newer.
-    async fn upsert_order(&self, order: &Order) -> StoreResult<OrderWrite>;
+    /// Stores orders in one transaction, each replacing its stored one unless that one's
+    /// `updated_at` is newer; says what it did with each, in order. Of one number given twice,
+    /// the newer (or, as new, the later) is written and the other is `Stale`.
+    async fn upsert_orders(&self, orders: &[Order]) -> StoreResult<Vec<OrderWrite>>;
+    /// Stores one order, as [`Self::upsert_orders`].
+    async fn upsert_order(&self, order: &Order) -> StoreResult<OrderWrite> {
+        let writes = self.upsert_orders(std::slice::from_ref(order)).await?;
+        Ok(writes.first().copied().unwrap_or(OrderWrite::Stale))
+    }
     /// Starts an all-or-nothing orders import.
     async fn begin_order_import(&self) -> StoreResult<Box<dyn OrderImport>>;
     /// One order by its normalised number.
     async fn order(&self, number: &OrderNumber) -> StoreResult<Option<Order>>;
+    /// The orders with these ids on the store's platform, in the order of the ids.
+    async fn orders_by_platform_ids(&self, platform_ids: &[&str]) -> StoreResult<Vec<Order>>;
     /// One order by its id on the store's platform.
-    async fn order_by_platform_id(&self, platform_id: &str) -> StoreResult<Option<Order>>;
+    async fn order_by_platform_id(&self, platform_id: &str) -> StoreResult<Option<Order>> {
+        Ok(self.orders_by_platform_ids(&[platform_id]).await?.pop())
+    }
     /// An email's most recent orders (case-insensitive), newest first.
     async fn orders_by_email(&self, email: &Email, limit: u32) -> StoreResult<Vec<Order>>;
     /// How many orders are stored.

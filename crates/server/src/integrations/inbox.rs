@@ -12,7 +12,7 @@ use chrono::Duration;
 use std::time::Duration as StdDuration;
 
 /// Deliveries claimed at a time.
-const BATCH: u32 = 50;
+const BATCH: u32 = 200;
 /// How long a claim keeps other processors off a delivery.
 const LEASE: Duration = Duration::seconds(60);
 /// Attempts before a delivery is set aside (Shopify itself gives up after 8 over 4 hours).
@@ -49,11 +49,25 @@ async fn process_batch(
         .store
         .claim_deliveries(state.now(), LEASE, BATCH)
         .await?;
-    let count = claimed.len();
-    for item in claimed {
-        process(state, rules, item).await;
+    if claimed.is_empty() {
+        return Ok(0);
     }
-    Ok(count)
+    let deliveries: Vec<(&str, &str)> = (claimed.iter())
+        .map(|c| (c.delivery.topic.as_str(), c.delivery.body.as_str()))
+        .collect();
+    let results = apply_shopify(state.store.as_ref(), rules, &deliveries).await;
+    let mut done = Vec::with_capacity(claimed.len());
+    for (item, result) in claimed.iter().zip(results) {
+        if let Some(failure) = settle(state, item, result).await {
+            done.push((item.delivery.id.clone(), failure));
+        }
+    }
+    if let Err(error) = state.store.deliveries_processed(&done, state.now()).await {
+        // Applied but not marked: they are applied again after their lease, which changes
+        // nothing (orders never go backwards; products are written whole).
+        tracing::warn!(%error, "could not mark deliveries processed");
+    }
+    Ok(claimed.len())
 }
 
 /// The wait before attempt `n + 1`: 2 s, 4 s, 8 s … at most 10 minutes.
@@ -62,77 +76,56 @@ pub fn backoff(attempts: i32) -> Duration {
     Duration::seconds(seconds.min(600))
 }
 
-async fn process(state: &AppState, rules: &IntegrationRules, item: ClaimedDelivery) {
+/// Logs and counts what became of a delivery; schedules a retry, or returns it to be marked
+/// processed with its failure (`Some(None)` when it succeeded).
+async fn settle(
+    state: &AppState,
+    item: &ClaimedDelivery,
+    result: Result<Applied, NotApplied>,
+) -> Option<Option<String>> {
     let delivery = &item.delivery;
-    let kind = match delivery.topic.split('/').next() {
+    let (topic, id) = (delivery.topic.as_str(), delivery.delivery_id.as_str());
+    let kind = match topic.split('/').next() {
         Some("orders") => "orders",
         Some("fulfillments") => "fulfillments",
         Some("products") => "products",
         _ => "other",
     };
-    let result = apply_shopify(state.store.as_ref(), rules, &delivery.topic, &delivery.body).await;
     let (outcome, failure) = match result {
         Ok(Applied::Order(OrderWrite::Stale)) => ("stale", None),
         Ok(Applied::Order(_) | Applied::Catalog) => ("applied", None),
         Ok(Applied::Ignored(why)) => {
-            tracing::info!(
-                topic = delivery.topic,
-                delivery = delivery.delivery_id,
-                why,
-                "delivery ignored"
-            );
+            tracing::info!(topic, delivery = id, why, "delivery ignored");
             ("ignored", None)
         }
         Err(NotApplied::Rejected(why)) => {
-            tracing::warn!(
-                topic = delivery.topic,
-                delivery = delivery.delivery_id,
-                why,
-                "delivery rejected"
-            );
+            tracing::warn!(topic, delivery = id, why, "delivery rejected");
             ("rejected", Some(why))
         }
         Err(NotApplied::Retry(why)) => {
             let attempts = item.attempts + 1;
             if attempts < MAX_ATTEMPTS {
                 tracing::info!(
-                    topic = delivery.topic,
-                    delivery = delivery.delivery_id,
+                    topic,
+                    delivery = id,
                     attempts,
                     why,
                     "delivery will be retried"
                 );
-                let at = state.now() + backoff(attempts);
                 crate::metrics::integration_processed(kind, "retried");
-                if let Err(error) = state
-                    .store
-                    .delivery_retry(&delivery.id, attempts, at, &why)
-                    .await
-                {
+                let at = state.now() + backoff(attempts);
+                let retry = state.store.delivery_retry(&delivery.id, attempts, at, &why);
+                if let Err(error) = retry.await {
                     tracing::warn!(%error, "could not record the retry; the lease will end it");
                 }
-                return;
+                return None;
             }
-            tracing::error!(
-                topic = delivery.topic,
-                delivery = delivery.delivery_id,
-                attempts,
-                why,
-                "delivery given up"
-            );
+            tracing::error!(topic, delivery = id, attempts, why, "delivery given up");
             ("given_up", Some(why))
         }
     };
     crate::metrics::integration_processed(kind, outcome);
-    if let Err(error) = state
-        .store
-        .delivery_processed(&delivery.id, state.now(), failure.as_deref())
-        .await
-    {
-        // Applied but not marked: it is applied again after its lease, which changes nothing
-        // (orders never go backwards; products are written whole).
-        tracing::warn!(%error, "could not mark the delivery processed");
-    }
+    Some(failure)
 }
 
 #[cfg(test)]
