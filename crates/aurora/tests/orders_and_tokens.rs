@@ -180,3 +180,27 @@ async fn a_token_is_shown_once_stored_hashed_listed_and_revoked() {
     let (ok, _, stderr) = cli(&db.url, &["tokens", "revoke", &token.id]);
     assert!(!ok && stderr.contains("No active token"), "{stderr}");
 }
+
+#[test]
+fn a_jewellers_real_export_imports_unedited() {
+    let db = TestDb::sqlite();
+    let dir = tempfile::tempdir().unwrap();
+    let path = fixture("orders/real-gemstrack-pos.csv");
+    let mut command = aurora(dir.path());
+    command
+        .args(["orders", "import"])
+        .arg(&path)
+        .env("AURORA_DATABASE_URL", &db.url)
+        .env("AURORA_CURRENCY", "INR");
+    let output = run(&mut command);
+    let (stdout, stderr) = (text(&output.stdout), text(&output.stderr));
+    assert!(output.status.success(), "{stderr}");
+    assert!(
+        stdout.contains("Imported 25 orders") && stdout.contains("Skipped 115 without an email"),
+        "{stdout}"
+    );
+    assert!(
+        stderr.contains("is in PKR, not the store's INR"),
+        "{stderr}"
+    );
+}

@@ -243,3 +243,53 @@ fn a_large_export_streams_order_by_order() {
         .count();
     assert_eq!(count, 20_000);
 }
+
+/// Real exports (personal data replaced, `fixtures/orders/SOURCES.md`) import as exported.
+#[test]
+fn real_exports_from_three_stores_import_unedited() {
+    use aurora_core::money::Currency;
+    // (file, its currency, orders, left out without an email)
+    for (file, currency, expected, skipped) in [
+        // A jeweller in Karachi: mostly draft orders without an email. PKR has two decimals as
+        // INR has; the warning that it is not the store's currency is expected.
+        ("real-gemstrack-pos.csv", "INR", 25, 115),
+        ("real-maison-maria.csv", "GBP", 60, 0),
+        ("real-dna-crm.csv", "EUR", 135, 2),
+    ] {
+        let rules = OrderRules {
+            currency: Currency::from_code(currency).unwrap(),
+            ..OrderRules::default()
+        };
+        let report = validate(fixture(file), Format::ShopifyCsv, &rules);
+        assert!(report.is_ok(), "{}", report.render(file));
+        assert_eq!(
+            (report.orders, report.skipped),
+            (expected, skipped),
+            "{file}"
+        );
+        let orders: Vec<Order> = read_orders(fixture(file), Format::ShopifyCsv, &rules)
+            .map(|o| o.unwrap())
+            .collect();
+        assert_eq!(orders.len() as u64, expected);
+        assert!(
+            orders
+                .iter()
+                .all(|o| o.status() != OrderStatus::Placed || o.events.len() == 1)
+        );
+    }
+    let maria = orders("real-maison-maria.csv", Format::ShopifyCsv);
+    let count = |status| maria.iter().filter(|o| o.status() == status).count();
+    // 8 refunded (each cancelled first), 46 shipped, 6 paid and waiting.
+    assert_eq!(
+        (
+            count(OrderStatus::Refunded),
+            count(OrderStatus::Shipped),
+            count(OrderStatus::Paid)
+        ),
+        (8, 46, 6)
+    );
+    let multi = maria.iter().find(|o| o.items.len() > 1).unwrap();
+    assert_eq!(multi.items.len(), 2, "{multi:?}");
+    let dna = orders("real-dna-crm.csv", Format::ShopifyCsv);
+    assert!(dna.iter().any(|o| o.items.iter().any(|i| i.title == "Tip")));
+}
