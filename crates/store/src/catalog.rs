@@ -5,7 +5,7 @@ use crate::db::{Query, Tx};
 use crate::rows::{json_from_text, json_text, parse_stored};
 use aurora_core::catalog::Product;
 use aurora_core::money::Money;
-use aurora_core::store::{CatalogImport, CatalogStore, ImportSummary, StoreResult};
+use aurora_core::store::{BatchImport, CatalogImport, CatalogStore, ImportSummary, StoreResult};
 
 const PRODUCT_COLUMNS: &str = "id, title, description, category, metal, price_cents, \
      ready_to_ship, styles, image_url, image_alt, url, price_max_cents, metals, kind, stones, \
@@ -66,7 +66,7 @@ impl CatalogStore for SqlStore {
         Ok(version)
     }
 
-    async fn begin_import(&self) -> StoreResult<Box<dyn CatalogImport>> {
+    async fn begin_import(&self) -> StoreResult<Box<CatalogImport>> {
         let mut tx = self.db.begin().await?;
         // Writing first takes SQLite's write lock at once: an import never fails halfway
         // because another connection wrote after it had read.
@@ -132,7 +132,7 @@ struct Import {
 }
 
 #[async_trait::async_trait]
-impl CatalogImport for Import {
+impl BatchImport<Product, ImportSummary> for Import {
     async fn write(&mut self, products: &[Product]) -> StoreResult<()> {
         // The last occurrence of an id wins, as a second import of it would.
         let mut unique: Vec<&Product> = Vec::with_capacity(products.len());

@@ -7,7 +7,7 @@ use aurora_core::email::Email;
 use aurora_core::money::Money;
 use aurora_core::orders::{Order, OrderEvent, OrderItem, OrderNumber};
 use aurora_core::store::{
-    OrderImport, OrderImportSummary, OrderStore, OrderWrite, StoreError, StoreResult,
+    BatchImport, OrderImport, OrderImportSummary, OrderStore, OrderWrite, StoreError, StoreResult,
 };
 use chrono::{DateTime, Utc};
 use std::collections::HashMap;
@@ -190,7 +190,7 @@ impl OrderStore for SqlStore {
         Ok(writes)
     }
 
-    async fn begin_order_import(&self) -> StoreResult<Box<dyn OrderImport>> {
+    async fn begin_order_import(&self) -> StoreResult<Box<OrderImport>> {
         Ok(Box::new(Import {
             tx: self.db.begin().await?,
             summary: OrderImportSummary::default(),
@@ -393,7 +393,7 @@ struct Import {
 }
 
 #[async_trait::async_trait]
-impl OrderImport for Import {
+impl BatchImport<Order, OrderImportSummary> for Import {
     async fn write(&mut self, orders: &[Order]) -> StoreResult<()> {
         for write in upsert(&mut self.tx.conn(), orders).await? {
             self.summary.count(write);

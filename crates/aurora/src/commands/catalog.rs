@@ -1,11 +1,9 @@
+use super::import::{opener, progress_bar, refused};
 use crate::cli::ImportFormat;
 use crate::config::{Config, open_store};
 use anyhow::{Context, anyhow};
 use aurora_core::catalog::import::Format;
-use aurora_core::services::catalog::{self, ImportOutcome, Pass};
-use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
-use std::fs::File;
-use std::io::{BufReader, IsTerminal, Read};
+use aurora_core::services::catalog::{self, ImportOutcome};
 use std::path::Path;
 use std::process::ExitCode;
 
@@ -32,29 +30,13 @@ pub async fn import(
     let options = config.import_options()?;
     let store = open_store(&config).await?;
     let progress = progress_bar(file)?;
-    let bar = progress.clone();
-    let path = file.to_path_buf();
-    let open = move |pass| {
-        let reader = BufReader::new(File::open(&path)?);
-        Ok(match pass {
-            Pass::Check => Box::new(reader) as Box<dyn Read + Send>,
-            Pass::Write => Box::new(bar.wrap_read(reader)),
-        })
-    };
+    let open = opener(file, &progress);
     let outcome = catalog::import(&*store, format, &options, open)
         .await
         .map_err(|error| anyhow!("{name}: {error}; nothing was imported"))?;
     progress.finish_and_clear();
     match outcome {
-        ImportOutcome::Refused(report) => {
-            eprint!("{}", report.render(&name));
-            eprint!("{}", report.render_warnings(&name));
-            eprintln!(
-                "{name}: {} problems; nothing was imported.",
-                report.error_count()
-            );
-            Ok(ExitCode::FAILURE)
-        }
+        ImportOutcome::Refused(report) => Ok(refused(&name, &report)),
         ImportOutcome::Imported { report, summary } => {
             eprint!("{}", report.render_warnings(&name));
             let skipped = report.skipped;
@@ -75,19 +57,4 @@ pub async fn import(
             Ok(ExitCode::SUCCESS)
         }
     }
-}
-
-/// A bar over the file's bytes, drawn only on a terminal.
-pub(super) fn progress_bar(file: &Path) -> anyhow::Result<ProgressBar> {
-    let size = std::fs::metadata(file)
-        .with_context(|| format!("cannot read {}", file.display()))?
-        .len();
-    let bar = ProgressBar::with_draw_target(Some(size), ProgressDrawTarget::stderr());
-    if !std::io::stderr().is_terminal() {
-        bar.set_draw_target(ProgressDrawTarget::hidden());
-    }
-    if let Ok(style) = ProgressStyle::with_template("{bar:40} {bytes}/{total_bytes} {eta} left") {
-        bar.set_style(style);
-    }
-    Ok(bar)
 }

@@ -3,6 +3,7 @@
 mod catalog;
 mod demo;
 mod flags;
+mod import;
 mod migrate;
 mod orders;
 mod serve;

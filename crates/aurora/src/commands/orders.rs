@@ -1,11 +1,9 @@
-use super::catalog::progress_bar;
+use super::import::{opener, progress_bar, refused};
 use crate::cli::OrdersFormat;
 use crate::config::{Config, open_store};
 use anyhow::{Context, anyhow};
 use aurora_core::orders::import::Format;
-use aurora_core::services::orders::{self, ImportOutcome, Pass};
-use std::fs::File;
-use std::io::{BufReader, Read};
+use aurora_core::services::orders::{self, ImportOutcome};
 use std::path::Path;
 use std::process::ExitCode;
 
@@ -31,29 +29,13 @@ pub async fn import(
     let rules = config.order_rules()?;
     let store = open_store(&config).await?;
     let progress = progress_bar(file)?;
-    let bar = progress.clone();
-    let path = file.to_path_buf();
-    let open = move |pass| {
-        let reader = BufReader::new(File::open(&path)?);
-        Ok(match pass {
-            Pass::Check => Box::new(reader) as Box<dyn Read + Send>,
-            Pass::Write => Box::new(bar.wrap_read(reader)),
-        })
-    };
+    let open = opener(file, &progress);
     let outcome = orders::import(&*store, format, &rules, open)
         .await
         .map_err(|error| anyhow!("{name}: {error}; nothing was imported"))?;
     progress.finish_and_clear();
     match outcome {
-        ImportOutcome::Refused(report) => {
-            eprint!("{}", report.render(&name));
-            eprint!("{}", report.render_warnings(&name));
-            eprintln!(
-                "{name}: {} problems; nothing was imported.",
-                report.error_count()
-            );
-            Ok(ExitCode::FAILURE)
-        }
+        ImportOutcome::Refused(report) => Ok(refused(&name, &report)),
         ImportOutcome::Imported { report, summary } => {
             eprint!("{}", report.render_warnings(&name));
             println!(

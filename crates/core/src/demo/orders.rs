@@ -297,14 +297,7 @@ fn gap(previous: OrderStatus, status: OrderStatus, seed: i64) -> Duration {
 }
 
 fn event(spec: &Spec, status: OrderStatus, at: DateTime<Utc>, seed: i64) -> OrderEvent {
-    let mut event = OrderEvent {
-        status,
-        at,
-        carrier: None,
-        tracking_number: None,
-        tracking_url: None,
-        note: None,
-    };
+    let mut event = OrderEvent::new(status, at);
     match (status, spec.fate) {
         (OrderStatus::Shipped, Fate::Shipped(carrier) | Fate::Delivered(carrier)) => {
             let (name, number, url) = tracking(carrier, seed);

@@ -8,6 +8,26 @@ pub(crate) mod json_lines;
 pub(crate) mod price;
 
 use std::fmt;
+use std::path::Path;
+
+/// Whether a file's extension says JSON Lines (`.jsonl`, `.ndjson`, `.json`).
+pub(crate) fn is_json_lines(path: &Path) -> bool {
+    let extension = path
+        .extension()
+        .and_then(|e| e.to_str())
+        .map(str::to_ascii_lowercase);
+    matches!(extension.as_deref(), Some("jsonl" | "ndjson" | "json"))
+}
+
+/// The column names of a CSV file's header row, trimmed and lower-cased; `None` when the file
+/// is empty or unreadable from its first line (the import then says what is wrong and where).
+pub(crate) fn csv_header(path: &Path) -> std::io::Result<Option<Vec<String>>> {
+    let mut file = csv_file::CsvFile::new(std::fs::File::open(path)?, "records");
+    Ok(match file.next_record() {
+        Ok(Some((_, header))) => Some(header.iter().map(|n| n.trim().to_lowercase()).collect()),
+        Ok(None) | Err(_) => None,
+    })
+}
 
 /// One problem with the input, located for the report.
 #[derive(Debug, Clone, PartialEq, Eq)]

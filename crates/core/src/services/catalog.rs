@@ -4,49 +4,30 @@
 
 pub use super::import::{ImportError, Pass};
 
-use super::import::{Open, check, stream};
 use crate::catalog::Catalog;
 use crate::catalog::import::{self, Format, ImportOptions, ValidationReport};
 use crate::store::{CatalogStore, ImportSummary, StoreError};
 use std::io::Read;
-use std::sync::Arc;
 
-/// What an import did.
-#[derive(Debug)]
-pub enum ImportOutcome {
-    /// The file has errors (all of them in the report); nothing was written.
-    Refused(ValidationReport),
-    /// Every product was written, in one transaction.
-    Imported {
-        report: ValidationReport,
-        summary: ImportSummary,
-    },
-}
+/// What a catalog import did.
+pub type ImportOutcome = super::import::ImportOutcome<ValidationReport, ImportSummary>;
 
 /// Imports a catalog file: `open` is called once to check every row and, if none is bad, once
 /// more to stream the products into one transaction (bounded memory: a few batches in flight).
-pub async fn import<R, O>(
+pub async fn import<R: Read + Send + 'static>(
     store: &dyn CatalogStore,
     format: Format,
     options: &ImportOptions,
-    open: O,
-) -> Result<ImportOutcome, ImportError>
-where
-    R: Read + Send + 'static,
-    O: Fn(Pass) -> std::io::Result<R> + Send + Sync + 'static,
-{
-    let open: Open<R> = Arc::new(open);
-    let check_options = options.clone();
-    let report = check(&open, move |r| import::validate(r, format, &check_options)).await?;
-    if !report.is_ok() {
-        return Ok(ImportOutcome::Refused(report));
-    }
-    let options = options.clone();
-    let mut transaction = store.begin_import().await?;
-    let read = move |r| import::read_products(r, format, &options);
-    stream(&open, read, async |batch| transaction.write(&batch).await).await?;
-    let summary = transaction.commit().await?;
-    Ok(ImportOutcome::Imported { report, summary })
+    open: impl Fn(Pass) -> std::io::Result<R> + Send + Sync + 'static,
+) -> Result<ImportOutcome, ImportError> {
+    let (checking, reading) = (options.clone(), options.clone());
+    super::import::run(
+        open,
+        move |r| import::validate(r, format, &checking),
+        move |r| Box::new(import::read_products(r, format, &reading)),
+        || store.begin_import(),
+    )
+    .await
 }
 
 /// The stored catalog when it is newer than the `served` version (another process imported), or

@@ -3,9 +3,11 @@
 //! a few batches in flight so memory stays bounded whatever the file's size. The parsing runs
 //! on blocking threads.
 
-use crate::import::RowError;
-use crate::store::StoreError;
+use crate::import::{Findings, RowError};
+use crate::store::{BatchImport, StoreError, StoreResult};
+use std::future::Future;
 use std::io::Read;
+use std::ops::Deref;
 use std::sync::Arc;
 use tokio::sync::mpsc;
 
@@ -37,35 +39,38 @@ pub enum ImportError {
     Task(#[from] tokio::task::JoinError),
 }
 
-/// Opens the file for a pass.
-pub type Open<R> = Arc<dyn Fn(Pass) -> std::io::Result<R> + Send + Sync>;
-
-/// Pass 1: runs `check` over the file on a blocking thread.
-pub(crate) async fn check<R, T, C>(open: &Open<R>, check: C) -> Result<T, ImportError>
-where
-    R: Read + Send + 'static,
-    T: Send + 'static,
-    C: FnOnce(R) -> T + Send + 'static,
-{
-    let open = open.clone();
-    Ok(tokio::task::spawn_blocking(move || open(Pass::Check).map(check)).await??)
+/// What an import did.
+#[derive(Debug)]
+pub enum ImportOutcome<Report, Summary> {
+    /// The file has errors (all of them in the report); nothing was written.
+    Refused(Report),
+    /// Every record was written, in one transaction.
+    Imported { report: Report, summary: Summary },
 }
 
-/// Pass 2: reads the records that `read` streams out of the file on a blocking thread and hands
-/// them to `write` in batches, in order.
-pub(crate) async fn stream<R, T, I, F>(
-    open: &Open<R>,
-    read: F,
-    mut write: impl AsyncFnMut(Vec<T>) -> Result<(), StoreError>,
-) -> Result<(), ImportError>
+/// Imports a file: `open` is called once to `check` every row on a blocking thread and, if
+/// none is bad, once more to `read` its records into the transaction that `begin` starts, in
+/// batches (bounded memory: a few batches in flight), then commits.
+pub(crate) async fn run<R, T, S, Report, Fut>(
+    open: impl Fn(Pass) -> std::io::Result<R> + Send + Sync + 'static,
+    check: impl FnOnce(R) -> Report + Send + 'static,
+    read: impl FnOnce(R) -> Box<dyn Iterator<Item = Result<T, Vec<RowError>>>> + Send + 'static,
+    begin: impl FnOnce() -> Fut,
+) -> Result<ImportOutcome<Report, S>, ImportError>
 where
     R: Read + Send + 'static,
-    T: Send + 'static,
-    I: Iterator<Item = Result<T, Vec<RowError>>>,
-    F: FnOnce(R) -> I + Send + 'static,
+    T: Send + Sync + 'static,
+    Report: Deref<Target = Findings> + Send + 'static,
+    Fut: Future<Output = StoreResult<Box<dyn BatchImport<T, S>>>>,
 {
+    let open = Arc::new(open);
+    let checking = open.clone();
+    let report = tokio::task::spawn_blocking(move || checking(Pass::Check).map(check)).await??;
+    if !report.is_ok() {
+        return Ok(ImportOutcome::Refused(report));
+    }
+    let mut transaction = begin().await?;
     let (sender, mut receiver) = mpsc::channel(BATCHES_IN_FLIGHT);
-    let open = open.clone();
     let producer = tokio::task::spawn_blocking(move || match open(Pass::Write) {
         Ok(reader) => produce(&sender, read(reader)),
         Err(error) => {
@@ -73,10 +78,11 @@ where
         }
     });
     while let Some(batch) = receiver.recv().await {
-        write(batch?).await?;
+        transaction.write(&batch?).await?;
     }
     producer.await?;
-    Ok(())
+    let summary = transaction.commit().await?;
+    Ok(ImportOutcome::Imported { report, summary })
 }
 
 /// Sends the records in batches; a problem ends the stream as its last item.

@@ -5,50 +5,32 @@
 pub use super::import::{ImportError, Pass};
 
 use super::ServiceError;
-use super::import::{Open, check, stream};
 use crate::orders::import::{self, Format, OrderReport};
 use crate::orders::{OrderInput, OrderRules};
 use crate::store::{OrderImportSummary, OrderStore, OrderWrite, StoreError};
 use chrono::{DateTime, Duration, Utc};
 use std::io::Read;
-use std::sync::Arc;
 
-/// What an orders import did.
-#[derive(Debug)]
-pub enum ImportOutcome {
-    /// The file has errors (all of them in the report); nothing was written.
-    Refused(OrderReport),
-    /// Every order was written (or left alone when the stored one is newer), in one transaction.
-    Imported {
-        report: OrderReport,
-        summary: OrderImportSummary,
-    },
-}
+/// What an orders import did (`Imported`: every order written, or left alone when the stored
+/// one is newer).
+pub type ImportOutcome = super::import::ImportOutcome<OrderReport, OrderImportSummary>;
 
 /// Imports an orders file: `open` is called once to check every row and, if none is bad, once
 /// more to stream the orders into one transaction.
-pub async fn import<R, O>(
+pub async fn import<R: Read + Send + 'static>(
     store: &dyn OrderStore,
     format: Format,
     rules: &OrderRules,
-    open: O,
-) -> Result<ImportOutcome, ImportError>
-where
-    R: Read + Send + 'static,
-    O: Fn(Pass) -> std::io::Result<R> + Send + Sync + 'static,
-{
-    let open: Open<R> = Arc::new(open);
-    let check_rules = rules.clone();
-    let report = check(&open, move |r| import::validate(r, format, &check_rules)).await?;
-    if !report.is_ok() {
-        return Ok(ImportOutcome::Refused(report));
-    }
-    let rules = rules.clone();
-    let mut transaction = store.begin_order_import().await?;
-    let read = move |r| import::read_orders(r, format, &rules);
-    stream(&open, read, async |batch| transaction.write(&batch).await).await?;
-    let summary = transaction.commit().await?;
-    Ok(ImportOutcome::Imported { report, summary })
+    open: impl Fn(Pass) -> std::io::Result<R> + Send + Sync + 'static,
+) -> Result<ImportOutcome, ImportError> {
+    let (checking, reading) = (rules.clone(), rules.clone());
+    super::import::run(
+        open,
+        move |r| import::validate(r, format, &checking),
+        move |r| Box::new(import::read_orders(r, format, &reading)),
+        || store.begin_order_import(),
+    )
+    .await
 }
 
 /// Stores an order sent to the orders API under `number` (never over a newer stored one).

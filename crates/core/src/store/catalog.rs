@@ -1,6 +1,6 @@
 //! The catalog's storage: products and the version that changes with every import.
 
-use super::StoreResult;
+use super::{BatchImport, StoreResult};
 use crate::catalog::Product;
 use async_trait::async_trait;
 
@@ -15,14 +15,9 @@ pub struct ImportSummary {
     pub version: i64,
 }
 
-/// A catalog import in progress: one transaction. Dropping it without `commit` writes nothing.
-#[async_trait]
-pub trait CatalogImport: Send {
-    /// Inserts or updates a batch of products inside the import's transaction.
-    async fn write(&mut self, products: &[Product]) -> StoreResult<()>;
-    /// Commits every batch at once and bumps the catalog version.
-    async fn commit(self: Box<Self>) -> StoreResult<ImportSummary>;
-}
+/// A catalog import in progress: inserts or updates products; its commit bumps the catalog
+/// version.
+pub type CatalogImport = dyn BatchImport<Product, ImportSummary>;
 
 /// Products.
 #[async_trait]
@@ -30,7 +25,7 @@ pub trait CatalogStore: Send + Sync {
     /// A number that changes whenever the catalog changes (cheap to poll).
     async fn catalog_version(&self) -> StoreResult<i64>;
     /// Starts an all-or-nothing catalog import.
-    async fn begin_import(&self) -> StoreResult<Box<dyn CatalogImport>>;
+    async fn begin_import(&self) -> StoreResult<Box<CatalogImport>>;
     /// Every product, ordered by id.
     async fn all_products(&self) -> StoreResult<Vec<Product>>;
     /// One product by id.

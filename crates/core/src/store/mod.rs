@@ -45,6 +45,16 @@ pub enum StoreError {
 /// Result of a storage call.
 pub type StoreResult<T> = Result<T, StoreError>;
 
+/// An import in progress: batches of records written in one transaction. Dropping it without
+/// `commit` writes nothing.
+#[async_trait]
+pub trait BatchImport<T: Sync, S>: Send {
+    /// Writes a batch inside the import's transaction.
+    async fn write(&mut self, batch: &[T]) -> StoreResult<()>;
+    /// Commits every batch at once; says what the import did.
+    async fn commit(self: Box<Self>) -> StoreResult<S>;
+}
+
 /// Writes of several areas in one database transaction. Dropping it without `commit` writes
 /// nothing.
 #[async_trait]

@@ -1,6 +1,6 @@
 //! Orders with their items and timelines.
 
-use super::StoreResult;
+use super::{BatchImport, StoreResult};
 use crate::email::Email;
 use crate::orders::{Order, OrderNumber};
 use async_trait::async_trait;
@@ -37,14 +37,8 @@ impl OrderImportSummary {
     }
 }
 
-/// An orders import in progress: one transaction. Dropping it without `commit` writes nothing.
-#[async_trait]
-pub trait OrderImport: Send {
-    /// Stores a batch of orders inside the import's transaction (never over a newer one).
-    async fn write(&mut self, orders: &[Order]) -> StoreResult<()>;
-    /// Commits every batch at once.
-    async fn commit(self: Box<Self>) -> StoreResult<OrderImportSummary>;
-}
+/// An orders import in progress: stores orders (never over a newer one).
+pub type OrderImport = dyn BatchImport<Order, OrderImportSummary>;
 
 /// Orders.
 #[async_trait]
@@ -61,7 +55,7 @@ pub trait OrderStore: Send + Sync {
         Ok(writes.first().copied().unwrap_or(OrderWrite::Stale))
     }
     /// Starts an all-or-nothing orders import.
-    async fn begin_order_import(&self) -> StoreResult<Box<dyn OrderImport>>;
+    async fn begin_order_import(&self) -> StoreResult<Box<OrderImport>>;
     /// One order by its normalised number.
     async fn order(&self, number: &OrderNumber) -> StoreResult<Option<Order>>;
     /// The orders with these ids on the store's platform, in the order of the ids.

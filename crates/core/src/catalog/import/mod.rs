@@ -42,19 +42,13 @@ impl Format {
     /// The format of a file: JSON Lines by its extension (`.jsonl`, `.ndjson`, `.json`), a
     /// CSV's by its header row (`None` when it is neither Shopify's nor WooCommerce's).
     pub fn detect(path: &Path) -> std::io::Result<Option<Format>> {
-        let extension = path
-            .extension()
-            .and_then(|e| e.to_str())
-            .map(str::to_ascii_lowercase);
-        if matches!(extension.as_deref(), Some("jsonl" | "ndjson" | "json")) {
+        if crate::import::is_json_lines(path) {
             return Ok(Some(Format::Json));
         }
-        let mut file =
-            crate::import::csv_file::CsvFile::new(std::fs::File::open(path)?, "products");
-        Ok(match file.next_record() {
-            Ok(Some((_, header))) => Format::of_header(header.iter()),
+        Ok(match crate::import::csv_header(path)? {
+            Some(header) => Format::of_header(header.iter().map(String::as_str)),
             // Empty, or unreadable from its first line: the reader says what is wrong and where.
-            Ok(None) | Err(_) => Some(Format::ShopifyCsv),
+            None => Some(Format::ShopifyCsv),
         })
     }
 

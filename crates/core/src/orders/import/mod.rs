@@ -26,23 +26,16 @@ impl Format {
     /// The format of a file: JSON Lines by its extension (`.jsonl`, `.ndjson`, `.json`), a CSV
     /// by its header row (`None` when it is not Shopify's orders export).
     pub fn detect(path: &Path) -> std::io::Result<Option<Format>> {
-        let extension = path
-            .extension()
-            .and_then(|e| e.to_str())
-            .map(str::to_ascii_lowercase);
-        if matches!(extension.as_deref(), Some("jsonl" | "ndjson" | "json")) {
+        if crate::import::is_json_lines(path) {
             return Ok(Some(Format::Json));
         }
-        let file = std::fs::File::open(path)?;
-        let mut csv = crate::import::csv_file::CsvFile::new(file, "orders");
-        Ok(match csv.next_record() {
-            Ok(Some((_, header))) => {
-                let names: Vec<String> = header.iter().map(|n| n.trim().to_lowercase()).collect();
+        Ok(match crate::import::csv_header(path)? {
+            Some(names) => {
                 let has = |name: &str| names.iter().any(|n| n == name);
                 (has("name") && has("lineitem name")).then_some(Format::ShopifyCsv)
             }
             // Empty, or unreadable from its first line: the reader says what is wrong and where.
-            Ok(None) | Err(_) => Some(Format::ShopifyCsv),
+            None => Some(Format::ShopifyCsv),
         })
     }
 }
