@@ -268,6 +268,13 @@ async fn shopifys_own_sample_payloads_are_taken_as_sent(store: Arc<dyn Store>) {
         shop.deliver("products/delete", "s-3", &delete).await.status,
         StatusCode::OK
     );
+    // A point-of-sale order (no email) is left out quietly: no failure, no alert.
+    let mut counter = sample_order();
+    counter["name"] = json!("#9998");
+    counter["email"] = Value::Null;
+    counter["contact_email"] = Value::Null;
+    shop.deliver("orders/create", "s-5", &counter.to_string())
+        .await;
     let answer = shop.deliver("customers/create", "s-4", "{}").await;
     assert_eq!(answer.json()["outcome"], "ignored");
     for _ in 0..200 {
@@ -279,6 +286,13 @@ async fn shopifys_own_sample_payloads_are_taken_as_sent(store: Arc<dyn Store>) {
     let counts = shop.store.inbox_counts().await.unwrap();
     assert_eq!((counts.pending, counts.failed), (0, 0));
     assert_eq!(shop.store.product_count().await.unwrap(), before);
+    assert_eq!(
+        shop.store
+            .order(&OrderNumber::normalise("9998"))
+            .await
+            .unwrap(),
+        None
+    );
 }
 
 async fn a_bad_or_missing_signature_is_refused_counted_and_stores_nothing(store: Arc<dyn Store>) {

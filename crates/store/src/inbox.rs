@@ -59,7 +59,8 @@ impl Inbox for SqlStore {
             Conn::Sqlite(_) => "",
         };
         let query = Query::new(format!(
-            "UPDATE integration_inbox SET claimed_until = $2 WHERE id IN (\
+            "UPDATE integration_inbox SET claimed_until = $2, attempts = attempts + 1 \
+             WHERE id IN (\
              SELECT id FROM integration_inbox WHERE {DUE} \
              ORDER BY received_at, id LIMIT $3{lock}) \
              RETURNING id, source, delivery_id, topic, body, received_at, attempts"
@@ -104,8 +105,7 @@ impl Inbox for SqlStore {
             .collect();
         if !succeeded.is_empty() {
             let mut query = Query::new(
-                "UPDATE integration_inbox SET processed_at = $1, attempts = attempts + 1, \
-                 claimed_until = NULL WHERE id IN ",
+                "UPDATE integration_inbox SET processed_at = $1, claimed_until = NULL WHERE id IN ",
             )
             .once()
             .bind(at);
@@ -116,7 +116,7 @@ impl Inbox for SqlStore {
             conn.execute(
                 Query::new(
                     "UPDATE integration_inbox SET processed_at = $1, failure = $2, \
-                     attempts = attempts + 1, claimed_until = NULL WHERE id = $3",
+                     claimed_until = NULL WHERE id = $3",
                 )
                 .bind(at)
                 .bind(failure.as_deref())
@@ -127,21 +127,14 @@ impl Inbox for SqlStore {
         tx.commit().await
     }
 
-    async fn delivery_retry(
-        &self,
-        id: &str,
-        attempts: i32,
-        at: DateTime<Utc>,
-        error: &str,
-    ) -> StoreResult<()> {
+    async fn delivery_retry(&self, id: &str, at: DateTime<Utc>, error: &str) -> StoreResult<()> {
         let _turn = self.writes.enter().await;
         self.db
             .execute(
                 Query::new(
-                    "UPDATE integration_inbox SET attempts = $1, next_attempt_at = $2, \
-                     last_error = $3, claimed_until = NULL WHERE id = $4",
+                    "UPDATE integration_inbox SET next_attempt_at = $1, last_error = $2, \
+                     claimed_until = NULL WHERE id = $3",
                 )
-                .bind(attempts)
                 .bind(at)
                 .bind(error)
                 .bind(id),

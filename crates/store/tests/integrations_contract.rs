@@ -263,6 +263,7 @@ async fn claimed_deliveries_are_not_claimed_again_until_their_lease_ends(store: 
         .await
         .unwrap();
     assert_eq!(later.len(), 3);
+    assert!(later.iter().all(|c| c.attempts == 2), "each claim counts");
 }
 
 async fn a_retried_delivery_waits_and_a_processed_one_is_done(store: Arc<dyn Store>) {
@@ -275,7 +276,6 @@ async fn a_retried_delivery_waits_and_a_processed_one_is_done(store: Arc<dyn Sto
     store
         .delivery_retry(
             "d-r1",
-            1,
             now + Duration::seconds(30),
             "order not received yet",
         )
@@ -298,12 +298,13 @@ async fn a_retried_delivery_waits_and_a_processed_one_is_done(store: Arc<dyn Sto
         .await
         .unwrap();
     assert_eq!(retried.len(), 1);
+    // Each claim is an attempt: this is the second.
     assert_eq!(
         (
             retried[0].delivery.delivery_id.as_str(),
             retried[0].attempts
         ),
-        ("r1", 1)
+        ("r1", 2)
     );
     let counts = store.inbox_counts().await.unwrap();
     assert_eq!((counts.pending, counts.failed), (1, 1));

@@ -42,7 +42,18 @@ impl Facts {
     /// The timeline these facts make, oldest first.
     pub fn timeline(&self) -> Vec<OrderEvent> {
         let mut events = vec![OrderEvent::new(OrderStatus::Placed, self.created_at)];
-        let latest = self.updated_at.unwrap_or(self.created_at);
+        // The latest time the source gives: what a change without a time of its own (a refund in
+        // an export) is dated at, so that it comes last.
+        let latest = [
+            self.updated_at,
+            self.paid_at,
+            self.fulfilled_at,
+            self.cancelled_at,
+            self.refunded_at,
+        ]
+        .into_iter()
+        .flatten()
+        .fold(self.created_at, DateTime::max);
         let status = |s: &str| s.trim().to_ascii_lowercase();
         let financial = status(&self.financial_status);
         if PAID.contains(&financial.as_str()) {
@@ -66,7 +77,7 @@ impl Facts {
             events.push(cancelled);
         }
         if financial == "refunded" {
-            let at = self.refunded_at.or(self.cancelled_at).unwrap_or(latest);
+            let at = self.refunded_at.unwrap_or(latest);
             events.push(OrderEvent::new(OrderStatus::Refunded, at));
         }
         events
@@ -191,8 +202,17 @@ impl Fulfilment {
 
     /// Puts this fulfilment on `order`'s timeline: it replaces the shipment with its tracking
     /// number (or one without any), a cancelled one is taken off, and the order counts as
-    /// changed at the fulfilment's time.
-    pub fn apply_to(&self, order: &mut Order) {
+    /// changed at the fulfilment's time. A fulfilment older than the order's last change changes
+    /// nothing and says so (`false`): Shopify's order payloads carry their fulfilments, so the
+    /// stored order already holds it as it was then, or as it became after.
+    pub fn apply_to(&self, order: &mut Order) -> bool {
+        if self
+            .updated_at
+            .or(self.created_at)
+            .is_some_and(|at| at < order.updated_at)
+        {
+            return false;
+        }
         let number = self.tracking_number();
         let same = |e: &OrderEvent| {
             matches!(e.status, OrderStatus::Shipped | OrderStatus::Delivered)
@@ -218,6 +238,7 @@ impl Fulfilment {
         if let Some(at) = self.updated_at.or(self.created_at) {
             order.updated_at = order.updated_at.max(at);
         }
+        true
     }
 }
 
@@ -254,6 +275,17 @@ pub struct ShopifyOrder {
     pub fulfillments: Vec<Fulfilment>,
     #[serde(default)]
     pub refunds: Vec<Refund>,
+}
+
+/// Why a Shopify order payload is not an order we keep.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum NotAnOrder {
+    /// No email (a point-of-sale or phone order): no shopper could look it up. Not an error.
+    #[error("order {0} has no email, so no shopper could look it up")]
+    NoEmail(String),
+    /// The payload is wrong.
+    #[error("{0}")]
+    Invalid(String),
 }
 
 /// A line item of a [`ShopifyOrder`].
@@ -301,26 +333,39 @@ pub fn tagged_made_to_order(tags: &str, rules: &OrderRules) -> bool {
 
 impl ShopifyOrder {
     /// Our order, or why it cannot be one.
-    pub fn into_order(self, rules: &OrderRules) -> Result<Order, String> {
+    pub fn into_order(self, rules: &OrderRules) -> Result<Order, NotAnOrder> {
         let number = OrderNumber::normalise(&self.name);
         if number.as_str().is_empty() {
-            return Err("the order has no name (number)".into());
+            return Err(NotAnOrder::Invalid("the order has no name (number)".into()));
         }
         let email = (self.email.as_deref().filter(|e| !e.trim().is_empty()))
-            .or(self.contact_email.as_deref())
-            .ok_or_else(|| {
-                format!("order {number} has no email, so no shopper could look it up")
-            })?;
-        let email = Email::parse(email)
-            .map_err(|_| format!("order {number}: `{email}` is not an email address"))?;
+            .or(self
+                .contact_email
+                .as_deref()
+                .filter(|e| !e.trim().is_empty()))
+            .ok_or_else(|| NotAnOrder::NoEmail(number.to_string()))?;
+        let email = Email::parse(email).map_err(|_| {
+            NotAnOrder::Invalid(format!("order {number}: `{email}` is not an email address"))
+        })?;
         let tagged = tagged_made_to_order(self.tags.as_deref().unwrap_or(""), rules);
         let digits = rules.currency.digits();
         let items = self
             .line_items
             .iter()
             .map(|line| {
-                let price = parse_price(&line.price, digits)
-                    .map_err(|e| format!("order {number}, item `{}`: {e}", line.title))?;
+                let title = line.title.trim();
+                if title.is_empty()
+                    || title.chars().count() > super::input::MAX_TEXT_CHARS
+                    || title.chars().any(char::is_control)
+                {
+                    return Err(NotAnOrder::Invalid(format!(
+                        "order {number}: a line item's title is empty, longer than {} characters or has control characters",
+                        super::input::MAX_TEXT_CHARS
+                    )));
+                }
+                let price = parse_price(&line.price, digits).map_err(|e| {
+                    NotAnOrder::Invalid(format!("order {number}, item `{}`: {e}", line.title))
+                })?;
                 let property = |names: &[&str]| {
                     line.properties
                         .iter()
@@ -343,7 +388,7 @@ impl ShopifyOrder {
                     made_to_order: tagged || marked,
                 })
             })
-            .collect::<Result<Vec<_>, String>>()?;
+            .collect::<Result<Vec<_>, NotAnOrder>>()?;
         let facts = Facts {
             created_at: self.created_at,
             paid_at: self.processed_at,
@@ -412,7 +457,15 @@ mod tests {
             created_at: at("2026-11-01T10:00:00Z"),
             ..Facts::default()
         };
-        let cases: [(&str, &str, bool, bool, Vec<OrderStatus>); 6] = [
+        let cases: [(&str, &str, bool, bool, Vec<OrderStatus>); 7] = [
+            // Returned and refunded without a cancellation: the refund comes last.
+            (
+                "refunded",
+                "fulfilled",
+                false,
+                false,
+                vec![Placed, Paid, Shipped, Refunded],
+            ),
             ("pending", "", false, false, vec![Placed]),
             ("paid", "unfulfilled", false, false, vec![Placed, Paid]),
             ("paid", "", true, false, vec![Placed, Paid, InProduction]),
@@ -436,6 +489,7 @@ mod tests {
             let facts = Facts {
                 financial_status: financial.into(),
                 fulfillment_status: fulfilment.into(),
+                fulfilled_at: Some(at("2026-11-03T10:00:00Z")),
                 made_to_order: made,
                 cancelled_at: cancelled.then(|| at("2026-11-02T10:00:00Z")),
                 ..base.clone()
@@ -481,7 +535,7 @@ mod tests {
             tracking_urls: vec!["javascript:alert(1)".into()],
             ..Fulfilment::default()
         };
-        shipped.apply_to(&mut order);
+        assert!(shipped.apply_to(&mut order));
         assert_eq!(order.status(), OrderStatus::Shipped);
         assert_eq!(order.events[1].tracking_number.as_deref(), Some("1Z9"));
         assert_eq!(
@@ -495,7 +549,7 @@ mod tests {
             updated_at: Some(at("2026-11-05T10:00:00Z")),
             ..shipped.clone()
         };
-        delivered.apply_to(&mut order);
+        assert!(delivered.apply_to(&mut order));
         assert_eq!(
             statuses(&order.events),
             [
@@ -507,9 +561,16 @@ mod tests {
 
         let cancelled = Fulfilment {
             status: Some("cancelled".into()),
-            ..shipped
+            updated_at: Some(at("2026-11-06T10:00:00Z")),
+            ..shipped.clone()
         };
-        cancelled.apply_to(&mut order);
+        assert!(cancelled.apply_to(&mut order));
+        assert_eq!(statuses(&order.events), [OrderStatus::Placed]);
+        // The shipment, sent before the cancellation, arrives after it: nothing changes.
+        assert!(
+            !shipped.apply_to(&mut order),
+            "an older fulfilment is stale"
+        );
         assert_eq!(statuses(&order.events), [OrderStatus::Placed]);
     }
 }

@@ -5,7 +5,7 @@
 use crate::catalog::Product;
 use crate::catalog::import::{ImportOptions, ProductChange, shopify_product};
 use crate::orders::OrderRules;
-use crate::orders::shopify::{Fulfilment, IdOnly, ShopifyOrder};
+use crate::orders::shopify::{Fulfilment, IdOnly, NotAnOrder, ShopifyOrder};
 use crate::store::{OrderWrite, Store, StoreError};
 
 /// The Shopify topics the endpoint takes.
@@ -40,11 +40,15 @@ pub enum Applied {
 }
 
 /// Why a delivery was not applied.
-#[derive(Debug, thiserror::Error)]
+#[derive(Debug, Clone, thiserror::Error)]
 pub enum NotApplied {
-    /// It may work later: the database failed, or a fulfilment came before its order.
+    /// It may work later: the database failed.
     #[error("{0}")]
     Retry(String),
+    /// It waits for another delivery (a fulfilment for its order), which may never come (an
+    /// order without an email was never kept): retried a few times, then dropped quietly.
+    #[error("{0}")]
+    Waiting(String),
     /// It never will: the payload is not what the topic promises.
     #[error("{0}")]
     Rejected(String),
@@ -78,7 +82,12 @@ fn parse(rules: &IntegrationRules, topic: &str, body: &str) -> Parsed {
             match serde_json::from_str::<ShopifyOrder>(body) {
                 Ok(payload) => match payload.into_order(&rules.orders) {
                     Ok(order) => Parsed::Order(Box::new(order)),
-                    Err(why) => rejected(why),
+                    Err(NotAnOrder::NoEmail(number)) => {
+                        Parsed::Done(Ok(Applied::Ignored(format!(
+                            "order {number} has no email (point of sale, phone): no shopper could look it up"
+                        ))))
+                    }
+                    Err(NotAnOrder::Invalid(why)) => rejected(why),
                 },
                 Err(e) => parse_error(e),
             }
@@ -159,26 +168,32 @@ pub async fn apply_shopify(
     later.sort_by_key(|(at, _)| *at);
     if !orders.is_empty() {
         let (positions, orders): (Vec<usize>, Vec<_>) = orders.into_iter().unzip();
-        let writes = store.upsert_orders(&orders).await;
-        for (n, at) in positions.into_iter().enumerate() {
-            results[at] = Some(match &writes {
-                Ok(writes) => Ok(Applied::Order(
-                    writes.get(n).copied().unwrap_or(OrderWrite::Stale),
-                )),
-                Err(error) => Err(error.clone().into()),
-            });
+        for (at, result) in positions
+            .into_iter()
+            .zip(write_orders(store, &orders).await)
+        {
+            results[at] = Some(result);
         }
     }
     if !products.is_empty() {
         let (positions, products): (Vec<usize>, Vec<_>) = products.into_iter().unzip();
         // One import: the catalog version moves once; of a product given twice the later
         // delivery is kept.
-        let written = write_products(store, &products).await;
-        for at in positions {
-            results[at] = Some(match &written {
-                Ok(_) => Ok(Applied::Catalog),
-                Err(error) => Err(error.clone().into()),
-            });
+        let written = match write_products(store, &products).await {
+            Ok(_) => vec![Ok(Applied::Catalog); products.len()],
+            // One bad product must not hold the others back: each on its own.
+            Err(_) if products.len() > 1 => {
+                let mut each = Vec::with_capacity(products.len());
+                for product in &products {
+                    let written = write_products(store, std::slice::from_ref(product)).await;
+                    each.push(written.map(|_| Applied::Catalog).map_err(NotApplied::from));
+                }
+                each
+            }
+            Err(error) => vec![Err(error.into())],
+        };
+        for (at, result) in positions.into_iter().zip(written) {
+            results[at] = Some(result);
         }
     }
     let (fulfilments, later): (Vec<_>, Vec<_>) = later
@@ -212,6 +227,26 @@ pub async fn apply_shopify(
         .collect()
 }
 
+/// Writes orders in one transaction; when that fails with more than one, each on its own, so
+/// that one bad order does not hold the others back.
+async fn write_orders(
+    store: &dyn Store,
+    orders: &[crate::orders::Order],
+) -> Vec<Result<Applied, NotApplied>> {
+    match store.upsert_orders(orders).await {
+        Ok(writes) => writes.into_iter().map(|w| Ok(Applied::Order(w))).collect(),
+        Err(_) if orders.len() > 1 => {
+            let mut each = Vec::with_capacity(orders.len());
+            for order in orders {
+                let written = store.upsert_order(order).await;
+                each.push(written.map(Applied::Order).map_err(NotApplied::from));
+            }
+            each
+        }
+        Err(error) => vec![Err(error.into())],
+    }
+}
+
 /// Writes products in one import (one catalog version).
 async fn write_products(
     store: &dyn Store,
@@ -223,7 +258,7 @@ async fn write_products(
 }
 
 /// Puts fulfilments on their orders as they now stand (read at once, written at once); one
-/// whose order has not come yet is retried.
+/// whose order has not come yet waits for it, one older than its order's last change is stale.
 async fn apply_fulfilments(
     store: &dyn Store,
     fulfilments: Vec<(usize, Fulfilment)>,
@@ -244,37 +279,36 @@ async fn apply_fulfilments(
         }
     };
     let mut results = Vec::with_capacity(fulfilments.len());
+    // (delivery, index of its order in `orders`)
     let mut changed: Vec<(usize, usize)> = Vec::new();
     for (at, fulfilment) in &fulfilments {
-        let id = fulfilment.order_id.as_deref();
-        match orders
+        let id = fulfilment.order_id.as_deref().unwrap_or("?");
+        let order = orders
             .iter_mut()
-            .position(|o| o.platform_id.as_deref() == id)
-        {
-            Some(which) => {
-                fulfilment.apply_to(&mut orders[which]);
-                changed.push((*at, which));
-            }
+            .position(|o| o.platform_id.as_deref() == Some(id));
+        match order {
+            Some(which) if fulfilment.apply_to(&mut orders[which]) => changed.push((*at, which)),
+            Some(_) => results.push((*at, Ok(Applied::Order(OrderWrite::Stale)))),
             None => results.push((
                 *at,
-                Err(NotApplied::Retry(format!(
-                    "order {} has not been received yet",
-                    id.unwrap_or("?")
+                Err(NotApplied::Waiting(format!(
+                    "order {id} has not been received yet"
                 ))),
             )),
         }
     }
-    let writes = store.upsert_orders(&orders).await;
+    // Each changed order written once, whatever number of its fulfilments came.
+    let mut touched: Vec<usize> = changed.iter().map(|(_, which)| *which).collect();
+    touched.sort_unstable();
+    touched.dedup();
+    let to_write: Vec<_> = touched.iter().map(|&which| orders[which].clone()).collect();
+    let writes = write_orders(store, &to_write).await;
     for (at, which) in changed {
-        results.push((
-            at,
-            match &writes {
-                Ok(writes) => Ok(Applied::Order(
-                    writes.get(which).copied().unwrap_or(OrderWrite::Stale),
-                )),
-                Err(error) => Err(error.clone().into()),
-            },
-        ));
+        let written = touched
+            .iter()
+            .position(|&w| w == which)
+            .and_then(|n| writes.get(n).cloned());
+        results.push((at, written.unwrap_or(Ok(Applied::Order(OrderWrite::Stale)))));
     }
     results
 }

@@ -26,7 +26,8 @@ pub struct Delivery {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ClaimedDelivery {
     pub delivery: Delivery,
-    /// Attempts made before this one.
+    /// This attempt's number (1 the first time): counted when it is claimed, so a delivery
+    /// whose processing never ends (a crash, every time) still runs out of attempts.
     pub attempts: i32,
 }
 
@@ -46,7 +47,8 @@ pub trait Inbox: Send + Sync {
     /// already (a redelivery), which changes nothing.
     async fn receive(&self, delivery: &Delivery) -> StoreResult<bool>;
     /// Claims up to `limit` deliveries due at `now`, oldest first, for `lease`: another
-    /// processor (another instance) skips them until the lease ends.
+    /// processor (another instance) skips them until the lease ends. Each claim counts as an
+    /// attempt.
     async fn claim_deliveries(
         &self,
         now: DateTime<Utc>,
@@ -59,14 +61,8 @@ pub trait Inbox: Send + Sync {
         done: &[(String, Option<String>)],
         at: DateTime<Utc>,
     ) -> StoreResult<()>;
-    /// Records a failed attempt and when to try again.
-    async fn delivery_retry(
-        &self,
-        id: &str,
-        attempts: i32,
-        at: DateTime<Utc>,
-        error: &str,
-    ) -> StoreResult<()>;
+    /// Records why an attempt failed and when to try again.
+    async fn delivery_retry(&self, id: &str, at: DateTime<Utc>, error: &str) -> StoreResult<()>;
     /// Deliveries pending and given up.
     async fn inbox_counts(&self) -> StoreResult<InboxCounts>;
     /// Forgets deliveries processed before `before` (a redelivery after that is processed

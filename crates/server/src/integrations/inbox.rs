@@ -17,17 +17,30 @@ const BATCH: u32 = 200;
 const LEASE: Duration = Duration::seconds(60);
 /// Attempts before a delivery is set aside (Shopify itself gives up after 8 over 4 hours).
 pub const MAX_ATTEMPTS: i32 = 10;
+/// Attempts of a delivery waiting for another (a fulfilment for its order: 4 + 8 + 16 + 32 s)
+/// before it is dropped as one whose other never comes.
+pub const WAIT_ATTEMPTS: i32 = 5;
 
 /// Applies deliveries as they come (a new one wakes it) and at least every `every` (retries,
 /// and deliveries another instance received). Runs until dropped.
 pub async fn process_inbox(state: AppState, rules: IntegrationRules, every: StdDuration) {
     loop {
         loop {
-            match process_batch(&state, &rules).await {
-                Ok(claimed) if claimed == BATCH as usize => continue,
-                Ok(_) => break,
-                Err(error) => {
+            // On a task of its own: a delivery that panics the processor ends its batch, not
+            // the processor (the batch is claimed again when its lease ends, one attempt used).
+            let batch = tokio::spawn({
+                let (state, rules) = (state.clone(), rules.clone());
+                async move { process_batch(&state, &rules).await }
+            });
+            match batch.await {
+                Ok(Ok(claimed)) if claimed == BATCH as usize => continue,
+                Ok(Ok(_)) => break,
+                Ok(Err(error)) => {
                     tracing::warn!(%error, "cannot read the integration inbox; will retry");
+                    break;
+                }
+                Err(error) => {
+                    tracing::error!(%error, "the inbox processor failed on a batch; it is retried after its lease");
                     break;
                 }
             }
@@ -52,11 +65,23 @@ async fn process_batch(
     if claimed.is_empty() {
         return Ok(0);
     }
+    // A delivery claimed more often than it may be tried never finished (its processing
+    // crashed every time): it is given up without another try.
+    let (runaway, claimed): (Vec<_>, Vec<_>) =
+        claimed.into_iter().partition(|c| c.attempts > MAX_ATTEMPTS);
+    let count = runaway.len() + claimed.len();
+    let mut done = Vec::with_capacity(count);
+    for item in &runaway {
+        let why = "its processing never finished".to_string();
+        let given_up = Err(NotApplied::Retry(why));
+        if let Some(failure) = settle(state, item, given_up).await {
+            done.push((item.delivery.id.clone(), failure));
+        }
+    }
     let deliveries: Vec<(&str, &str)> = (claimed.iter())
         .map(|c| (c.delivery.topic.as_str(), c.delivery.body.as_str()))
         .collect();
     let results = apply_shopify(state.store.as_ref(), rules, &deliveries).await;
-    let mut done = Vec::with_capacity(claimed.len());
     for (item, result) in claimed.iter().zip(results) {
         if let Some(failure) = settle(state, item, result).await {
             done.push((item.delivery.id.clone(), failure));
@@ -67,7 +92,7 @@ async fn process_batch(
         // nothing (orders never go backwards; products are written whole).
         tracing::warn!(%error, "could not mark deliveries processed");
     }
-    Ok(claimed.len())
+    Ok(count)
 }
 
 /// The wait before attempt `n + 1`: 2 s, 4 s, 8 s … at most 10 minutes.
@@ -102,8 +127,17 @@ async fn settle(
             tracing::warn!(topic, delivery = id, why, "delivery rejected");
             ("rejected", Some(why))
         }
-        Err(NotApplied::Retry(why)) => {
-            let attempts = item.attempts + 1;
+        Err(NotApplied::Waiting(why)) if item.attempts >= WAIT_ATTEMPTS => {
+            tracing::info!(
+                topic,
+                delivery = id,
+                why,
+                "delivery dropped: what it waited for never came"
+            );
+            ("ignored", None)
+        }
+        Err(NotApplied::Retry(why) | NotApplied::Waiting(why)) => {
+            let attempts = item.attempts;
             if attempts < MAX_ATTEMPTS {
                 tracing::info!(
                     topic,
@@ -114,7 +148,7 @@ async fn settle(
                 );
                 crate::metrics::integration_processed(kind, "retried");
                 let at = state.now() + backoff(attempts);
-                let retry = state.store.delivery_retry(&delivery.id, attempts, at, &why);
+                let retry = state.store.delivery_retry(&delivery.id, at, &why);
                 if let Err(error) = retry.await {
                     tracing::warn!(%error, "could not record the retry; the lease will end it");
                 }

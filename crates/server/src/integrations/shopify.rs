@@ -132,7 +132,7 @@ fn verify(headers: &HeaderMap, body: &[u8], secret: &str) -> Result<(), ApiError
         .decode(signature.trim())
         .ok()
         .is_some_and(|expected| {
-            Hmac::<Sha256>::new_from_slice(secret.as_bytes())
+            Hmac::<Sha256>::new_from_slice(secret.trim().as_bytes())
                 .map(|mut mac| {
                     mac.update(body);
                     // `verify_slice` compares in constant time.
