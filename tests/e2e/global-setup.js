@@ -13,6 +13,8 @@ import { join, resolve } from 'node:path';
 import { storePage } from './fixtures/store-page.js';
 
 const repo = resolve(import.meta.dirname, '../..');
+/** The secret the tests sign Shopify webhooks with (integrations.spec.js). */
+export const SHOPIFY_WEBHOOK_SECRET = 'e2e-shopify-webhook-secret';
 
 export default async function globalSetup() {
   const binary = process.env.AURORA_BIN || join(repo, 'target/debug/aurora');
@@ -62,6 +64,7 @@ export default async function globalSetup() {
       AURORA_RATE_LIMIT_IP_PER_MINUTE: '100000',
       AURORA_ORDER_LOOKUPS_PER_15_MINUTES: '100000',
       AURORA_LOG: 'warn',
+      AURORA_SHOPIFY_WEBHOOK_SECRET: SHOPIFY_WEBHOOK_SECRET,
     },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
