@@ -197,6 +197,31 @@ impl OrderStore for SqlStore {
         }))
     }
 
+    async fn change_orders(
+        &self,
+        platform_ids: &[&str],
+        change: &mut (dyn for<'o> FnMut(&'o mut [Order]) -> Vec<usize> + Send),
+    ) -> StoreResult<Vec<OrderWrite>> {
+        if platform_ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let _turn = self.writes.enter().await;
+        let mut tx = self.db.begin().await?;
+        let mut conn = tx.conn();
+        // Writing first: SQLite's write lock at once, PostgreSQL's row locks on the orders.
+        let mut lock = Query::new("UPDATE orders SET number = number WHERE platform_id IN ").once();
+        lock.push_list(platform_ids.iter().copied());
+        conn.execute(lock).await?;
+        let mut orders = read(&mut conn, Key::PlatformId, platform_ids).await?;
+        let changed: Vec<Order> = change(&mut orders)
+            .into_iter()
+            .filter_map(|at| orders.get(at).cloned())
+            .collect();
+        let writes = upsert(&mut conn, &changed).await?;
+        tx.commit().await?;
+        Ok(writes)
+    }
+
     async fn orders_by_platform_ids(&self, platform_ids: &[&str]) -> StoreResult<Vec<Order>> {
         let mut pooled = self.db.acquire().await?;
         read(&mut pooled.conn(), Key::PlatformId, platform_ids).await

@@ -17,6 +17,7 @@ use std::sync::Arc;
 backend_tests!(
     an_order_is_created_then_updated_and_never_overwritten_by_an_older_one,
     an_order_is_found_by_its_platform_id,
+    orders_are_changed_by_platform_id_in_one_transaction,
     an_orders_import_counts_and_is_invisible_until_committed,
     an_order_given_twice_in_one_batch_is_written_once_as_its_newer_copy,
     orders_placed_before_the_retention_cutoff_are_purged_with_their_lines,
@@ -100,6 +101,50 @@ async fn an_order_is_found_by_its_platform_id(store: Arc<dyn Store>) {
         .unwrap();
     assert_eq!(found.number.as_str(), "1002");
     assert_eq!(store.order_by_platform_id("id-9999").await.unwrap(), None);
+}
+
+async fn orders_are_changed_by_platform_id_in_one_transaction(store: Arc<dyn Store>) {
+    store
+        .upsert_orders(&[
+            order("1010", at(1, 11), OrderStatus::Paid),
+            order("1011", at(1, 11), OrderStatus::Paid),
+        ])
+        .await
+        .unwrap();
+    let mut seen = Vec::new();
+    let writes = store
+        .change_orders(&["id-1011", "id-1010", "id-none"], &mut |orders| {
+            seen = orders.iter().map(|o| o.number.to_string()).collect();
+            let shipped = OrderEvent::new(OrderStatus::Shipped, at(3, 9));
+            orders[0].events.push(shipped);
+            orders[0].updated_at = at(3, 9);
+            vec![0]
+        })
+        .await
+        .unwrap();
+    assert_eq!(
+        seen,
+        ["1011", "1010"],
+        "in the order of the ids; unknown ones left out"
+    );
+    assert_eq!(writes, [OrderWrite::Updated]);
+    let changed = store
+        .order(&OrderNumber::normalise("1011"))
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(changed.status(), OrderStatus::Shipped);
+    let untouched = store
+        .order(&OrderNumber::normalise("1010"))
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(untouched.status(), OrderStatus::Paid);
+    let none = store
+        .change_orders(&["id-1010"], &mut |_| Vec::new())
+        .await
+        .unwrap();
+    assert!(none.is_empty());
 }
 
 async fn an_orders_import_counts_and_is_invisible_until_committed(store: Arc<dyn Store>) {

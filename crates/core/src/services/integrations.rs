@@ -257,8 +257,9 @@ async fn write_products(
     import.commit().await
 }
 
-/// Puts fulfilments on their orders as they now stand (read at once, written at once); one
-/// whose order has not come yet waits for it, one older than its order's last change is stale.
+/// Puts fulfilments on their orders as they now stand (read, changed and written in one
+/// transaction with the orders locked); one whose order has not come yet waits for it, one
+/// older than its order's last change is stale.
 async fn apply_fulfilments(
     store: &dyn Store,
     fulfilments: Vec<(usize, Fulfilment)>,
@@ -269,48 +270,50 @@ async fn apply_fulfilments(
     let ids: Vec<&str> = (fulfilments.iter())
         .filter_map(|(_, f)| f.order_id.as_deref())
         .collect();
-    let mut orders = match store.orders_by_platform_ids(&ids).await {
-        Ok(orders) => orders,
-        Err(error) => {
-            return fulfilments
-                .into_iter()
-                .map(|(at, _)| (at, Err(error.clone().into())))
-                .collect();
-        }
-    };
     let mut results = Vec::with_capacity(fulfilments.len());
-    // (delivery, index of its order in `orders`)
+    // (delivery, position of its order), and the orders changed, each once.
     let mut changed: Vec<(usize, usize)> = Vec::new();
-    for (at, fulfilment) in &fulfilments {
-        let id = fulfilment.order_id.as_deref().unwrap_or("?");
-        let order = orders
-            .iter_mut()
-            .position(|o| o.platform_id.as_deref() == Some(id));
-        match order {
-            Some(which) if fulfilment.apply_to(&mut orders[which]) => changed.push((*at, which)),
-            Some(_) => results.push((*at, Ok(Applied::Order(OrderWrite::Stale)))),
-            None => results.push((
-                *at,
-                Err(NotApplied::Waiting(format!(
-                    "order {id} has not been received yet"
-                ))),
-            )),
+    let mut touched: Vec<usize> = Vec::new();
+    let writes = store
+        .change_orders(&ids, &mut |orders| {
+            for (at, fulfilment) in &fulfilments {
+                let id = fulfilment.order_id.as_deref().unwrap_or("?");
+                let order = orders
+                    .iter()
+                    .position(|o| o.platform_id.as_deref() == Some(id));
+                let applied = order.map(|which| (which, fulfilment.apply_to(&mut orders[which])));
+                match applied {
+                    Some((which, true)) => changed.push((*at, which)),
+                    Some((_, false)) => results.push((*at, Ok(Applied::Order(OrderWrite::Stale)))),
+                    None => results.push((
+                        *at,
+                        Err(NotApplied::Waiting(format!(
+                            "order {id} has not been received yet"
+                        ))),
+                    )),
+                }
+            }
+            touched = changed.iter().map(|(_, which)| *which).collect();
+            touched.sort_unstable();
+            touched.dedup();
+            touched.clone()
+        })
+        .await;
+    match writes {
+        Ok(writes) => {
+            for (at, which) in changed {
+                let write = (touched.iter().position(|&w| w == which))
+                    .and_then(|n| writes.get(n).copied())
+                    .unwrap_or(OrderWrite::Stale);
+                results.push((at, Ok(Applied::Order(write))));
+            }
+            results
         }
+        Err(error) => fulfilments
+            .into_iter()
+            .map(|(at, _)| (at, Err(error.clone().into())))
+            .collect(),
     }
-    // Each changed order written once, whatever number of its fulfilments came.
-    let mut touched: Vec<usize> = changed.iter().map(|(_, which)| *which).collect();
-    touched.sort_unstable();
-    touched.dedup();
-    let to_write: Vec<_> = touched.iter().map(|&which| orders[which].clone()).collect();
-    let writes = write_orders(store, &to_write).await;
-    for (at, which) in changed {
-        let written = touched
-            .iter()
-            .position(|&w| w == which)
-            .and_then(|n| writes.get(n).cloned());
-        results.push((at, written.unwrap_or(Ok(Applied::Order(OrderWrite::Stale)))));
-    }
-    results
 }
 
 async fn remove_product(

@@ -58,6 +58,15 @@ pub trait OrderStore: Send + Sync {
     async fn begin_order_import(&self) -> StoreResult<Box<OrderImport>>;
     /// One order by its normalised number.
     async fn order(&self, number: &OrderNumber) -> StoreResult<Option<Order>>;
+    /// Reads the orders with these platform ids, lets `change` edit them (it returns the
+    /// positions of those it changed, each once) and writes those, in one transaction with the
+    /// orders locked: no other writer slips in between the read and the write. Says what was
+    /// written, in the order of the positions.
+    async fn change_orders(
+        &self,
+        platform_ids: &[&str],
+        change: &mut (dyn for<'o> FnMut(&'o mut [Order]) -> Vec<usize> + Send),
+    ) -> StoreResult<Vec<OrderWrite>>;
     /// The orders with these ids on the store's platform, in the order of the ids.
     async fn orders_by_platform_ids(&self, platform_ids: &[&str]) -> StoreResult<Vec<Order>>;
     /// One order by its id on the store's platform.
