@@ -245,7 +245,7 @@ impl Fulfilment {
 /// An order as Shopify's `orders/*` webhooks send it (the fields we use).
 #[derive(Debug, Clone, Deserialize)]
 pub struct ShopifyOrder {
-    #[serde(deserialize_with = "shopify_id")]
+    #[serde(default, deserialize_with = "shopify_id")]
     pub id: Option<String>,
     /// `#1001`.
     pub name: String,
@@ -433,7 +433,7 @@ pub(crate) fn shopify_id<'de, D: Deserializer<'de>>(
 /// The id of a `products/delete` (or any) payload.
 #[derive(Debug, Clone, Deserialize)]
 pub struct IdOnly {
-    #[serde(deserialize_with = "shopify_id")]
+    #[serde(default, deserialize_with = "shopify_id")]
     pub id: Option<String>,
 }
 
@@ -500,6 +500,41 @@ mod tests {
                 "{financial} {fulfilment}"
             );
         }
+    }
+
+    #[test]
+    fn line_item_properties_mark_made_to_order_and_give_the_ring_size() {
+        let payload = serde_json::json!({
+            "id": 820982911946154508_u64, "name": "#1001", "email": "", "contact_email": "mia@example.com",
+            "created_at": "2026-11-01T10:00:00-05:00", "financial_status": "paid", "tags": "vip",
+            "line_items": [
+                {"title": "Custom Signet", "quantity": 1, "price": "1,850.00",
+                 "properties": [{"name": "Made to order", "value": "Yes"}, {"name": "Ring size", "value": "7.25"}]},
+                {"title": "Gift box", "quantity": 1, "price": "0.00",
+                 "properties": [{"name": "_made_to_order", "value": "no"}]}
+            ]
+        });
+        let order: ShopifyOrder = serde_json::from_value(payload).unwrap();
+        let order = order.into_order(&OrderRules::default()).unwrap();
+        assert_eq!(
+            order.email.as_str(),
+            "mia@example.com",
+            "the contact email stands in"
+        );
+        assert_eq!(order.platform_id.as_deref(), Some("820982911946154508"));
+        assert!(order.items[0].made_to_order);
+        assert!(!order.items[1].made_to_order, "`no` is not the mark");
+        assert_eq!(order.items[0].ring_size.as_deref(), Some("7.25"));
+        assert_eq!(order.items[0].price.minor(), 185_000);
+        assert_eq!(order.status(), OrderStatus::InProduction);
+        let bad: ShopifyOrder = serde_json::from_value(serde_json::json!({
+            "name": "#1002", "created_at": "2026-11-01T10:00:00Z", "line_items": []
+        }))
+        .unwrap();
+        assert_eq!(
+            bad.into_order(&OrderRules::default()).unwrap_err(),
+            NotAnOrder::NoEmail("1002".into())
+        );
     }
 
     #[test]

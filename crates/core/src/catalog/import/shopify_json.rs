@@ -21,7 +21,7 @@ pub enum ProductChange {
 
 #[derive(Debug, Deserialize)]
 struct Payload {
-    #[serde(deserialize_with = "crate::orders::shopify::shopify_id")]
+    #[serde(default, deserialize_with = "crate::orders::shopify::shopify_id")]
     id: Option<String>,
     #[serde(default)]
     title: String,
