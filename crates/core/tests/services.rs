@@ -368,6 +368,22 @@ fn moonstone(status: &str) -> String {
     .to_string()
 }
 
+/// Deliveries as the inbox hands them over, received `now`.
+fn incoming<'a>(
+    deliveries: &[(&'a str, &'a str)],
+) -> Vec<aurora_core::services::integrations::Incoming<'a>> {
+    deliveries
+        .iter()
+        .map(
+            |(topic, body)| aurora_core::services::integrations::Incoming {
+                topic,
+                body,
+                received_at: Utc::now(),
+            },
+        )
+        .collect()
+}
+
 #[tokio::test]
 async fn a_batch_of_deliveries_ends_as_the_deliveries_one_by_one_would() {
     use aurora_core::orders::{OrderNumber, OrderStatus};
@@ -393,14 +409,14 @@ async fn a_batch_of_deliveries_ends_as_the_deliveries_one_by_one_would() {
     let results = apply_shopify(
         world.store.as_ref(),
         &rules,
-        &[
+        &incoming(&[
             ("fulfillments/create", &fulfilment),
             ("products/update", &draft),
             ("orders/create", &order),
             ("products/update", &active),
             ("orders/create", "{\"name\": 5}"),
             ("app/uninstalled", "{}"),
-        ],
+        ]),
     )
     .await;
     assert!(
@@ -438,7 +454,7 @@ async fn a_batch_of_deliveries_ends_as_the_deliveries_one_by_one_would() {
     apply_shopify(
         world.store.as_ref(),
         &rules,
-        &[("products/update", &active), ("products/update", &draft)],
+        &incoming(&[("products/update", &active), ("products/update", &draft)]),
     )
     .await;
     assert!(
@@ -449,4 +465,77 @@ async fn a_batch_of_deliveries_ends_as_the_deliveries_one_by_one_would() {
             .unwrap()
             .is_none()
     );
+}
+
+#[tokio::test]
+async fn a_late_older_product_delivery_or_one_after_its_deletion_changes_nothing() {
+    use aurora_core::services::integrations::{Applied, IntegrationRules, apply_shopify};
+    let world = World::new().await;
+    let rules = IntegrationRules::default();
+    let version = |price: &str, updated_at: &str| {
+        json!({
+            "id": 4243, "title": "Aurora Opal Ring", "handle": "aurora-opal-ring",
+            "product_type": "Rings", "status": "active", "updated_at": updated_at,
+            "variants": [{"price": price, "option1": "14K Rose Gold"}],
+            "options": [{"name": "Metal", "values": ["14K Rose Gold"]}]
+        })
+        .to_string()
+    };
+    let (newer, older) = (
+        version("650.00", "2026-11-03T10:00:00Z"),
+        version("990.00", "2026-11-02T10:00:00Z"),
+    );
+    let price = || async {
+        (world.store.product("aurora-opal-ring").await.unwrap()).map(|p| p.price.minor())
+    };
+    apply_shopify(
+        world.store.as_ref(),
+        &rules,
+        &incoming(&[("products/update", &newer)]),
+    )
+    .await;
+    let late = apply_shopify(
+        world.store.as_ref(),
+        &rules,
+        &incoming(&[("products/update", &older)]),
+    )
+    .await;
+    assert!(matches!(&late[0], Ok(Applied::Ignored(_))), "{late:?}");
+    assert_eq!(
+        price().await,
+        Some(65_000),
+        "the older price never comes back"
+    );
+    // In one batch, out of order: the newer one stands.
+    apply_shopify(
+        world.store.as_ref(),
+        &rules,
+        &incoming(&[
+            (
+                "products/update",
+                &version("700.00", "2026-11-05T10:00:00Z"),
+            ),
+            ("products/update", &newer),
+        ]),
+    )
+    .await;
+    assert_eq!(price().await, Some(70_000));
+    let deleted = json!({"id": 4243}).to_string();
+    apply_shopify(
+        world.store.as_ref(),
+        &rules,
+        &incoming(&[("products/delete", &deleted)]),
+    )
+    .await;
+    let after = apply_shopify(
+        world.store.as_ref(),
+        &rules,
+        &incoming(&[(
+            "products/update",
+            &version("700.00", "2026-11-05T10:00:00Z"),
+        )]),
+    )
+    .await;
+    assert!(matches!(&after[0], Ok(Applied::Ignored(_))), "{after:?}");
+    assert_eq!(price().await, None, "a deleted product does not come back");
 }

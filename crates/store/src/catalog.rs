@@ -6,6 +6,8 @@ use crate::rows::{json_from_text, json_text, parse_stored};
 use aurora_core::catalog::Product;
 use aurora_core::money::Money;
 use aurora_core::store::{BatchImport, CatalogImport, CatalogStore, ImportSummary, StoreResult};
+use chrono::{DateTime, Utc};
+use std::collections::HashMap;
 
 const PRODUCT_COLUMNS: &str = "id, title, description, category, metal, price_cents, \
      ready_to_ship, styles, image_url, image_alt, url, price_max_cents, metals, kind, stones, \
@@ -116,6 +118,54 @@ impl CatalogStore for SqlStore {
             tx.commit().await?;
         }
         Ok(deleted.map(|(id,)| id))
+    }
+
+    async fn product_sync(
+        &self,
+        platform_ids: &[&str],
+    ) -> StoreResult<HashMap<String, (DateTime<Utc>, bool)>> {
+        if platform_ids.is_empty() {
+            return Ok(HashMap::new());
+        }
+        let mut query = Query::new(
+            "SELECT platform_id, updated_at, deleted FROM product_sync WHERE platform_id IN ",
+        )
+        .once();
+        query.push_list(platform_ids.iter().copied());
+        let rows: Vec<(String, DateTime<Utc>, bool)> = self.db.fetch_all(query).await?;
+        Ok(rows
+            .into_iter()
+            .map(|(id, at, deleted)| (id, (at, deleted)))
+            .collect())
+    }
+
+    async fn record_product_sync(
+        &self,
+        changes: &[(String, DateTime<Utc>, bool)],
+    ) -> StoreResult<()> {
+        // One row per product (a statement may not change a row twice): the latest change.
+        let mut latest: HashMap<&str, (DateTime<Utc>, bool)> = HashMap::new();
+        for (id, at, deleted) in changes {
+            let entry = latest.entry(id.as_str()).or_insert((*at, *deleted));
+            if *at >= entry.0 {
+                *entry = (*at, *deleted);
+            }
+        }
+        if latest.is_empty() {
+            return Ok(());
+        }
+        let mut query =
+            Query::new("INSERT INTO product_sync (platform_id, updated_at, deleted) ").once();
+        query.push_values(&latest, |(id, (at, deleted))| {
+            [(*id).into(), (*at).into(), (*deleted).into()]
+        });
+        query.push(
+            " ON CONFLICT (platform_id) DO UPDATE SET updated_at = excluded.updated_at, \
+             deleted = excluded.deleted WHERE product_sync.updated_at <= excluded.updated_at",
+        );
+        let _turn = self.writes.enter().await;
+        self.db.execute(query).await?;
+        Ok(())
     }
 
     async fn product_count(&self) -> StoreResult<u64> {

@@ -26,6 +26,7 @@ backend_tests!(
     a_retried_delivery_waits_and_a_processed_one_is_done,
     tokens_are_found_by_hash_listed_and_revoked_once,
     a_product_is_removed_by_its_platform_id_and_the_catalog_version_moves,
+    a_products_last_change_is_recorded_and_never_moves_back,
 );
 
 fn at(day: u32, hour: u32) -> DateTime<Utc> {
@@ -432,4 +433,28 @@ async fn a_product_is_removed_by_its_platform_id_and_the_catalog_version_moves(
         .map(|p| p.id)
         .collect();
     assert!(!ids.contains(&product.id));
+}
+
+async fn a_products_last_change_is_recorded_and_never_moves_back(store: Arc<dyn Store>) {
+    assert!(store.product_sync(&["p1"]).await.unwrap().is_empty());
+    store
+        .record_product_sync(&[
+            ("p1".into(), at(3, 9), false),
+            ("p2".into(), at(1, 9), false),
+            ("p1".into(), at(2, 9), false),
+        ])
+        .await
+        .unwrap();
+    // An older time changes nothing; a deletion later than the record stands.
+    store
+        .record_product_sync(&[
+            ("p1".into(), at(2, 10), false),
+            ("p2".into(), at(4, 9), true),
+        ])
+        .await
+        .unwrap();
+    let known = store.product_sync(&["p1", "p2", "p3"]).await.unwrap();
+    assert_eq!(known.get("p1"), Some(&(at(3, 9), false)));
+    assert_eq!(known.get("p2"), Some(&(at(4, 9), true)));
+    assert_eq!(known.len(), 2);
 }

@@ -7,6 +7,7 @@ use crate::catalog::import::{ImportOptions, ProductChange, shopify_product};
 use crate::orders::OrderRules;
 use crate::orders::shopify::{Fulfilment, IdOnly, NotAnOrder, ShopifyOrder};
 use crate::store::{OrderWrite, Store, StoreError};
+use chrono::{DateTime, Utc};
 
 /// The Shopify topics the endpoint takes.
 pub const SHOPIFY_TOPICS: [&str; 8] = [
@@ -60,17 +61,47 @@ impl From<StoreError> for NotApplied {
     }
 }
 
+/// A delivery as the inbox hands it over.
+#[derive(Debug, Clone, Copy)]
+pub struct Incoming<'a> {
+    pub topic: &'a str,
+    /// The raw body, as signed.
+    pub body: &'a str,
+    pub received_at: DateTime<Utc>,
+}
+
 /// What a delivery asks for, once read.
 enum Parsed {
     Order(Box<crate::orders::Order>),
     Fulfilment(Fulfilment),
-    Product(Box<Product>),
-    RemoveProduct { platform_id: String, reason: String },
+    Product(Box<Product>, ProductTime),
+    RemoveProduct {
+        platform_id: String,
+        reason: String,
+        time: ProductTime,
+    },
     Done(Result<Applied, NotApplied>),
 }
 
-/// Reads one delivery of `topic` with this raw `body`.
-fn parse(rules: &IntegrationRules, topic: &str, body: &str) -> Parsed {
+/// When a product delivery's change happened on the platform (its `updated_at`, or when it
+/// came for a deletion, which has none), and whether it deletes the product.
+#[derive(Debug, Clone, Copy)]
+struct ProductTime {
+    at: DateTime<Utc>,
+    deleted: bool,
+}
+
+/// Reads one delivery.
+fn parse(rules: &IntegrationRules, incoming: &Incoming<'_>) -> Parsed {
+    let Incoming {
+        topic,
+        body,
+        received_at,
+    } = *incoming;
+    let time = |updated_at: Option<DateTime<Utc>>| ProductTime {
+        at: updated_at.unwrap_or(received_at),
+        deleted: false,
+    };
     let parse_error = |e: serde_json::Error| {
         Parsed::Done(Err(NotApplied::Rejected(format!(
             "not a {topic} payload: {e}"
@@ -100,13 +131,18 @@ fn parse(rules: &IntegrationRules, topic: &str, body: &str) -> Parsed {
             }
         }
         "products/create" | "products/update" => match shopify_product(body, &rules.catalog) {
-            Ok(ProductChange::Upsert(product)) => Parsed::Product(product),
+            Ok(ProductChange::Upsert {
+                product,
+                updated_at,
+            }) => Parsed::Product(product, time(updated_at)),
             Ok(ProductChange::Remove {
                 platform_id,
                 reason,
+                updated_at,
             }) => Parsed::RemoveProduct {
                 platform_id,
                 reason,
+                time: time(updated_at),
             },
             Err(why) => rejected(why),
         },
@@ -114,6 +150,10 @@ fn parse(rules: &IntegrationRules, topic: &str, body: &str) -> Parsed {
             Ok(IdOnly { id: Some(id) }) => Parsed::RemoveProduct {
                 platform_id: id,
                 reason: "it was deleted".into(),
+                time: ProductTime {
+                    at: received_at,
+                    deleted: true,
+                },
             },
             Ok(_) => rejected("the payload has no id".into()),
             Err(e) => parse_error(e),
@@ -133,15 +173,19 @@ fn parse(rules: &IntegrationRules, topic: &str, body: &str) -> Parsed {
 pub async fn apply_shopify(
     store: &dyn Store,
     rules: &IntegrationRules,
-    deliveries: &[(&str, &str)],
+    deliveries: &[Incoming<'_>],
 ) -> Vec<Result<Applied, NotApplied>> {
     let mut results: Vec<Option<Result<Applied, NotApplied>>> =
         deliveries.iter().map(|_| None).collect();
+    let parsed: Vec<(usize, Parsed)> = (deliveries.iter().enumerate())
+        .map(|(at, incoming)| (at, parse(rules, incoming)))
+        .collect();
+    let parsed = fresh_products(store, parsed, &mut results).await;
     let (mut orders, mut products, mut later) = (Vec::new(), Vec::new(), Vec::new());
-    for (at, (topic, body)) in deliveries.iter().enumerate() {
-        match parse(rules, topic, body) {
+    for (at, parsed) in parsed {
+        match parsed {
             Parsed::Order(order) => orders.push((at, *order)),
-            Parsed::Product(product) => products.push((at, *product)),
+            Parsed::Product(product, _) => products.push((at, *product)),
             Parsed::Done(result) => results[at] = Some(result),
             other => later.push((at, other)),
         }
@@ -160,10 +204,14 @@ pub async fn apply_shopify(
                 .as_deref()
                 .is_none_or(|id| !removed.contains(id))
         });
+    let time = ProductTime {
+        at: DateTime::<Utc>::MIN_UTC,
+        deleted: false,
+    };
     later.extend(
         in_turn
             .into_iter()
-            .map(|(at, p)| (at, Parsed::Product(Box::new(p)))),
+            .map(|(at, p)| (at, Parsed::Product(Box::new(p), time))),
     );
     later.sort_by_key(|(at, _)| *at);
     if !orders.is_empty() {
@@ -213,8 +261,9 @@ pub async fn apply_shopify(
             Parsed::RemoveProduct {
                 platform_id,
                 reason,
+                ..
             } => remove_product(store, &platform_id, &reason).await,
-            Parsed::Product(product) => write_products(store, std::slice::from_ref(&*product))
+            Parsed::Product(product, _) => write_products(store, std::slice::from_ref(&*product))
                 .await
                 .map(|_| Applied::Catalog)
                 .map_err(NotApplied::from),
@@ -225,6 +274,84 @@ pub async fn apply_shopify(
         .into_iter()
         .map(|r| r.unwrap_or_else(|| Ok(Applied::Ignored("nothing to do".into()))))
         .collect()
+}
+
+/// Leaves out the product deliveries older than their product's last recorded change, or that
+/// come after its deletion (they are answered `Ignored`), and records the changes of the rest:
+/// products/update deliveries come out of order too, and an older price or a deleted product
+/// must not come back.
+async fn fresh_products(
+    store: &dyn Store,
+    parsed: Vec<(usize, Parsed)>,
+    results: &mut [Option<Result<Applied, NotApplied>>],
+) -> Vec<(usize, Parsed)> {
+    let time_of = |p: &Parsed| match p {
+        Parsed::Product(product, time) => product.platform_id.clone().map(|id| (id, *time)),
+        Parsed::RemoveProduct {
+            platform_id, time, ..
+        } => Some((platform_id.clone(), *time)),
+        _ => None,
+    };
+    let ids: Vec<String> = parsed
+        .iter()
+        .filter_map(|(_, p)| time_of(p))
+        .map(|(id, _)| id)
+        .collect();
+    if ids.is_empty() {
+        return parsed;
+    }
+    let id_refs: Vec<&str> = ids.iter().map(String::as_str).collect();
+    let mut known = match store.product_sync(&id_refs).await {
+        Ok(known) => known,
+        Err(error) => {
+            // Without the record, products wait for it; everything else goes on.
+            return (parsed.into_iter())
+                .filter(|(at, p)| {
+                    let product = time_of(p).is_some();
+                    if product {
+                        results[*at] = Some(Err(error.clone().into()));
+                    }
+                    !product
+                })
+                .collect();
+        }
+    };
+    let mut recorded = Vec::new();
+    let mut kept = Vec::with_capacity(parsed.len());
+    for (at, p) in parsed {
+        let Some((id, time)) = time_of(&p) else {
+            kept.push((at, p));
+            continue;
+        };
+        match known.get(&id) {
+            Some((_, true)) => {
+                let why = format!("product {id} was deleted");
+                results[at] = Some(Ok(Applied::Ignored(why)));
+            }
+            Some((last, false)) if time.at < *last => {
+                let why = format!("product {id} changed later than this delivery says");
+                results[at] = Some(Ok(Applied::Ignored(why)));
+            }
+            _ => {
+                known.insert(id.clone(), (time.at, time.deleted));
+                recorded.push((id, time.at, time.deleted));
+                kept.push((at, p));
+            }
+        }
+    }
+    if let Err(error) = store.record_product_sync(&recorded).await {
+        // Applied without the record, a late older delivery could undo them: they wait.
+        return (kept.into_iter())
+            .filter(|(at, p)| {
+                let product = time_of(p).is_some();
+                if product {
+                    results[*at] = Some(Err(error.clone().into()));
+                }
+                !product
+            })
+            .collect();
+    }
+    kept
 }
 
 /// Writes orders in one transaction; when that fails with more than one, each on its own, so

@@ -3,6 +3,7 @@
 use super::{BatchImport, StoreResult};
 use crate::catalog::Product;
 use async_trait::async_trait;
+use chrono::{DateTime, Utc};
 
 /// How many products an import wrote, and the catalog version it made.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -34,6 +35,18 @@ pub trait CatalogStore: Send + Sync {
     /// id, or `None` when no product has it (nothing changes then).
     async fn delete_product_by_platform_id(&self, platform_id: &str)
     -> StoreResult<Option<String>>;
+    /// When the platform last changed these products (by platform id), as recorded by
+    /// [`Self::record_product_sync`]: the time, and whether it deleted the product.
+    async fn product_sync(
+        &self,
+        platform_ids: &[&str],
+    ) -> StoreResult<std::collections::HashMap<String, (DateTime<Utc>, bool)>>;
+    /// Records when the platform changed products `(platform id, time, deleted)`; a time older
+    /// than the one recorded changes nothing.
+    async fn record_product_sync(
+        &self,
+        changes: &[(String, DateTime<Utc>, bool)],
+    ) -> StoreResult<()>;
     /// How many products the catalog holds.
     async fn product_count(&self) -> StoreResult<u64>;
 }

@@ -6,7 +6,9 @@
 //! another processor takes it.
 
 use crate::AppState;
-use aurora_core::services::integrations::{Applied, IntegrationRules, NotApplied, apply_shopify};
+use aurora_core::services::integrations::{
+    Applied, Incoming, IntegrationRules, NotApplied, apply_shopify,
+};
 use aurora_core::store::{ClaimedDelivery, OrderWrite};
 use chrono::Duration;
 use std::time::Duration as StdDuration;
@@ -78,8 +80,12 @@ async fn process_batch(
             done.push((item.delivery.id.clone(), failure));
         }
     }
-    let deliveries: Vec<(&str, &str)> = (claimed.iter())
-        .map(|c| (c.delivery.topic.as_str(), c.delivery.body.as_str()))
+    let deliveries: Vec<Incoming<'_>> = (claimed.iter())
+        .map(|c| Incoming {
+            topic: &c.delivery.topic,
+            body: &c.delivery.body,
+            received_at: c.delivery.received_at,
+        })
         .collect();
     let results = apply_shopify(state.store.as_ref(), rules, &deliveries).await;
     for (item, result) in claimed.iter().zip(results) {

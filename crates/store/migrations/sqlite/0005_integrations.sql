@@ -25,6 +25,14 @@ CREATE TABLE integration_inbox (
 CREATE INDEX integration_inbox_due ON integration_inbox (next_attempt_at) WHERE processed_at IS NULL;
 CREATE INDEX integration_inbox_processed ON integration_inbox (processed_at) WHERE processed_at IS NOT NULL;
 
+-- When the platform last changed each product, as its webhooks say: an older delivery, or one
+-- after the product was deleted, changes nothing.
+CREATE TABLE product_sync (
+    platform_id TEXT PRIMARY KEY,
+    updated_at  TEXT NOT NULL,
+    deleted     BOOLEAN NOT NULL
+);
+
 -- API tokens, by the SHA-256 of their secret.
 CREATE TABLE api_tokens (
     id           TEXT PRIMARY KEY,

@@ -7,16 +7,25 @@ use super::draft::{self, Cell, Draft, Variant};
 use super::mapping::StoneField;
 use super::{ImportOptions, Item, RowError};
 use crate::catalog::Product;
+use chrono::{DateTime, Utc};
 use serde::Deserialize;
 
-/// What a product delivery asks of the catalog.
+/// What a product delivery asks of the catalog, and when the product changed on the platform
+/// (its `updated_at`, if the payload has one).
 #[derive(Debug, Clone, PartialEq)]
 pub enum ProductChange {
     /// Add the product, or replace the one with its id.
-    Upsert(Box<Product>),
+    Upsert {
+        product: Box<Product>,
+        updated_at: Option<DateTime<Utc>>,
+    },
     /// The product is not for sale here (draft, archived, in no category or metal): take it
     /// out of the catalog if it is in.
-    Remove { platform_id: String, reason: String },
+    Remove {
+        platform_id: String,
+        reason: String,
+        updated_at: Option<DateTime<Utc>>,
+    },
 }
 
 #[derive(Debug, Deserialize)]
@@ -41,6 +50,8 @@ struct Payload {
     options: Vec<PayloadOption>,
     #[serde(default)]
     images: Vec<PayloadImage>,
+    #[serde(default)]
+    updated_at: Option<DateTime<Utc>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -92,10 +103,12 @@ pub fn shopify_product(body: &str, options: &ImportOptions) -> Result<ProductCha
         .id
         .clone()
         .ok_or_else(|| "the product has no id".to_string())?;
+    let updated_at = payload.updated_at;
     let remove = |reason: String| {
         Ok(ProductChange::Remove {
             platform_id: platform_id.clone(),
             reason,
+            updated_at,
         })
     };
     if payload
@@ -182,7 +195,10 @@ pub fn shopify_product(body: &str, options: &ImportOptions) -> Result<ProductCha
         platform_id: Some(platform_id.clone()),
     };
     match draft::build(&draft, options) {
-        Item::Product { product, .. } => Ok(ProductChange::Upsert(product)),
+        Item::Product { product, .. } => Ok(ProductChange::Upsert {
+            product,
+            updated_at,
+        }),
         Item::Skipped { warnings, .. } => {
             remove(describe(&warnings, "it maps to no category or metal"))
         }
@@ -238,7 +254,7 @@ mod tests {
     #[test]
     fn an_active_product_reads_as_from_the_export() {
         let change = shopify_product(&body("active", "14K Rose Gold"), &ImportOptions::default());
-        let ProductChange::Upsert(product) = change.unwrap() else {
+        let ProductChange::Upsert { product, .. } = change.unwrap() else {
             panic!("not an upsert");
         };
         assert_eq!(product.id, "solitaire-ring");
