@@ -303,18 +303,8 @@ async fn fresh_products(
     let id_refs: Vec<&str> = ids.iter().map(String::as_str).collect();
     let mut known = match store.product_sync(&id_refs).await {
         Ok(known) => known,
-        Err(error) => {
-            // Without the record, products wait for it; everything else goes on.
-            return (parsed.into_iter())
-                .filter(|(at, p)| {
-                    let product = time_of(p).is_some();
-                    if product {
-                        results[*at] = Some(Err(error.clone().into()));
-                    }
-                    !product
-                })
-                .collect();
-        }
+        // Without the record, products wait for it; everything else goes on.
+        Err(error) => return hold_products(parsed, &error, results),
     };
     let mut recorded = Vec::new();
     let mut kept = Vec::with_capacity(parsed.len());
@@ -341,17 +331,26 @@ async fn fresh_products(
     }
     if let Err(error) = store.record_product_sync(&recorded).await {
         // Applied without the record, a late older delivery could undo them: they wait.
-        return (kept.into_iter())
-            .filter(|(at, p)| {
-                let product = time_of(p).is_some();
-                if product {
-                    results[*at] = Some(Err(error.clone().into()));
-                }
-                !product
-            })
-            .collect();
+        return hold_products(kept, &error, results);
     }
     kept
+}
+
+/// Answers the product deliveries with `error` (to be retried) and returns the others.
+fn hold_products(
+    parsed: Vec<(usize, Parsed)>,
+    error: &StoreError,
+    results: &mut [Option<Result<Applied, NotApplied>>],
+) -> Vec<(usize, Parsed)> {
+    (parsed.into_iter())
+        .filter(|(at, p)| {
+            let product = matches!(p, Parsed::Product(..) | Parsed::RemoveProduct { .. });
+            if product {
+                results[*at] = Some(Err(error.clone().into()));
+            }
+            !product
+        })
+        .collect()
 }
 
 /// Writes orders in one transaction; when that fails with more than one, each on its own, so
