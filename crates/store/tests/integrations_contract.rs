@@ -23,6 +23,7 @@ backend_tests!(
     orders_placed_before_the_retention_cutoff_are_purged_with_their_lines,
     a_delivery_is_stored_once_per_webhook_id,
     claimed_deliveries_are_not_claimed_again_until_their_lease_ends,
+    processors_claiming_at_once_never_claim_one_delivery_twice,
     a_retried_delivery_waits_and_a_processed_one_is_done,
     tokens_are_found_by_hash_listed_and_revoked_once,
     a_product_is_removed_by_its_platform_id_and_the_catalog_version_moves,
@@ -310,6 +311,32 @@ async fn claimed_deliveries_are_not_claimed_again_until_their_lease_ends(store: 
         .unwrap();
     assert_eq!(later.len(), 3);
     assert!(later.iter().all(|c| c.attempts == 2), "each claim counts");
+}
+
+async fn processors_claiming_at_once_never_claim_one_delivery_twice(store: Arc<dyn Store>) {
+    for n in 0..120 {
+        let received = at(1, 10) + Duration::milliseconds(n);
+        store
+            .receive(&delivery(&format!("c{n}"), received))
+            .await
+            .unwrap();
+    }
+    let now = at(1, 12);
+    let lease = Duration::seconds(60);
+    // Four processors (four instances' worth of connections) claim at the same moment.
+    let claims = (0..4).map(|_| {
+        let store = store.clone();
+        tokio::spawn(async move { store.claim_deliveries(now, lease, 50).await.unwrap() })
+    });
+    let mut seen = HashSet::new();
+    let mut total = 0;
+    for claim in claims {
+        for claimed in claim.await.unwrap() {
+            total += 1;
+            assert!(seen.insert(claimed.delivery.id), "claimed twice");
+        }
+    }
+    assert_eq!(total, 120, "every delivery claimed once");
 }
 
 async fn a_retried_delivery_waits_and_a_processed_one_is_done(store: Arc<dyn Store>) {
