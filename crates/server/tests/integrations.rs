@@ -108,6 +108,20 @@ impl Shop {
         .await
     }
 
+    /// Polls (up to 10 s) until the inbox has applied every delivery.
+    async fn until_inbox_empty(&self) {
+        for _ in 0..200 {
+            if self.store.inbox_counts().await.unwrap().pending == 0 {
+                return;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        panic!(
+            "the inbox never emptied: {:?}",
+            self.store.inbox_counts().await.unwrap()
+        );
+    }
+
     /// Polls (up to 10 s) until the order `number` satisfies `done`.
     async fn order_when(
         &self,
@@ -277,12 +291,7 @@ async fn shopifys_own_sample_payloads_are_taken_as_sent(store: Arc<dyn Store>) {
         .await;
     let answer = shop.deliver("customers/create", "s-4", "{}").await;
     assert_eq!(answer.json()["outcome"], "ignored");
-    for _ in 0..200 {
-        if shop.store.inbox_counts().await.unwrap().pending == 0 {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
+    shop.until_inbox_empty().await;
     let counts = shop.store.inbox_counts().await.unwrap();
     assert_eq!((counts.pending, counts.failed), (0, 0));
     assert_eq!(shop.store.product_count().await.unwrap(), before);
@@ -408,12 +417,7 @@ async fn an_older_update_arriving_late_never_moves_an_order_back(store: Arc<dyn 
             .json()["outcome"],
         "accepted"
     );
-    for _ in 0..200 {
-        if shop.store.inbox_counts().await.unwrap().pending == 0 {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
+    shop.until_inbox_empty().await;
     let order = shop
         .store
         .order(&OrderNumber::normalise("1001"))

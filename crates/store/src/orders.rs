@@ -222,11 +222,6 @@ impl OrderStore for SqlStore {
         Ok(writes)
     }
 
-    async fn orders_by_platform_ids(&self, platform_ids: &[&str]) -> StoreResult<Vec<Order>> {
-        let mut pooled = self.db.acquire().await?;
-        read(&mut pooled.conn(), Key::PlatformId, platform_ids).await
-    }
-
     async fn purge_orders(&self, before: DateTime<Utc>) -> StoreResult<u64> {
         // Items and events go with their order (ON DELETE CASCADE).
         self.db

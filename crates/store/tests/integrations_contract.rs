@@ -96,13 +96,21 @@ async fn an_order_is_found_by_its_platform_id(store: Arc<dyn Store>) {
         .upsert_order(&order("1002", at(1, 11), OrderStatus::Paid))
         .await
         .unwrap();
-    let found = store
-        .order_by_platform_id("id-1002")
-        .await
-        .unwrap()
-        .unwrap();
-    assert_eq!(found.number.as_str(), "1002");
-    assert_eq!(store.order_by_platform_id("id-9999").await.unwrap(), None);
+    // Orders are read by platform id where fulfilments change them.
+    let found_by = async |id: &str| {
+        let mut found = Vec::new();
+        let writes = store
+            .change_orders(&[id], &mut |orders| {
+                found = orders.iter().map(|o| o.number.to_string()).collect();
+                Vec::new()
+            })
+            .await
+            .unwrap();
+        assert!(writes.is_empty(), "nothing changed, nothing written");
+        found
+    };
+    assert_eq!(found_by("id-1002").await, ["1002"]);
+    assert!(found_by("id-9999").await.is_empty());
 }
 
 async fn orders_are_changed_by_platform_id_in_one_transaction(store: Arc<dyn Store>) {

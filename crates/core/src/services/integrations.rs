@@ -185,7 +185,7 @@ pub async fn apply_shopify(
     for (at, parsed) in parsed {
         match parsed {
             Parsed::Order(order) => orders.push((at, *order)),
-            Parsed::Product(product, _) => products.push((at, *product)),
+            Parsed::Product(product, time) => products.push((at, product, time)),
             Parsed::Done(result) => results[at] = Some(result),
             other => later.push((at, other)),
         }
@@ -198,20 +198,15 @@ pub async fn apply_shopify(
             _ => None,
         })
         .collect();
-    let (products, in_turn): (Vec<_>, Vec<_>) =
-        products.into_iter().partition(|(_, p): &(usize, Product)| {
-            p.platform_id
-                .as_deref()
-                .is_none_or(|id| !removed.contains(id))
-        });
-    let time = ProductTime {
-        at: DateTime::<Utc>::MIN_UTC,
-        deleted: false,
-    };
+    let (products, in_turn): (Vec<_>, Vec<_>) = products.into_iter().partition(|(_, p, _)| {
+        p.platform_id
+            .as_deref()
+            .is_none_or(|id| !removed.contains(id))
+    });
     later.extend(
         in_turn
             .into_iter()
-            .map(|(at, p)| (at, Parsed::Product(Box::new(p), time))),
+            .map(|(at, p, time)| (at, Parsed::Product(p, time))),
     );
     later.sort_by_key(|(at, _)| *at);
     if !orders.is_empty() {
@@ -224,23 +219,12 @@ pub async fn apply_shopify(
         }
     }
     if !products.is_empty() {
-        let (positions, products): (Vec<usize>, Vec<_>) = products.into_iter().unzip();
-        // One import: the catalog version moves once; of a product given twice the later
-        // delivery is kept.
-        let written = match write_products(store, &products).await {
-            Ok(_) => vec![Ok(Applied::Catalog); products.len()],
-            // One bad product must not hold the others back: each on its own.
-            Err(_) if products.len() > 1 => {
-                let mut each = Vec::with_capacity(products.len());
-                for product in &products {
-                    let written = write_products(store, std::slice::from_ref(product)).await;
-                    each.push(written.map(|_| Applied::Catalog).map_err(NotApplied::from));
-                }
-                each
-            }
-            Err(error) => vec![Err(error.into())],
-        };
-        for (at, result) in positions.into_iter().zip(written) {
+        let (positions, products): (Vec<usize>, Vec<Product>) =
+            products.into_iter().map(|(at, p, _)| (at, *p)).unzip();
+        for (at, result) in positions
+            .into_iter()
+            .zip(write_products(store, &products).await)
+        {
             results[at] = Some(result);
         }
     }
@@ -263,10 +247,10 @@ pub async fn apply_shopify(
                 reason,
                 ..
             } => remove_product(store, &platform_id, &reason).await,
-            Parsed::Product(product, _) => write_products(store, std::slice::from_ref(&*product))
+            Parsed::Product(product, _) => (write_products(store, std::slice::from_ref(&*product))
                 .await
-                .map(|_| Applied::Catalog)
-                .map_err(NotApplied::from),
+                .pop())
+            .unwrap_or(Ok(Applied::Catalog)),
             Parsed::Order(_) | Parsed::Fulfilment(_) | Parsed::Done(_) => continue,
         });
     }
@@ -373,14 +357,29 @@ async fn write_orders(
     }
 }
 
-/// Writes products in one import (one catalog version).
+/// Writes products in one import (one catalog version; of a product given twice the later is
+/// kept); when that fails with more than one, each on its own, as [`write_orders`] does.
 async fn write_products(
     store: &dyn Store,
     products: &[Product],
-) -> Result<crate::store::ImportSummary, StoreError> {
-    let mut import = store.begin_import().await?;
-    import.write(products).await?;
-    import.commit().await
+) -> Vec<Result<Applied, NotApplied>> {
+    let import = async |products: &[Product]| -> Result<(), StoreError> {
+        let mut import = store.begin_import().await?;
+        import.write(products).await?;
+        import.commit().await.map(|_| ())
+    };
+    match import(products).await {
+        Ok(()) => vec![Ok(Applied::Catalog); products.len()],
+        Err(_) if products.len() > 1 => {
+            let mut each = Vec::with_capacity(products.len());
+            for product in products {
+                let written = import(std::slice::from_ref(product)).await;
+                each.push(written.map(|()| Applied::Catalog).map_err(NotApplied::from));
+            }
+            each
+        }
+        Err(error) => vec![Err(error.into())],
+    }
 }
 
 /// Puts fulfilments on their orders as they now stand (read, changed and written in one

@@ -67,12 +67,6 @@ pub trait OrderStore: Send + Sync {
         platform_ids: &[&str],
         change: &mut (dyn for<'o> FnMut(&'o mut [Order]) -> Vec<usize> + Send),
     ) -> StoreResult<Vec<OrderWrite>>;
-    /// The orders with these ids on the store's platform, in the order of the ids.
-    async fn orders_by_platform_ids(&self, platform_ids: &[&str]) -> StoreResult<Vec<Order>>;
-    /// One order by its id on the store's platform.
-    async fn order_by_platform_id(&self, platform_id: &str) -> StoreResult<Option<Order>> {
-        Ok(self.orders_by_platform_ids(&[platform_id]).await?.pop())
-    }
     /// An email's most recent orders (case-insensitive), newest first.
     async fn orders_by_email(&self, email: &Email, limit: u32) -> StoreResult<Vec<Order>>;
     /// How many orders are stored.
