@@ -22,11 +22,15 @@ pub const MAX_ATTEMPTS: i32 = 10;
 /// Attempts of a delivery waiting for another (a fulfilment for its order: 4 + 8 + 16 + 32 s)
 /// before it is dropped as one whose other never comes.
 pub const WAIT_ATTEMPTS: i32 = 5;
+/// How often the inbox gauges are refreshed while there is nothing to do.
+const COUNT_EVERY: StdDuration = StdDuration::from_secs(30);
 
 /// Applies deliveries as they come (a new one wakes it) and at least every `every` (retries,
 /// and deliveries another instance received). Runs until dropped.
 pub async fn process_inbox(state: AppState, rules: IntegrationRules, every: StdDuration) {
+    let mut counted_at: Option<std::time::Instant> = None;
     loop {
+        let mut claimed_any = false;
         loop {
             // On a task of its own: a delivery that panics the processor ends its batch, not
             // the processor (the batch is claimed again when its lease ends, one attempt used).
@@ -35,8 +39,12 @@ pub async fn process_inbox(state: AppState, rules: IntegrationRules, every: StdD
                 async move { process_batch(&state, &rules).await }
             });
             match batch.await {
-                Ok(Ok(claimed)) if claimed == BATCH as usize => continue,
-                Ok(Ok(_)) => break,
+                Ok(Ok(claimed)) => {
+                    claimed_any |= claimed > 0;
+                    if claimed < BATCH as usize {
+                        break;
+                    }
+                }
                 Ok(Err(error)) => {
                     tracing::warn!(%error, "cannot read the integration inbox; will retry");
                     break;
@@ -47,9 +55,14 @@ pub async fn process_inbox(state: AppState, rules: IntegrationRules, every: StdD
                 }
             }
         }
-        match state.store.inbox_counts().await {
-            Ok(counts) => crate::metrics::integration_inbox(counts.pending, counts.failed),
-            Err(error) => tracing::warn!(%error, "cannot count the integration inbox"),
+        // The gauges change with the work done here, or with another instance's: counted after
+        // work, and every half minute otherwise (not on every idle poll).
+        if claimed_any || counted_at.is_none_or(|at| at.elapsed() >= COUNT_EVERY) {
+            counted_at = Some(std::time::Instant::now());
+            match state.store.inbox_counts().await {
+                Ok(counts) => crate::metrics::integration_inbox(counts.pending, counts.failed),
+                Err(error) => tracing::warn!(%error, "cannot count the integration inbox"),
+            }
         }
         let _ = tokio::time::timeout(every, state.inbox.notified()).await;
     }
