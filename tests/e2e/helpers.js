@@ -1,7 +1,9 @@
 // Shared steps of the widget's browser tests.
 import { expect } from '@playwright/test';
 import AxeBuilder from '@axe-core/playwright';
-import { mkdirSync, copyFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { mkdirSync, copyFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
 export const api = () => /** @type {string} */ (process.env.AURORA_ORIGIN);
@@ -81,4 +83,35 @@ export async function shot(page, name, docsName) {
 /** The widget's saved state (localStorage). @param {import('@playwright/test').Page} page */
 export async function saved(page) {
   return page.evaluate(() => JSON.parse(localStorage.getItem('aurora-concierge') || '{}'));
+}
+
+/**
+ * Starts an `aurora demo` of its own (on a fresh database, a free port), for tests that change
+ * what the shared one serves; resolves with its origin and a function that stops it.
+ * @param {Record<string, string>} env settings for it (AURORA_*)
+ * @returns {Promise<{ origin: string, stop: () => Promise<void> }>}
+ */
+export async function startDemo(env) {
+  const dir = mkdtempSync(join(tmpdir(), 'aurora-e2e-own-'));
+  const aurora = spawn(process.env.AURORA_BIN || resolve(import.meta.dirname, '../../target/debug/aurora'), ['demo'], {
+    cwd: dir,
+    env: { ...process.env, AURORA_DATABASE_URL: `sqlite:${join(dir, 'demo.db')}`, AURORA_LISTEN: '127.0.0.1:0', ...env },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const origin = await new Promise((done, fail) => {
+    let out = '';
+    aurora.on('exit', (code) => fail(new Error(`aurora exited with ${code}:\n${out}`)));
+    aurora.on('error', fail);
+    aurora.stdout?.on('data', (chunk) => {
+      out += chunk;
+      const match = /listening on (http:\/\/\S+)/.exec(out);
+      if (match) done(match[1]);
+    });
+  });
+  const stop = async () => {
+    aurora.kill('SIGTERM');
+    await new Promise((done) => (aurora.exitCode !== null ? done(undefined) : aurora.on('exit', done)));
+    rmSync(dir, { recursive: true, force: true });
+  };
+  return { origin: /** @type {string} */ (origin), stop };
 }

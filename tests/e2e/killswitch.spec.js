@@ -2,54 +2,24 @@
 // The loader draws nothing for a new shopper; a shopper with a conversation keeps the widget and
 // is told the concierge is paused, with the store's contact, and nothing retries.
 import { test, expect } from '@playwright/test';
-import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { input, lastReply, launcher, shot } from './helpers.js';
+import { input, lastReply, launcher, shot, startDemo } from './helpers.js';
 
-/** @type {import('node:child_process').ChildProcess} */
-let aurora;
 let origin = '';
-let dir = '';
+/** @type {() => Promise<void>} */
+let stop = async () => {};
 
 test.beforeAll(async () => {
   // Starting a second server on a loaded machine may take longer than a test.
   test.setTimeout(90_000);
-  dir = mkdtempSync(join(tmpdir(), 'aurora-e2e-off-'));
-  aurora = spawn(process.env.AURORA_BIN || resolve(import.meta.dirname, '../../target/debug/aurora'), ['demo'], {
-    cwd: dir,
-    env: {
-      ...process.env,
-      AURORA_DATABASE_URL: `sqlite:${join(dir, 'demo.db')}`,
-      AURORA_LISTEN: '127.0.0.1:0',
-      AURORA_CONCIERGE_ENABLED: 'false',
-      // Its 503s are the point here, not news.
-      AURORA_LOG: 'off',
-    },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  origin = await new Promise((done, fail) => {
-    let out = '';
-    aurora.on('exit', (code) => fail(new Error(`aurora exited with ${code}:\n${out}`)));
-    aurora.on('error', fail);
-    aurora.stdout?.on('data', (chunk) => {
-      out += chunk;
-      const match = /listening on (http:\/\/\S+)/.exec(out);
-      if (match) done(match[1]);
-    });
-  });
+  // Its 503s are the point here, not news.
+  ({ origin, stop } = await startDemo({ AURORA_CONCIERGE_ENABLED: 'false', AURORA_LOG: 'off' }));
   // The loader takes a flag answer slower than 3 s for "on": the first answer of a fresh debug
   // build may be slow, so one is asked for before the tests.
   const warm = await fetch(`${origin}/ofrep/v1/evaluate/flags/concierge-widget`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{"context":{"targetingKey":"warm-up"}}' });
   expect(warm.status).toBe(200);
 });
 
-test.afterAll(async () => {
-  aurora.kill('SIGTERM');
-  await new Promise((done) => (aurora.exitCode !== null ? done(undefined) : aurora.on('exit', done)));
-  rmSync(dir, { recursive: true, force: true });
-});
+test.afterAll(async () => stop());
 
 test('with the kill switch off, a new shopper sees no launcher and downloads nothing beyond the loader', async ({ page }) => {
   /** @type {unknown[]} */

@@ -64,9 +64,57 @@ pub enum Command {
     /// It is generated from the handlers; docs/api/openapi.json is this output, and a test
     /// fails when that copy is stale: `aurora openapi > docs/api/openapi.json` renews it.
     Openapi,
-    /// Read support tickets (returns, resizes, stylist requests) until the dashboard exists.
+    /// Read support tickets (returns, resizes, stylist requests); the workspace at /dashboard
+    /// is where staff work them.
     #[command(subcommand)]
     Tickets(TicketsCommand),
+    /// Manage the staff accounts of the support workspace (/dashboard).
+    #[command(subcommand)]
+    Users(UsersCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum UsersCommand {
+    /// Add a staff account. Without --password-stdin, prints a one-time set-password link
+    /// (valid 3 days) to give the person.
+    Add {
+        /// Their email: what they sign in with.
+        email: String,
+        /// owner, admin, agent, stylist or viewer (docs/workspace.md lists what each may do).
+        #[arg(long)]
+        role: String,
+        /// Read the password from the first line of stdin instead of printing a link.
+        #[arg(long)]
+        password_stdin: bool,
+        /// Who makes the change, for the audit log.
+        #[arg(long, env = "USER", default_value = "unknown")]
+        actor: String,
+    },
+    /// Every account: email, role, state, id.
+    List,
+    /// Disable an account: it can no longer sign in, its sessions end, tokens bound to it stop.
+    Disable {
+        /// The account's email or id.
+        who: String,
+        /// Who makes the change, for the audit log.
+        #[arg(long, env = "USER", default_value = "unknown")]
+        actor: String,
+    },
+    /// Change an account's role.
+    Role {
+        /// The account's email or id.
+        who: String,
+        /// The new role.
+        role: String,
+        /// Who makes the change, for the audit log.
+        #[arg(long, env = "USER", default_value = "unknown")]
+        actor: String,
+    },
+    /// Print a new one-time set-password link for an account (the previous one stops working).
+    Link {
+        /// The account's email or id.
+        who: String,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -173,12 +221,17 @@ pub enum OrdersFormat {
 pub enum TokensCommand {
     /// Create a token; its secret is printed once and cannot be shown again.
     Create {
-        /// What the token may do (repeat for several): orders:write.
+        /// What the token may do (repeat for several): orders:write, tickets:read,
+        /// tickets:write, flags:read, flags:write, analytics:read, users:write.
         #[arg(long = "scope", required = true)]
         scopes: Vec<String>,
         /// What it is for, for people ("WooCommerce orders sync").
         #[arg(long, default_value = "")]
         name: String,
+        /// Bind it to a staff account (email or id): it may then do only what both its scopes
+        /// and the account's role allow, and stops when the account is disabled.
+        #[arg(long)]
+        user: Option<String>,
     },
     /// Every token: id, name, scopes, created, last used, revoked.
     List,

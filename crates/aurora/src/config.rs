@@ -85,10 +85,15 @@ pub struct Config {
     pub integration_max_body_bytes: usize,
     pub order_retention_days: u32,
     pub orders_made_to_order_tag: String,
+    pub public_url: Option<String>,
+    pub session_idle_minutes: u32,
+    pub session_max_hours: u32,
+    pub ticket_response_hours: u32,
+    pub sign_ins_per_15_minutes: u32,
 }
 
 /// The setting names, as they appear in aurora.toml (and, upper-cased with `AURORA_`, the env).
-const KEYS: [&str; 35] = [
+const KEYS: [&str; 40] = [
     "listen",
     "database_url",
     "secret_key",
@@ -124,6 +129,11 @@ const KEYS: [&str; 35] = [
     "integration_max_body_bytes",
     "order_retention_days",
     "orders_made_to_order_tag",
+    "public_url",
+    "session_idle_minutes",
+    "session_max_hours",
+    "ticket_response_hours",
+    "sign_ins_per_15_minutes",
 ];
 
 pub const DEMO_DATABASE_URL: &str = "sqlite:aurora-demo.db";
@@ -167,6 +177,11 @@ impl Default for Config {
             integration_max_body_bytes: 2 * 1024 * 1024,
             order_retention_days: 730,
             orders_made_to_order_tag: "made-to-order".to_string(),
+            public_url: None,
+            session_idle_minutes: 120,
+            session_max_hours: 12,
+            ticket_response_hours: 24,
+            sign_ins_per_15_minutes: 10,
         }
     }
 }
@@ -264,6 +279,13 @@ impl Config {
                 "AURORA_SHOPIFY_WEBHOOK_SECRET: empty; set the secret Shopify shows under Settings → Notifications → Webhooks, or leave it unset"
             );
         }
+        if let Some(url) = &self.public_url
+            && (!(url.starts_with("http://") || url.starts_with("https://")) || url.ends_with('/'))
+        {
+            bail!(
+                "AURORA_PUBLIC_URL: `{url}` is not a base URL like https://concierge.example.com (no trailing slash)"
+            );
+        }
         if self.orders_made_to_order_tag.trim().is_empty() {
             bail!("AURORA_ORDERS_MADE_TO_ORDER_TAG: must not be empty");
         }
@@ -306,6 +328,22 @@ impl Config {
                 "AURORA_ORDER_RETENTION_DAYS",
                 u64::from(self.order_retention_days),
             ),
+            (
+                "AURORA_SESSION_IDLE_MINUTES",
+                u64::from(self.session_idle_minutes),
+            ),
+            (
+                "AURORA_SESSION_MAX_HOURS",
+                u64::from(self.session_max_hours),
+            ),
+            (
+                "AURORA_TICKET_RESPONSE_HOURS",
+                u64::from(self.ticket_response_hours),
+            ),
+            (
+                "AURORA_SIGN_INS_PER_15_MINUTES",
+                u64::from(self.sign_ins_per_15_minutes),
+            ),
         ];
         for (name, value) in positive {
             if value == 0 {
@@ -313,6 +351,21 @@ impl Config {
             }
         }
         Ok(())
+    }
+
+    /// How long workspace sessions last.
+    pub fn sessions(&self) -> aurora_core::staff::session::SessionRules {
+        aurora_core::staff::session::SessionRules {
+            idle: chrono::Duration::minutes(i64::from(self.session_idle_minutes)),
+            absolute: chrono::Duration::hours(i64::from(self.session_max_hours)),
+        }
+    }
+
+    /// Where set-password links point: the public URL, or the address the service listens on.
+    pub fn base_url(&self) -> String {
+        self.public_url
+            .clone()
+            .unwrap_or_else(|| format!("http://{}", self.listen))
     }
 
     /// The store origins allowed to call the shopper API from a browser.

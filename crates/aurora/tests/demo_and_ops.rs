@@ -43,6 +43,20 @@ async fn the_demo_seeds_its_own_database_and_serves_the_store_with_the_widget_ta
         .await
         .unwrap();
     assert_eq!(again["total"], products["total"]);
+    drop(running);
+
+    // The demo's workspace owner, whose password the README gives, is there once.
+    let users = run(aurora(dir.path())
+        .args(["users", "list"])
+        .env("AURORA_DATABASE_URL", "sqlite:aurora-demo.db"));
+    let listed = text(&users.stdout);
+    assert_eq!(
+        listed
+            .matches("owner@gildedgrove.example  owner    active")
+            .count(),
+        1,
+        "{listed}"
+    );
 }
 
 #[test]

@@ -56,6 +56,53 @@ impl FlagSettings {
     }
 }
 
+/// A change of the override from `before` to `after` in words, for the audit log: each value
+/// that changed, a value left to the environment shown as "environment" ("kill switch:
+/// environment → off; rollout: 100% → 50%").
+pub fn describe_change(before: &FlagOverride, after: &FlagOverride) -> String {
+    fn shown<T>(value: &Option<T>, show: impl Fn(&T) -> String) -> String {
+        value
+            .as_ref()
+            .map_or_else(|| "environment".to_string(), show)
+    }
+    let on = |b: &bool| if *b { "on" } else { "off" }.to_string();
+    let percent = |p: &u8| format!("{p}%");
+    let users = |u: &Vec<String>| {
+        if u.is_empty() {
+            "(none)".to_string()
+        } else {
+            u.join(", ")
+        }
+    };
+    let mut parts = Vec::new();
+    if before.enabled != after.enabled {
+        parts.push(format!(
+            "kill switch: {} → {}",
+            shown(&before.enabled, on),
+            shown(&after.enabled, on)
+        ));
+    }
+    if before.rollout_percentage != after.rollout_percentage {
+        parts.push(format!(
+            "rollout: {} → {}",
+            shown(&before.rollout_percentage, percent),
+            shown(&after.rollout_percentage, percent)
+        ));
+    }
+    if before.allowed_users != after.allowed_users {
+        parts.push(format!(
+            "allow-list: {} → {}",
+            shown(&before.allowed_users, users),
+            shown(&after.allowed_users, users)
+        ));
+    }
+    if parts.is_empty() {
+        "no change".to_string()
+    } else {
+        parts.join("; ")
+    }
+}
+
 /// Normalises an allow-list: trimmed, lowercased, empty entries dropped, duplicates removed.
 pub fn normalise_users<'a>(emails: impl IntoIterator<Item = &'a str>) -> Vec<String> {
     let mut users: Vec<String> = emails
@@ -150,6 +197,26 @@ pub fn evaluate(
                 reason: Reason::Split,
             })
         }
+    }
+}
+
+#[cfg(test)]
+mod describe_tests {
+    use super::*;
+
+    #[test]
+    fn a_change_is_described_value_by_value() {
+        let before = FlagOverride::default();
+        let after = FlagOverride {
+            enabled: Some(false),
+            rollout_percentage: Some(50),
+            allowed_users: None,
+        };
+        assert_eq!(
+            describe_change(&before, &after),
+            "kill switch: environment → off; rollout: environment → 50%"
+        );
+        assert_eq!(describe_change(&after, &after), "no change");
     }
 }
 

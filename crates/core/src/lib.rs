@@ -11,6 +11,7 @@ pub mod import;
 pub mod money;
 pub mod orders;
 pub mod services;
+pub mod staff;
 pub mod store;
 pub mod tickets;
 pub mod tokens;

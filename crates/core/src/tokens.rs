@@ -1,6 +1,7 @@
-//! API tokens for systems that call Aurora (a platform pushing orders, later staff automation):
-//! each carries scopes, the things it may do. The secret is shown once when the token is made
-//! and stored only as a hash.
+//! API tokens for systems that call Aurora (a platform pushing orders, staff automation): each
+//! carries scopes, the things it may do. The secret is shown once when the token is made and
+//! stored only as a hash. Staff roles are sets of the same scopes (`crate::staff::Role`), so a
+//! signed-in person and a token are checked alike.
 
 use chrono::{DateTime, Utc};
 use std::fmt;
@@ -12,16 +13,42 @@ use std::str::FromStr;
 pub enum Scope {
     /// Create and update orders (`PUT /api/integrations/orders/{number}`).
     OrdersWrite,
+    /// Read tickets, their transcripts and notes.
+    TicketsRead,
+    /// Change a ticket's status, assignee and tags; add notes.
+    TicketsWrite,
+    /// Read the widget's flag and its changes.
+    FlagsRead,
+    /// Change the widget's flag (kill switch, rollout, allow-list).
+    FlagsWrite,
+    /// Read analytics and CSAT.
+    AnalyticsRead,
+    /// Manage staff accounts and read the staff audit log.
+    UsersWrite,
 }
 
 impl Scope {
     /// Every scope.
-    pub const ALL: [Scope; 1] = [Scope::OrdersWrite];
+    pub const ALL: [Scope; 7] = [
+        Scope::OrdersWrite,
+        Scope::TicketsRead,
+        Scope::TicketsWrite,
+        Scope::FlagsRead,
+        Scope::FlagsWrite,
+        Scope::AnalyticsRead,
+        Scope::UsersWrite,
+    ];
 
     /// The scope's name (`orders:write`).
     pub fn as_str(self) -> &'static str {
         match self {
             Scope::OrdersWrite => "orders:write",
+            Scope::TicketsRead => "tickets:read",
+            Scope::TicketsWrite => "tickets:write",
+            Scope::FlagsRead => "flags:read",
+            Scope::FlagsWrite => "flags:write",
+            Scope::AnalyticsRead => "analytics:read",
+            Scope::UsersWrite => "users:write",
         }
     }
 }
@@ -90,7 +117,8 @@ mod tests {
         let error = "orders:delete".parse::<Scope>().unwrap_err();
         assert_eq!(
             error.to_string(),
-            "unknown scope `orders:delete`: use one of orders:write"
+            "unknown scope `orders:delete`: use one of orders:write, tickets:read, tickets:write, \
+             flags:read, flags:write, analytics:read, users:write"
         );
     }
 

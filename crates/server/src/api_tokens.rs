@@ -31,6 +31,7 @@ pub async fn create(
     store: &dyn TokenStore,
     name: &str,
     scopes: Vec<Scope>,
+    user_id: Option<String>,
     now: DateTime<Utc>,
 ) -> StoreResult<(ApiToken, String)> {
     let bytes: [u8; 32] = rand::random();
@@ -42,7 +43,7 @@ pub async fn create(
         id: format!("tok_{:016x}", rand::random::<u64>()),
         name: name.to_string(),
         scopes,
-        user_id: None,
+        user_id,
         created_at: now,
         last_used_at: None,
         revoked_at: None,

@@ -101,10 +101,34 @@ impl ApiError {
         self.status
     }
 
+    /// What went wrong, for people.
+    pub fn detail(&self) -> &str {
+        &self.detail
+    }
+
+    /// The invalid fields of a 422.
+    pub fn field_errors(&self) -> &[FieldError] {
+        &self.errors
+    }
+
+    /// The headers it is sent with (e.g. `Retry-After`).
+    pub fn headers(&self) -> &[(&'static str, HeaderValue)] {
+        &self.headers
+    }
+
     /// The stable code.
     pub fn code(&self) -> &'static str {
         self.code
     }
+}
+
+/// 413 `body_too_large`.
+pub(crate) fn body_too_large() -> ApiError {
+    ApiError::new(
+        StatusCode::PAYLOAD_TOO_LARGE,
+        "body_too_large",
+        "The request body is too large.",
+    )
 }
 
 impl From<ServiceError> for ApiError {
@@ -121,6 +145,11 @@ impl From<ServiceError> for ApiError {
                     .collect(),
             ),
             ServiceError::Conflict(code, detail) => ApiError::conflict(code, detail),
+            ServiceError::Forbidden(scope) => ApiError::new(
+                StatusCode::FORBIDDEN,
+                "forbidden",
+                format!("Your role or token does not allow this (it needs {scope})."),
+            ),
             ServiceError::Store(error) => ApiError::from(error),
         }
     }

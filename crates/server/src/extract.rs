@@ -137,11 +137,7 @@ pub(crate) async fn read_body(request: Request, state: &AppState) -> Result<Byte
         .await
         .map_err(|rejection| {
             if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
-                ApiError::new(
-                    StatusCode::PAYLOAD_TOO_LARGE,
-                    "body_too_large",
-                    "The request body is too large.",
-                )
+                crate::error::body_too_large()
             } else {
                 ApiError::new(
                     StatusCode::BAD_REQUEST,

@@ -23,6 +23,7 @@ mod state;
 mod storefront;
 mod webhook;
 mod widget;
+mod workspace;
 
 pub use api_tokens::{
     SECRET_PREFIX as API_TOKEN_PREFIX, create as create_api_token, hash as hash_api_token,
@@ -40,6 +41,7 @@ pub use routes::{document as openapi_document, json as openapi_json};
 pub use startup::{AppSettings, Application, Background, StartupError};
 pub use state::{AppState, ServerSettings, Shared};
 pub use webhook::deliver_webhooks;
+pub use workspace::password_link;
 
 use axum::Router;
 use std::future::Future;
@@ -48,6 +50,7 @@ use tokio::net::TcpListener;
 /// The whole application: API routes, the storefront in demo mode, and the middleware stack.
 pub fn app(state: AppState) -> Router {
     let mut router = routes::router(&state)
+        .merge(workspace::router(&state))
         .merge(widget::router())
         .merge(images::router());
     if state.settings.demo {

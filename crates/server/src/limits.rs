@@ -20,6 +20,9 @@ pub struct LimitSettings {
     pub ip_per_minute: u32,
     /// Order lookups per 15 minutes, per visitor, per IP and per order number.
     pub order_lookups_per_15_minutes: u32,
+    /// Workspace sign-in attempts per 15 minutes per account; five times as many per IP (an
+    /// office shares one).
+    pub sign_ins_per_15_minutes: u32,
 }
 
 impl Default for LimitSettings {
@@ -28,6 +31,7 @@ impl Default for LimitSettings {
             visitor_per_minute: 60,
             ip_per_minute: 300,
             order_lookups_per_15_minutes: 5,
+            sign_ins_per_15_minutes: 10,
         }
     }
 }
@@ -38,6 +42,7 @@ pub enum Scope {
     Visitor,
     Ip,
     OrderLookup,
+    SignIn,
 }
 
 impl Scope {
@@ -47,6 +52,7 @@ impl Scope {
             Scope::Visitor => "visitor",
             Scope::Ip => "ip",
             Scope::OrderLookup => "order_lookup",
+            Scope::SignIn => "sign_in",
         }
     }
 }
@@ -89,6 +95,8 @@ pub struct Limits {
     lookup_visitor: Limit<String>,
     lookup_ip: Limit<IpAddr>,
     lookup_order: Limit<String>,
+    sign_in_account: Limit<String>,
+    sign_in_ip: Limit<IpAddr>,
 }
 
 /// A request over its limit: answered 429 with `Retry-After` and the IETF `RateLimit` headers.
@@ -111,6 +119,8 @@ impl Limits {
             lookup_visitor: Limit::new(settings.order_lookups_per_15_minutes, lookups),
             lookup_ip: Limit::new(settings.order_lookups_per_15_minutes, lookups),
             lookup_order: Limit::new(settings.order_lookups_per_15_minutes, lookups),
+            sign_in_account: Limit::new(settings.sign_ins_per_15_minutes, lookups),
+            sign_in_ip: Limit::new(settings.sign_ins_per_15_minutes.saturating_mul(5), lookups),
         }
     }
 
@@ -137,6 +147,13 @@ impl Limits {
             .check(&order_number.to_uppercase(), Scope::OrderLookup)
     }
 
+    /// One workspace sign-in attempt for `email` from `ip`.
+    pub fn sign_in(&self, ip: IpAddr, email: &str) -> Result<(), Limited> {
+        self.sign_in_ip.check(&ip, Scope::SignIn)?;
+        self.sign_in_account
+            .check(&email.trim().to_lowercase(), Scope::SignIn)
+    }
+
     /// Forgets keys whose limits have fully recovered, so memory stays bounded.
     pub fn forget_idle(&self) {
         self.visitor.limiter.retain_recent();
@@ -144,6 +161,8 @@ impl Limits {
         self.lookup_visitor.limiter.retain_recent();
         self.lookup_ip.limiter.retain_recent();
         self.lookup_order.limiter.retain_recent();
+        self.sign_in_account.limiter.retain_recent();
+        self.sign_in_ip.limiter.retain_recent();
     }
 }
 
@@ -154,6 +173,10 @@ impl From<Limited> for ApiError {
         let seconds =
             limited.retry_after.as_secs() + u64::from(limited.retry_after.subsec_nanos() > 0);
         let detail = match limited.scope {
+            Scope::SignIn => format!(
+                "Too many sign-in attempts. Please wait {} before trying again.",
+                minutes_or_seconds(seconds)
+            ),
             Scope::OrderLookup => format!(
                 "Too many order lookups. For your security, please wait {} before trying again, or talk to a stylist.",
                 minutes_or_seconds(seconds)

@@ -29,6 +29,7 @@ use utoipa::{Modify, OpenApi as _, PartialSchema, ToSchema};
         (name = "flags", description = "The widget's flag, in the OpenFeature Remote Evaluation Protocol (OFREP)."),
         (name = "operations", description = "Health, metrics and this description."),
         (name = "integrations", description = "What a store's platform calls: Shopify's webhooks, and the orders API for any other platform."),
+        (name = "workspace", description = "The support workspace's JSON: tickets, the widget's flag, staff accounts and the audit log, for a signed-in session or an API token with staff scopes."),
     ),
     components(schemas(Problem)),
     modifiers(&SecuritySchemes)
@@ -69,6 +70,14 @@ impl Modify for SecuritySchemes {
             ),
         );
         components.add_security_scheme(
+            "session",
+            SecurityScheme::ApiKey(ApiKey::Cookie(ApiKeyValue::with_description(
+                "aurora_session",
+                "A workspace session (sign in at /dashboard/login). Every change made with it \
+                 carries the session's CSRF token in X-CSRF-Token (from GET /api/dashboard/session).",
+            ))),
+        );
+        components.add_security_scheme(
             "metrics_token",
             SecurityScheme::Http(
                 HttpBuilder::new()
@@ -96,9 +105,14 @@ impl Modify for CommonAnswers {
             {
                 idempotency_key(post);
             }
-            for operation in [item.get.as_mut(), item.post.as_mut(), item.delete.as_mut()]
-                .into_iter()
-                .flatten()
+            for operation in [
+                item.get.as_mut(),
+                item.post.as_mut(),
+                item.patch.as_mut(),
+                item.delete.as_mut(),
+            ]
+            .into_iter()
+            .flatten()
             {
                 if limited {
                     answer(operation, "429", rate_limited());

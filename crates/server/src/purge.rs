@@ -1,6 +1,7 @@
-//! Forgets what is kept only for a while: orders older than the retention setting, and inbox
-//! deliveries processed more than a week ago (platforms stop redelivering within hours). Every
-//! instance may run it: a delete that finds nothing is harmless.
+//! Forgets what is kept only for a while: orders older than the retention setting, inbox
+//! deliveries processed more than a week ago (platforms stop redelivering within hours), and
+//! workspace sessions that have ended. Every instance may run it: a delete that finds nothing is
+//! harmless.
 
 use crate::AppState;
 use aurora_core::services;
@@ -33,5 +34,14 @@ pub async fn purge_once(state: &AppState, retention: Duration) {
         .await
     {
         tracing::warn!(%error, "could not purge old inbox deliveries; will retry");
+    }
+    let rules = state.settings.sessions;
+    let now = state.now();
+    if let Err(error) = state
+        .store
+        .purge_sessions(now - rules.absolute, now - rules.idle)
+        .await
+    {
+        tracing::warn!(%error, "could not purge ended workspace sessions; will retry");
     }
 }

@@ -40,6 +40,13 @@ pub struct ServerSettings {
     pub shopify_webhook_secret: Option<String>,
     /// Largest body the integration routes accept, in bytes (order payloads are large).
     pub integration_max_body_bytes: usize,
+    /// Where staff and shoppers reach the service (`https://concierge.example.com`): links in
+    /// set-password messages, and `Secure` cookies when it is https.
+    pub public_url: Option<String>,
+    /// How long workspace sessions last.
+    pub sessions: aurora_core::staff::session::SessionRules,
+    /// The response time promised for a new ticket; the inbox counts down to it.
+    pub ticket_response_time: chrono::Duration,
 }
 
 impl Default for ServerSettings {
@@ -56,6 +63,9 @@ impl Default for ServerSettings {
             flags: FlagSettings::default(),
             shopify_webhook_secret: None,
             integration_max_body_bytes: 2 * 1024 * 1024,
+            public_url: None,
+            sessions: aurora_core::staff::session::SessionRules::default(),
+            ticket_response_time: chrono::Duration::hours(24),
         }
     }
 }

@@ -605,7 +605,7 @@ async fn token(store: &Arc<dyn Store>, scopes: Vec<Scope>) -> String {
             .unwrap();
         return secret;
     }
-    aurora_server::create_api_token(store.as_ref(), "sync", scopes, chrono::Utc::now())
+    aurora_server::create_api_token(store.as_ref(), "sync", scopes, None, chrono::Utc::now())
         .await
         .unwrap()
         .1

@@ -3,7 +3,8 @@
 use crate::SqlStore;
 use crate::db::{Conn, Query};
 use crate::rows::{json_from_text, json_text};
-use aurora_core::flags::FlagOverride;
+use aurora_core::flags::{FlagOverride, describe_change};
+use aurora_core::staff::audit::{AuditAction, AuditEntry};
 use aurora_core::store::{FlagAuditEntry, FlagStore, StoreResult};
 use chrono::{DateTime, Utc};
 
@@ -95,6 +96,14 @@ impl FlagStore for SqlStore {
             .bind(json_text(change)),
         )
         .await?;
+        let entry = AuditEntry::new(
+            at,
+            actor,
+            AuditAction::FlagChanged,
+            key,
+            describe_change(&before, change),
+        );
+        crate::staff::record(&mut conn, &entry).await?;
         tx.commit().await?;
         Ok(before)
     }

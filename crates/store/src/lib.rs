@@ -16,6 +16,7 @@ mod rows;
 mod settings;
 mod shopper;
 mod sqlite;
+mod staff;
 #[cfg(feature = "testing")]
 pub mod testing;
 mod tickets;

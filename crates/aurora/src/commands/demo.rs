@@ -1,6 +1,7 @@
-use super::serve::{DEMO_MARKER, serve};
+use super::serve::{DEMO_MARKER, DEMO_OWNER_EMAIL, DEMO_OWNER_PASSWORD, serve};
 use crate::config::{Config, Secret, open_store};
 use anyhow::bail;
+use aurora_core::staff::{Actor, Role};
 use aurora_core::store::{Store, StoreError};
 use rand::Rng;
 use std::process::ExitCode;
@@ -50,6 +51,21 @@ async fn seed(store: &dyn Store, config: &Config) -> anyhow::Result<()> {
             Ok(()) | Err(StoreError::Conflict(_)) => {}
             Err(error) => return Err(error.into()),
         }
+    }
+    if store.user_by_email(DEMO_OWNER_EMAIL).await?.is_none() {
+        aurora_core::services::staff::add_user(
+            store,
+            &Actor::cli("aurora demo"),
+            DEMO_OWNER_EMAIL,
+            Role::Owner,
+            Some(DEMO_OWNER_PASSWORD),
+            chrono::Utc::now(),
+        )
+        .await?;
+        tracing::info!(
+            email = DEMO_OWNER_EMAIL,
+            "created the demo's workspace owner"
+        );
     }
     Ok(())
 }

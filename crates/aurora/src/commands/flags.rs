@@ -1,6 +1,10 @@
 use crate::config::{Config, open_store};
 use anyhow::bail;
-use aurora_core::flags::{FLAG_KEY, FlagOverride, FlagSettings, normalise_users};
+use aurora_core::flags::{FLAG_KEY, FlagOverride, FlagSettings};
+use aurora_core::services::ServiceError;
+use aurora_core::services::flags::{self, FlagChange};
+use aurora_core::staff::Actor;
+use chrono::Utc;
 use std::process::ExitCode;
 
 /// `aurora flags get`: the effective flag, where each value comes from, and recent changes.
@@ -41,22 +45,14 @@ pub async fn get(config: Config) -> anyhow::Result<ExitCode> {
         println!("\nRecent changes (newest first):");
         for entry in audit {
             println!(
-                "  {}  {}: {} -> {}",
+                "  {}  {}: {}",
                 entry.at.format("%Y-%m-%d %H:%M:%S"),
                 entry.actor,
-                describe(&entry.before),
-                describe(&entry.after)
+                aurora_core::flags::describe_change(&entry.before, &entry.after)
             );
         }
     }
     Ok(ExitCode::SUCCESS)
-}
-
-fn describe(change: &FlagOverride) -> String {
-    if change.is_empty() {
-        return "(environment)".to_string();
-    }
-    serde_json::to_string(change).unwrap_or_default()
 }
 
 /// `aurora flags set`: overrides the given values at runtime (every instance follows within
@@ -71,45 +67,33 @@ pub async fn set(
     if enabled.is_none() && rollout.is_none() && allowed_users.is_none() {
         bail!("nothing to set: give --enabled, --rollout or --allowed-users");
     }
-    if rollout.is_some_and(|p| p > 100) {
-        bail!("--rollout: must be from 0 to 100");
-    }
     let store = open_store(&config).await?;
-    let mut change = store.flag_override(FLAG_KEY).await?;
-    if enabled.is_some() {
-        change.enabled = enabled;
-    }
-    if rollout.is_some() {
-        change.rollout_percentage = rollout;
-    }
-    if let Some(users) = allowed_users {
-        let users = normalise_users(users.split(','));
-        if let Some(bad) = users
-            .iter()
-            .find(|u| !aurora_core::concierge::forms::is_email(u))
-        {
-            bail!("--allowed-users: `{bad}` is not an email address");
-        }
-        change.allowed_users = Some(users);
-    }
-    store
-        .set_flag_override(FLAG_KEY, &change, &actor, chrono::Utc::now())
-        .await?;
-    print_effective(&config.flags(), &change);
+    let change = FlagChange {
+        enabled,
+        rollout_percentage: rollout,
+        allowed_users: allowed_users.map(|u| u.split(',').map(str::to_string).collect()),
+    };
+    let (_, after) = flags::change(store.as_ref(), &Actor::cli(&actor), change, Utc::now())
+        .await
+        .map_err(|error| match error {
+            ServiceError::Invalid(problems) => anyhow::anyhow!(
+                "{}",
+                problems
+                    .iter()
+                    .map(|p| format!("--{}: {}", p.field.replace('_', "-"), p.message))
+                    .collect::<Vec<_>>()
+                    .join("; ")
+            ),
+            other => other.into(),
+        })?;
+    print_effective(&config.flags(), &after);
     Ok(ExitCode::SUCCESS)
 }
 
 /// `aurora flags reset`: drops the runtime change; the environment's values apply again.
 pub async fn reset(config: Config, actor: String) -> anyhow::Result<ExitCode> {
     let store = open_store(&config).await?;
-    store
-        .set_flag_override(
-            FLAG_KEY,
-            &FlagOverride::default(),
-            &actor,
-            chrono::Utc::now(),
-        )
-        .await?;
+    flags::reset(store.as_ref(), &Actor::cli(&actor), Utc::now()).await?;
     print_effective(&config.flags(), &FlagOverride::default());
     Ok(ExitCode::SUCCESS)
 }

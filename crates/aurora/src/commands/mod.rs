@@ -10,9 +10,11 @@ mod serve;
 mod tickets;
 mod tokens;
 mod understand;
+mod users;
 
 use crate::cli::{
     CatalogCommand, Cli, Command, FlagsCommand, OrdersCommand, TicketsCommand, TokensCommand,
+    UsersCommand,
 };
 use crate::config::{Config, Mode};
 use std::process::ExitCode;
@@ -37,8 +39,8 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Orders(OrdersCommand::Import { file, format }) => {
             orders::import(config, &file, format).await
         }
-        Command::Tokens(TokensCommand::Create { scopes, name }) => {
-            tokens::create(config, &scopes, &name).await
+        Command::Tokens(TokensCommand::Create { scopes, name, user }) => {
+            tokens::create(config, &scopes, &name, user.as_deref()).await
         }
         Command::Tokens(TokensCommand::List) => tokens::list(config).await,
         Command::Tokens(TokensCommand::Revoke { id }) => tokens::revoke(config, &id).await,
@@ -59,5 +61,19 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Tickets(TicketsCommand::Show { reference, json }) => {
             tickets::show(config, &reference, json).await
         }
+        Command::Users(UsersCommand::Add {
+            email,
+            role,
+            password_stdin,
+            actor,
+        }) => users::add(config, &email, &role, password_stdin, &actor).await,
+        Command::Users(UsersCommand::List) => users::list(config).await,
+        Command::Users(UsersCommand::Disable { who, actor }) => {
+            users::disable(config, &who, &actor).await
+        }
+        Command::Users(UsersCommand::Role { who, role, actor }) => {
+            users::role(config, &who, &role, &actor).await
+        }
+        Command::Users(UsersCommand::Link { who }) => users::link(config, &who).await,
     }
 }

@@ -11,12 +11,28 @@ use std::time::Duration;
 /// The settings key that marks a database as the demo's.
 pub const DEMO_MARKER: &str = "demo_store";
 
+/// The demo's workspace owner; its password is in the README, so `aurora serve` refuses a
+/// database where it can sign in.
+pub const DEMO_OWNER_EMAIL: &str = "owner@gildedgrove.example";
+/// The demo owner's password (published: for the demo only).
+pub const DEMO_OWNER_PASSWORD: &str = "gilded-grove-demo";
+
 /// `aurora serve`: a real store's service. Refuses the demo's database.
 pub async fn run(config: Config) -> anyhow::Result<ExitCode> {
     let store = open_store(&config).await?;
     if store.setting(DEMO_MARKER).await?.is_some() {
         bail!(
             "{} is the demo store's database; run `aurora demo` for it, or point AURORA_DATABASE_URL at your store's database",
+            config.database_display()
+        );
+    }
+    if store
+        .user_by_email(DEMO_OWNER_EMAIL)
+        .await?
+        .is_some_and(|(owner, _)| owner.is_active())
+    {
+        bail!(
+            "{} has the demo's owner account ({DEMO_OWNER_EMAIL}), whose password is published in the README; disable it first (`aurora users disable {DEMO_OWNER_EMAIL}` after adding your own owner) or use another database",
             config.database_display()
         );
     }
@@ -56,6 +72,7 @@ fn app_settings(config: &Config, demo: bool) -> anyhow::Result<AppSettings> {
                 visitor_per_minute: config.rate_limit_visitor_per_minute,
                 ip_per_minute: config.rate_limit_ip_per_minute,
                 order_lookups_per_15_minutes: config.order_lookups_per_15_minutes,
+                sign_ins_per_15_minutes: config.sign_ins_per_15_minutes,
             },
             webhook_url: config.webhook_url.clone(),
             flags: config.flags(),
@@ -68,6 +85,9 @@ fn app_settings(config: &Config, demo: bool) -> anyhow::Result<AppSettings> {
                 .as_ref()
                 .map(|s| s.expose().to_string()),
             integration_max_body_bytes: config.integration_max_body_bytes,
+            public_url: config.public_url.clone(),
+            sessions: config.sessions(),
+            ticket_response_time: chrono::Duration::hours(i64::from(config.ticket_response_hours)),
         },
         concierge: ConciergeSettings {
             store_name: config.store_name.clone(),

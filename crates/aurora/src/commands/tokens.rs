@@ -4,7 +4,12 @@ use aurora_core::tokens::Scope;
 use std::process::ExitCode;
 
 /// `aurora tokens create --scope S…`: prints the secret once.
-pub async fn create(config: Config, scopes: &[String], name: &str) -> anyhow::Result<ExitCode> {
+pub async fn create(
+    config: Config,
+    scopes: &[String],
+    name: &str,
+    user: Option<&str>,
+) -> anyhow::Result<ExitCode> {
     let mut parsed = Vec::new();
     for scope in scopes.iter().flat_map(|s| s.split(',')) {
         let scope: Scope = scope.parse()?;
@@ -16,9 +21,26 @@ pub async fn create(config: Config, scopes: &[String], name: &str) -> anyhow::Re
         bail!("--name: at most 200 characters");
     }
     let store = open_store(&config).await?;
-    let (token, secret) =
-        aurora_server::create_api_token(store.as_ref(), name.trim(), parsed, chrono::Utc::now())
-            .await?;
+    let user_id = match user {
+        Some(who) => {
+            let user = aurora_core::services::staff::find_user(store.as_ref(), who)
+                .await
+                .map_err(|e| anyhow::anyhow!("--user: {e}"))?;
+            if !user.is_active() {
+                bail!("--user: {} is disabled", user.email.as_str());
+            }
+            Some(user.id)
+        }
+        None => None,
+    };
+    let (token, secret) = aurora_server::create_api_token(
+        store.as_ref(),
+        name.trim(),
+        parsed,
+        user_id,
+        chrono::Utc::now(),
+    )
+    .await?;
     eprintln!(
         "Created token {} with the scopes {}. Its secret is below; it is shown this once and \
          cannot be recovered (revoke the token and create another if it is lost).",

@@ -5,11 +5,14 @@
 
 pub mod catalog;
 pub mod conversations;
+pub mod flags;
 pub mod import;
 pub mod integrations;
 pub mod orders;
 pub mod shortlist;
+pub mod staff;
 pub mod support;
+pub mod tickets;
 
 use crate::concierge::forms::Invalid;
 use crate::store::StoreError;
@@ -27,6 +30,9 @@ pub enum ServiceError {
     /// The request conflicts with the state of things, with a stable code.
     #[error("{1}")]
     Conflict(&'static str, String),
+    /// The caller may not do this (its role or token lacks the scope).
+    #[error("this needs the {0} scope")]
+    Forbidden(crate::tokens::Scope),
     #[error(transparent)]
     Store(#[from] StoreError),
 }

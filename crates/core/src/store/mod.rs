@@ -11,6 +11,7 @@ mod orders;
 mod outbox;
 mod settings;
 mod shopper;
+mod staff;
 mod tickets;
 mod tokens;
 
@@ -23,6 +24,7 @@ pub use orders::{OrderImport, OrderImportSummary, OrderStore, OrderWrite};
 pub use outbox::{OutboxItem, OutboxWrites, WebhookOutbox};
 pub use settings::SettingStore;
 pub use shopper::{CsatStore, ShortlistStore};
+pub use staff::StaffStore;
 pub use tickets::{TicketStore, TicketWrites};
 pub use tokens::TokenStore;
 
@@ -78,6 +80,7 @@ pub trait Store:
     + WebhookOutbox
     + Inbox
     + TokenStore
+    + StaffStore
     + Send
     + Sync
     + 'static

@@ -29,11 +29,13 @@ enum Exposure {
     Operations,
     /// Called by a store's platform: its own authentication, larger bodies, no CORS.
     Integration,
+    /// The workspace's JSON: a staff session (with CSRF) or an API token; no CORS.
+    Workspace,
 }
 
 /// Every route of the API, listed once: the router and the OpenAPI description are both built
 /// from this list.
-fn groups() -> [(Exposure, OpenApiRouter<AppState>); 10] {
+fn groups() -> [(Exposure, OpenApiRouter<AppState>); 11] {
     [
         (Exposure::Shopper, conversations::router()),
         (Exposure::Shopper, forms::router()),
@@ -45,6 +47,7 @@ fn groups() -> [(Exposure, OpenApiRouter<AppState>); 10] {
         (Exposure::Operations, metrics::router()),
         (Exposure::Operations, openapi::router()),
         (Exposure::Integration, crate::integrations::router()),
+        (Exposure::Workspace, crate::workspace::api::router()),
     ]
 }
 
@@ -85,6 +88,10 @@ pub(crate) fn router(state: &AppState) -> Router<AppState> {
                 Exposure::Operations => group,
                 Exposure::Integration => group.layer(axum::extract::DefaultBodyLimit::max(
                     state.settings.integration_max_body_bytes,
+                )),
+                Exposure::Workspace => group.route_layer(from_fn_with_state(
+                    state.clone(),
+                    crate::workspace::session::csrf,
                 )),
             })
         });

@@ -1,6 +1,8 @@
 //! Helpers shared by the HTTP tests: the real router over a real database.
 #![allow(dead_code, clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+pub mod staff;
+
 use aurora_core::concierge::ConciergeSettings;
 use aurora_core::store::Store;
 use aurora_server::{AppSettings, AppState, Application, ServerSettings};

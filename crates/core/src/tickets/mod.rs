@@ -1,5 +1,9 @@
 //! Tickets: a return, a resize or a stylist request, with everything support needs to act on
-//! it without asking the shopper again.
+//! it without asking the shopper again; how support works them ([`workflow`]) and finds them
+//! ([`inbox`]).
+
+pub mod inbox;
+pub mod workflow;
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -7,7 +11,7 @@ use std::fmt;
 use std::str::FromStr;
 
 /// What a ticket asks for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum TicketKind {
     Return,
@@ -25,6 +29,15 @@ impl TicketKind {
             TicketKind::Return => "return",
             TicketKind::Resize => "resize",
             TicketKind::Stylist => "stylist",
+        }
+    }
+
+    /// How people read it.
+    pub fn label(self) -> &'static str {
+        match self {
+            TicketKind::Return => "Return",
+            TicketKind::Resize => "Resize",
+            TicketKind::Stylist => "Stylist",
         }
     }
 
@@ -57,7 +70,7 @@ impl FromStr for TicketKind {
 }
 
 /// One line of a conversation as support reads it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct TranscriptLine {
     /// `shopper` or `concierge`.
     pub role: String,
@@ -66,7 +79,7 @@ pub struct TranscriptLine {
 }
 
 /// A ticket as stored and shown to support.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Ticket {
     /// Readable reference, e.g. `RT-482193` or `ST-193027`.
     pub reference: String,
@@ -75,6 +88,7 @@ pub struct Ticket {
     /// The conversation it came from, if any.
     pub conversation_id: Option<String>,
     pub name: Option<String>,
+    #[schema(value_type = String)]
     pub email: crate::email::Email,
     /// The form as submitted (validated), field by field.
     pub details: serde_json::Value,
@@ -86,6 +100,13 @@ pub struct Ticket {
     pub filters: serde_json::Value,
     /// Product ids the concierge showed, most recent last.
     pub products_shown: Vec<String>,
+}
+
+impl Ticket {
+    /// The order number the shopper gave, for a return or resize.
+    pub fn order_number(&self) -> Option<&str> {
+        self.details.get("order_number")?.as_str()
+    }
 }
 
 /// Stores a ticket, marks its conversation, and queues its webhook (`payload`, when one is

@@ -1,0 +1,248 @@
+// The support workspace in a real browser, on its own `aurora demo` (its flag changes must not
+// touch the other specs' widget): axe on every page in each of its states, a keyboard-only walk
+// through the day's work, hostile shopper text shown inert, and the kill switch turned off in
+// the workspace hiding the widget on the demo store.
+import { test, expect } from '@playwright/test';
+import { expectAccessible, launcher, shot, startDemo } from './helpers.js';
+
+// The demo's owner, as the README gives it.
+const OWNER = { email: 'owner@gildedgrove.example', password: 'gilded-grove-demo' };
+
+test.describe.configure({ mode: 'serial', timeout: 90_000 });
+
+let origin = '';
+/** @type {() => Promise<void>} */
+let stop = async () => {};
+
+test.beforeAll(async () => {
+  test.setTimeout(90_000);
+  ({ origin, stop } = await startDemo({ AURORA_LOG: 'warn' }));
+});
+
+test.afterAll(async () => stop());
+
+/** A shopper's request through the shopper API, as the widget sends it. @param {string} path @param {Record<string, unknown>} fields */
+async function shopperRequest(path, fields) {
+  const started = await fetch(`${origin}/api/support/conversations`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{}' });
+  const { visitor_token: token, conversation_id: id } = await started.json();
+  const headers = { 'Content-Type': 'application/json', 'X-Aurora-Visitor': token };
+  await fetch(`${origin}/api/support/conversations/${id}/messages`, { method: 'POST', headers, body: JSON.stringify({ text: 'rose gold rings under $800' }) });
+  const answer = await fetch(`${origin}${path}`, { method: 'POST', headers, body: JSON.stringify({ conversation_id: id, ...fields }) });
+  expect(answer.status, await answer.clone().text()).toBe(201);
+  return /** @type {string} */ ((await answer.json()).reference);
+}
+
+/** @param {import('@playwright/test').Page} page */
+async function signIn(page) {
+  await page.goto(`${origin}/dashboard/login`);
+  await page.getByLabel('Email').fill(OWNER.email);
+  await page.getByLabel('Password').fill(OWNER.password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: 'Inbox' })).toBeVisible();
+}
+
+/** What has the keyboard focus: its label, text or name. @param {import('@playwright/test').Page} page */
+const focused = (page) =>
+  page.evaluate(() => {
+    const el = /** @type {HTMLElement | null} */ (document.activeElement);
+    if (!el) return '';
+    const label = el.id ? document.querySelector(`label[for="${el.id}"]`)?.textContent : '';
+    return `${label || ''}|${el.getAttribute('aria-label') || ''}|${(el.textContent || '').trim()}|${el.getAttribute('name') || ''}`;
+  });
+
+/** Presses Tab until the focused element matches. @param {import('@playwright/test').Page} page @param {RegExp} name */
+async function tabTo(page, name) {
+  for (let i = 0; i < 120; i++) {
+    await page.keyboard.press('Tab');
+    if (name.test(await focused(page))) return;
+  }
+  throw new Error(`Tab never reached ${name}`);
+}
+
+const tickets = { stylist: '', older: '', hostile: '', ret: '' };
+
+test('signed out, the workspace asks to sign in, and a wrong password is told plainly', async ({ page }) => {
+  await page.goto(`${origin}/dashboard/flags`);
+  await expect(page).toHaveURL(/\/dashboard\/login\?next=%2Fdashboard%2Fflags/);
+  await expectAccessible(page, 'the sign-in page');
+  await page.getByLabel('Email').fill(OWNER.email);
+  await page.getByLabel('Password').fill('not the password');
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await expect(page.getByRole('alert')).toHaveText('Wrong email or password.');
+  await expectAccessible(page, 'the sign-in page with an error');
+});
+
+test('the inbox, empty, then filled, filtered, with nothing found and with a bad filter', async ({ page }) => {
+  await signIn(page);
+  await expect(page.getByText('No open tickets.')).toBeVisible();
+  await expectAccessible(page, 'the empty inbox');
+
+  tickets.older = await shopperRequest('/api/support/stylist', { name: 'Liam Carter', email: 'liam.carter@example.org', preferred_contact: 'email', message: 'A signet ring for my father' });
+  tickets.ret = await shopperRequest('/api/support/returns', { order_number: 'GG-104233', email: 'ava.thompson@example.com', request: 'return', items: 'Halo ring', reason: 'too_big' });
+  tickets.hostile = await shopperRequest('/api/support/stylist', {
+    name: '<img src=x onerror="window.__xss=1">',
+    email: 'mallory@example.com',
+    preferred_contact: 'email',
+    message: '<script>window.__xss=2</script><a href="javascript:window.__xss=3">click</a>',
+  });
+  tickets.stylist = await shopperRequest('/api/support/stylist', { name: 'Sofia Martinez', email: 'sofia.martinez@example.com', preferred_contact: 'email', message: 'An anniversary ring in rose gold, around $700' });
+
+  await page.reload();
+  const rows = page.locator('table.tickets tbody tr');
+  await expect(rows).toHaveCount(4);
+  await expect(page.getByRole('table').getByText('4 tickets')).toBeVisible();
+  await expectAccessible(page, 'the inbox with tickets');
+  await shot(page, '60-workspace-inbox', 'workspace-inbox.png');
+
+  await page.getByLabel('Kind').selectOption('stylist');
+  await page.getByLabel('Search').fill('sofia');
+  await page.getByRole('button', { name: 'Apply' }).click();
+  await expect(rows).toHaveCount(1);
+  await expect(rows.first()).toContainText(tickets.stylist);
+  await expectAccessible(page, 'a filtered inbox');
+
+  await page.getByLabel('Search').fill('nobody-at-all');
+  await page.getByRole('button', { name: 'Apply' }).click();
+  await expect(page.getByText('No ticket matches these filters.')).toBeVisible();
+  await expectAccessible(page, 'a filter that finds nothing');
+
+  await page.goto(`${origin}/dashboard?from=last-tuesday&sort=sideways`);
+  await expect(page.getByRole('alert')).toContainText('from: must be a day as YYYY-MM-DD');
+  await expectAccessible(page, 'the inbox with bad filters');
+});
+
+test('hostile shopper text is shown as text: nothing runs, no markup is injected', async ({ page }) => {
+  /** @type {string[]} */
+  const dialogs = [];
+  page.on('dialog', (dialog) => {
+    dialogs.push(dialog.message());
+    dialog.dismiss();
+  });
+  await signIn(page);
+  await expect(page.getByRole('table')).toContainText('<img src=x onerror="window.__xss=1">');
+  await page.getByRole('link', { name: tickets.hostile }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText(`Stylist ticket ${tickets.hostile}`);
+  await expect(page.locator('main')).toContainText('<script>window.__xss=2</script>');
+  expect(await page.evaluate(() => /** @type {any} */ (window).__xss)).toBeUndefined();
+  await expect(page.locator('main img, main script, main a[href^="javascript"]')).toHaveCount(0);
+  expect(dialogs).toEqual([]);
+});
+
+test('the ticket page, with an order and its timeline, a form error, and a reply link', async ({ page }) => {
+  await signIn(page);
+  await page.goto(`${origin}/dashboard/tickets/${tickets.ret}`);
+  await expect(page.getByRole('heading', { name: 'Order' })).toBeVisible();
+  await expect(page.locator('.timeline')).toContainText('Shipped');
+  await expect(page.getByRole('link', { name: 'Tracking' })).toHaveAttribute('href', /^https:\/\//);
+  await expect(page.getByRole('link', { name: 'Reply by email' })).toHaveAttribute('href', new RegExp(`^mailto:ava\\.thompson@example\\.com\\?subject=Re%3A%20your%20return%20request%20${tickets.ret}`));
+  await expect(page.locator('.transcript')).toContainText('rose gold rings under $800');
+  await expectAccessible(page, 'a return ticket');
+  await shot(page, '61-workspace-ticket', 'workspace-ticket.png');
+  await page.getByLabel('Tags, separated by commas').fill('vip, <b>bold</b>');
+  await page.getByRole('button', { name: 'Save tags' }).click();
+  await expect(page.getByRole('alert')).toContainText('tags hold letters, digits, spaces, - and _ only');
+  await expectAccessible(page, 'a ticket form with an error');
+  await page.goto(`${origin}/dashboard/tickets/ST-000000`);
+  await expect(page.getByRole('heading', { level: 1, name: 'Not found' })).toBeVisible();
+  await expectAccessible(page, 'a ticket that does not exist');
+});
+
+test('keyboard only: sign in, open the newest stylist ticket, assign it to me, add a note, resolve it', async ({ page }) => {
+  await page.goto(`${origin}/dashboard/login`);
+  await tabTo(page, /^Email\|/);
+  await page.keyboard.type(OWNER.email);
+  await page.keyboard.press('Tab');
+  await page.keyboard.type(OWNER.password);
+  await page.keyboard.press('Enter');
+  await expect(page.getByRole('heading', { level: 1, name: 'Inbox' })).toBeVisible();
+
+  await tabTo(page, /^Kind\|/);
+  await page.keyboard.type('Stylist');
+  await tabTo(page, /^Sort\|/);
+  await page.keyboard.type('Newest');
+  await tabTo(page, /\|Apply\|/);
+  await page.keyboard.press('Enter');
+  await expect(page).toHaveURL(/kind=stylist/);
+  await expect(page).toHaveURL(/sort=newest/);
+  await tabTo(page, new RegExp(`\\|${tickets.stylist}\\|`));
+  await page.keyboard.press('Enter');
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText(`Stylist ticket ${tickets.stylist}`);
+
+  await tabTo(page, /\|Assign to me\|/);
+  await page.keyboard.press('Enter');
+  await expect(page.getByRole('status')).toHaveText('Assignee changed.');
+  await expect(page.locator('.summary')).toContainText(`assigned to ${OWNER.email}`);
+
+  await tabTo(page, /^Internal note/);
+  await page.keyboard.type('Sent three rose gold options under $800.');
+  await page.keyboard.press('Tab');
+  await page.keyboard.press('Enter');
+  await expect(page.getByRole('status')).toHaveText('Note added.');
+  await expect(page.locator('.notes')).toContainText('Sent three rose gold options under $800.');
+
+  await tabTo(page, /^Status\|/);
+  await page.keyboard.type('Resolved');
+  await page.keyboard.press('Tab');
+  await page.keyboard.press('Enter');
+  await expect(page.getByRole('status')).toHaveText('Status changed.');
+  await expect(page.locator('.summary .status')).toHaveText('Resolved');
+  await expectAccessible(page, 'a resolved ticket with a note');
+});
+
+test('the kill switch turned off in the workspace hides the widget on the demo store', async ({ page, browser }) => {
+  await signIn(page);
+  await page.getByRole('link', { name: 'Widget flag' }).click();
+  await expectAccessible(page, 'the flag page');
+  await page.getByLabel('Off').check();
+  await page.getByRole('button', { name: 'Save kill switch' }).click();
+  await expect(page.getByRole('alertdialog')).toContainText('Turn the widget off for every shopper?');
+  await expectAccessible(page, 'the kill switch confirmation');
+  await page.getByRole('button', { name: 'Yes, turn it off' }).click();
+  await expect(page.getByRole('status')).toContainText('Flag changed.');
+  await expect(page.getByRole('table', { name: 'Now in effect' })).toContainText('Off: the widget is hidden');
+  await expect(page.locator('main')).toContainText(`${OWNER.email} via workspace`);
+  await page.getByLabel(/^Beta allow-list/).fill('vip@example.com\nnot-an-email');
+  await page.getByRole('button', { name: 'Save allow-list' }).click();
+  await expect(page.getByRole('alert')).toContainText('`not-an-email` is not an email address');
+  await expectAccessible(page, 'the flag page with an error');
+
+  // A new shopper on the demo store: the loader asks, hears "off", and draws nothing.
+  const shopper = await browser.newPage();
+  /** @type {any[]} */
+  const flags = [];
+  shopper.on('response', async (response) => {
+    if (response.url().endsWith('/ofrep/v1/evaluate/flags/concierge-widget')) flags.push(await response.json());
+  });
+  await shopper.goto(`${origin}/`);
+  await expect.poll(() => flags.length).toBeGreaterThan(0);
+  expect(flags[0].value).toBe(false);
+  await expect(shopper.locator('aurora-concierge')).toHaveCount(0);
+
+  // On again: the next shopper sees the launcher.
+  await page.getByLabel('On', { exact: true }).check();
+  await page.getByRole('button', { name: 'Save kill switch' }).click();
+  await expect(page.getByRole('table', { name: 'Now in effect' })).toContainText('On: the widget is shown');
+  const next = await browser.newPage();
+  await next.goto(`${origin}/`);
+  await expect(launcher(next)).toBeVisible();
+});
+
+test('users: add a person with a one-time link, an error, and the audit log', async ({ page }) => {
+  await signIn(page);
+  await page.getByRole('link', { name: 'Users and audit log' }).click();
+  await expectAccessible(page, 'the users page');
+  await page.getByLabel('Email').fill('mia@gildedgrove.example');
+  await page.getByLabel('Role', { exact: true }).selectOption('stylist');
+  await page.getByRole('button', { name: 'Add and make a set-password link' }).click();
+  await expect(page.getByLabel('Set-password link')).toHaveValue(/\/dashboard\/set-password\?token=/);
+  await expectAccessible(page, 'a new account with its link');
+  await page.getByLabel('Email').fill('MIA@gildedgrove.example');
+  await page.getByRole('button', { name: 'Add and make a set-password link' }).click();
+  await expect(page.getByRole('alert')).toContainText('has an account already');
+  await expectAccessible(page, 'the users page with an error');
+  const audit = page.getByRole('table', { name: 'Staff audit log' });
+  await expect(audit).toContainText('failed sign-in');
+  await expect(audit).toContainText('changed the flag');
+  await expect(audit).toContainText(`${tickets.stylist}`);
+  await expect(audit).toContainText('added a user');
+});
