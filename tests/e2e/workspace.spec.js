@@ -246,3 +246,38 @@ test('users: add a person with a one-time link, an error, and the audit log', as
   await expect(audit).toContainText(`${tickets.stylist}`);
   await expect(audit).toContainText('added a user');
 });
+
+test('a new viewer sets a password from the link, signs in, and is told what the role may see', async ({ page, browser }) => {
+  await signIn(page);
+  await page.getByRole('link', { name: 'Users and audit log' }).click();
+  await page.getByLabel('Email').fill('noor@gildedgrove.example');
+  await page.getByLabel('Role', { exact: true }).selectOption('viewer');
+  await page.getByRole('button', { name: 'Add and make a set-password link' }).click();
+  const link = await page.getByLabel('Set-password link').inputValue();
+
+  const newcomer = await (await browser.newContext()).newPage();
+  await newcomer.goto(link);
+  await expect(newcomer.getByRole('heading', { level: 1, name: 'Set your password' })).toBeVisible();
+  await expectAccessible(newcomer, 'the set-password page');
+  await newcomer.getByLabel('New password', { exact: true }).fill('too short');
+  await newcomer.getByLabel('The same password again').fill('too short');
+  // The browser's own check (minlength) comes first; the server's is the one that counts.
+  await newcomer.locator('form').evaluate((form) => form.setAttribute('novalidate', ''));
+  await newcomer.getByRole('button', { name: 'Set password' }).click();
+  await expect(newcomer.getByRole('alert')).toContainText('at least 12 characters');
+  await expectAccessible(newcomer, 'the set-password page with an error');
+  await newcomer.getByLabel('New password', { exact: true }).fill('a sapphire for every season');
+  await newcomer.getByLabel('The same password again').fill('a sapphire for every season');
+  await newcomer.getByRole('button', { name: 'Set password' }).click();
+  await expect(newcomer.getByRole('status')).toHaveText('Your password is set. Sign in with it.');
+  await newcomer.getByLabel('Email').fill('noor@gildedgrove.example');
+  await newcomer.getByLabel('Password').fill('a sapphire for every season');
+  await newcomer.getByRole('button', { name: 'Sign in' }).click();
+  await expect(newcomer.getByRole('heading', { level: 1, name: 'Not for your role' })).toBeVisible();
+  await expect(newcomer.getByRole('navigation', { name: 'Workspace' }).getByRole('link')).toHaveCount(0);
+  await expectAccessible(newcomer, 'a page the role may not see');
+  // The link worked once.
+  const again = await (await browser.newContext()).newPage();
+  await again.goto(link);
+  await expect(again.getByRole('heading', { level: 1, name: 'Not found' })).toBeVisible();
+});

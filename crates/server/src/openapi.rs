@@ -15,8 +15,9 @@ use utoipa::{Modify, OpenApi as _, PartialSchema, ToSchema};
     info(
         title = "Aurora Concierge API",
         description = "The shopper API the widget uses (conversations, products, shortlist, forms), \
-            the widget's flag in the OpenFeature Remote Evaluation Protocol, and the operators' \
-            health and metrics endpoints. Errors are `application/problem+json` with a stable \
+            the widget's flag in the OpenFeature Remote Evaluation Protocol, the operators' \
+            health and metrics endpoints, what a store's platform calls, and the support \
+            workspace's JSON (`/api/dashboard/*`). Errors are `application/problem+json` with a stable \
             `code`. Reply blocks are described in docs/api/blocks.md.",
         license(name = "MIT")
     ),

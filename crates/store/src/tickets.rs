@@ -112,7 +112,9 @@ impl TicketStore for SqlStore {
         let mut count = Query::new("SELECT COUNT(*) FROM tickets");
         filter(&mut count, query);
         let total = self.db.count(count).await?;
-        let mut select = Query::new(format!("SELECT {ROW_COLUMNS} FROM tickets"));
+        // The page's references first, from the covering index `tickets_inbox` alone; then
+        // those rows.
+        let mut select = Query::new("SELECT reference FROM tickets");
         filter(&mut select, query);
         select.push(match query.sort {
             InboxSort::Due => {
@@ -126,7 +128,18 @@ impl TicketStore for SqlStore {
             .push_bind(i64::from(query.per_page))
             .push(" OFFSET ")
             .push_bind(i64::try_from(query.offset()).unwrap_or(i64::MAX));
-        let rows: Vec<ListRow> = self.db.fetch_all(select).await?;
+        let references: Vec<(String,)> = self.db.fetch_all(select).await?;
+        let mut rows: Vec<ListRow> = if references.is_empty() {
+            Vec::new()
+        } else {
+            let mut read = Query::new(format!(
+                "SELECT {ROW_COLUMNS} FROM tickets WHERE reference IN "
+            ));
+            read.push_list(references.iter().map(|(r,)| r.as_str()));
+            self.db.fetch_all(read).await?
+        };
+        let position = |reference: &str| references.iter().position(|(r,)| r == reference);
+        rows.sort_by_key(|row| position(&row.reference));
         Ok(InboxPage {
             tickets: rows
                 .into_iter()
