@@ -21,38 +21,20 @@ DURATION=${DURATION:-10s}
 CONNECTIONS=${CONNECTIONS:-32}
 PRODUCTS=${PRODUCTS:-10000}
 PORT=${PORT:-18089}
-BASE="http://127.0.0.1:$PORT"
 
 command -v oha >/dev/null || { echo "oha is missing: cargo install oha --locked" >&2; exit 1; }
 cargo build --release -q -p aurora
-AURORA=$PWD/target/release/aurora
-
-WORK=$(mktemp -d)
-SERVER=""
-cleanup() {
-  [ -n "$SERVER" ] && kill "$SERVER" 2>/dev/null && wait "$SERVER" 2>/dev/null
-  rm -rf "$WORK"
-}
-trap cleanup EXIT
-
-export AURORA_DATABASE_URL="sqlite://$WORK/bench.db"
-export AURORA_SECRET_KEY="bench-secret-key-0123456789-abcdefghijklmnopqrstuv"
-export AURORA_LISTEN="127.0.0.1:$PORT"
+# shellcheck source=bench/server.sh
+source bench/server.sh
+bench_env "$PORT"
 export AURORA_RATE_LIMIT_VISITOR_PER_MINUTE=4000000000
 export AURORA_RATE_LIMIT_IP_PER_MINUTE=4000000000
-export AURORA_LOG=warn
 
 python3 bench/load/catalog.py "$PRODUCTS" > "$WORK/catalog.jsonl"
 "$AURORA" migrate >/dev/null 2>&1
 "$AURORA" catalog import "$WORK/catalog.jsonl" 2>&1 | tail -1
 
-"$AURORA" serve >"$WORK/server.log" 2>&1 &
-SERVER=$!
-for _ in $(seq 100); do
-  curl -fs "$BASE/api/health" >/dev/null 2>&1 && break
-  sleep 0.1
-done
-curl -fs "$BASE/api/health/ready" >/dev/null
+bench_serve
 
 # 100 conversations of one visitor, and 500 search URLs.
 STARTED=$(curl -fs -X POST -H 'content-type: application/json' -d '{}' "$BASE/api/support/conversations")

@@ -14,37 +14,19 @@ DELIVERIES=${DELIVERIES:-40000}
 CONNECTIONS=${CONNECTIONS:-32}
 PRODUCTS=${PRODUCTS:-100000}
 PORT=${PORT:-18090}
-BASE="http://127.0.0.1:$PORT"
 SECRET="bench-shopify-webhook-secret"
 
 cargo build --release -q -p aurora -p aurora-bench --bin aurora --bin webhook_load
-AURORA=$PWD/target/release/aurora
-
-WORK=$(mktemp -d)
-SERVER=""
-cleanup() {
-  [ -n "$SERVER" ] && kill "$SERVER" 2>/dev/null && wait "$SERVER" 2>/dev/null
-  rm -rf "$WORK"
-}
-trap cleanup EXIT
-
-export AURORA_DATABASE_URL="sqlite://$WORK/bench.db"
-export AURORA_SECRET_KEY="bench-secret-key-0123456789-abcdefghijklmnopqrstuv"
+# shellcheck source=bench/server.sh
+source bench/server.sh
+bench_env "$PORT"
 export AURORA_SHOPIFY_WEBHOOK_SECRET="$SECRET"
-export AURORA_LISTEN="127.0.0.1:$PORT"
-export AURORA_LOG=warn
 
 python3 bench/load/catalog.py "$PRODUCTS" > "$WORK/catalog.jsonl"
 "$AURORA" migrate >/dev/null 2>&1
 "$AURORA" catalog import "$WORK/catalog.jsonl" 2>&1 | tail -1
 
-"$AURORA" serve >"$WORK/server.log" 2>&1 &
-SERVER=$!
-for _ in $(seq 300); do
-  curl -fs "$BASE/api/health/ready" >/dev/null 2>&1 && break
-  sleep 0.1
-done
-curl -fs "$BASE/api/health/ready" >/dev/null
+bench_serve
 
 ./target/release/webhook_load "$BASE" "$SECRET" "$DELIVERIES" "$CONNECTIONS" "$PRODUCTS"
 echo "server peak RSS: $(grep VmHWM /proc/$SERVER/status | awk '{print $2/1024 " MB"}')"

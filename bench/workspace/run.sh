@@ -11,36 +11,18 @@ cd "$(dirname "$0")/../.."
 TICKETS=${TICKETS:-100000}
 REQUESTS=${REQUESTS:-200}
 PORT=${PORT:-18091}
-BASE="http://127.0.0.1:$PORT"
 
 cargo build --release -q -p aurora -p aurora-bench --bin aurora --bin inbox_load
-AURORA=$PWD/target/release/aurora
-
-WORK=$(mktemp -d)
-SERVER=""
-cleanup() {
-  [ -n "$SERVER" ] && kill "$SERVER" 2>/dev/null && wait "$SERVER" 2>/dev/null
-  rm -rf "$WORK"
-}
-trap cleanup EXIT
-
-export AURORA_DATABASE_URL="sqlite://$WORK/bench.db"
-export AURORA_SECRET_KEY="bench-secret-key-0123456789-abcdefghijklmnopqrstuv"
-export AURORA_LISTEN="127.0.0.1:$PORT"
-export AURORA_LOG=warn
+# shellcheck source=bench/server.sh
+source bench/server.sh
+bench_env "$PORT"
 
 "$AURORA" migrate >/dev/null 2>&1
 ./target/release/inbox_load seed "$AURORA_DATABASE_URL" "$TICKETS"
 TOKEN=$("$AURORA" tokens create --scope tickets:read --name bench 2>/dev/null)
 echo "database: $(du -h "$WORK/bench.db" | cut -f1)"
 
-"$AURORA" serve >"$WORK/server.log" 2>&1 &
-SERVER=$!
-for _ in $(seq 300); do
-  curl -fs "$BASE/api/health/ready" >/dev/null 2>&1 && break
-  sleep 0.1
-done
-curl -fs "$BASE/api/health/ready" >/dev/null
+bench_serve
 
 ./target/release/inbox_load measure "$BASE" "$TOKEN" "$REQUESTS"
 echo "server peak RSS: $(grep VmHWM /proc/$SERVER/status | awk '{print $2/1024 " MB"}')"
