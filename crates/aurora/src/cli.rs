@@ -114,6 +114,9 @@ pub enum UsersCommand {
     Link {
         /// The account's email or id.
         who: String,
+        /// Who makes the link, for the audit log.
+        #[arg(long, env = "USER", default_value = "unknown")]
+        actor: String,
     },
 }
 

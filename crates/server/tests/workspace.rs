@@ -414,6 +414,39 @@ async fn a_ticket_is_worked_through_its_workflow_with_the_audit_log(store: Arc<d
         ),
         "{page}"
     );
+    // A page shown before a colleague's change does not overwrite it: 409, nothing written.
+    let (_, current, _) = store.ticket_record("ST-300001").await.unwrap().unwrap();
+    let stale = (current.updated_at - chrono::Duration::seconds(5)).to_rfc3339();
+    let overwrite = staff
+        .form(
+            &app,
+            path,
+            &[("action", "tags"), ("tags", "oops"), ("version", &stale)],
+        )
+        .await;
+    assert_eq!(overwrite.status, StatusCode::CONFLICT);
+    assert!(
+        overwrite
+            .text()
+            .contains("changed this ticket since it was shown")
+    );
+    let api_overwrite = staff
+        .json(
+            &app,
+            "PATCH",
+            "/api/dashboard/tickets/ST-300001",
+            &json!({"tags": ["oops"], "expected_updated_at": stale}),
+        )
+        .await;
+    assert_eq!(api_overwrite.status, StatusCode::CONFLICT);
+    assert_eq!(api_overwrite.json()["code"], "ticket_changed");
+    let (_, unchanged, _) = store.ticket_record("ST-300001").await.unwrap().unwrap();
+    assert_eq!(unchanged, current);
+    // The page's own version is the current one, so its forms go through.
+    assert!(page.contains(&format!(
+        r#"name="version" value="{}""#,
+        current.updated_at.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true)
+    )));
     // Back to new is refused with the reason on the page; reopening starts the clock again.
     let back = staff
         .form(&app, path, &[("action", "status"), ("status", "new")])
@@ -759,6 +792,45 @@ async fn a_set_password_link_works_once(store: Arc<dyn Store>) {
     );
     let signed_in = sign_in_with_form(&app, "new@store.example", "a long enough passphrase").await;
     assert_eq!(signed_in.status, StatusCode::SEE_OTHER);
+    // Who made the link is in the audit log, and only the owner may make one: an agent cannot,
+    // and cannot tell whether an account exists by trying.
+    let log = store.audit_log(10, None).await.unwrap();
+    let made = log
+        .iter()
+        .find(|e| e.action.as_str() == "password_link_created")
+        .unwrap();
+    assert_eq!(
+        (made.actor.as_str(), made.subject.as_str()),
+        ("ana@store.example via workspace", "new@store.example")
+    );
+    let agent = add_user(store.as_ref(), "li@store.example", Role::Agent).await;
+    let agent = sign_in(store.as_ref(), &agent).await;
+    for who in ["new@store.example", "nobody@store.example"] {
+        let tried = agent
+            .form(
+                &app,
+                &format!("/dashboard/users/{who}"),
+                &[("action", "link")],
+            )
+            .await;
+        assert_eq!(tried.status, StatusCode::FORBIDDEN, "{who}");
+    }
+    // A proxy's own Authorization (Basic) leaves the session in charge.
+    let behind_gate = common::call(
+        &app,
+        "GET",
+        "/api/dashboard/session",
+        &[
+            ("authorization", "Basic b3BzOmdhdGU="),
+            (
+                "cookie",
+                &format!("aurora_session={}", agent.secret.clone().unwrap()),
+            ),
+        ],
+        None,
+    )
+    .await;
+    assert_eq!(behind_gate.status, StatusCode::OK);
 }
 
 async fn the_last_owner_cannot_be_demoted_or_disabled(store: Arc<dyn Store>) {

@@ -42,25 +42,24 @@ async fn read(conn: &mut Conn<'_>, key: &str) -> StoreResult<FlagOverride> {
     })
 }
 
-#[async_trait::async_trait]
-impl FlagStore for SqlStore {
-    async fn flag_override(&self, key: &str) -> StoreResult<FlagOverride> {
-        read(&mut self.db.acquire().await?.conn(), key).await
-    }
-
-    async fn set_flag_override(
+impl SqlStore {
+    /// Replaces a flag's override with what `decide` makes of the stored one, in one
+    /// transaction with the write lock taken first, with its audit entries.
+    async fn write(
         &self,
         key: &str,
-        change: &FlagOverride,
+        decide: impl FnOnce(&FlagOverride) -> FlagOverride + Send,
         actor: &str,
         at: DateTime<Utc>,
-    ) -> StoreResult<FlagOverride> {
+    ) -> StoreResult<(FlagOverride, FlagOverride)> {
         let mut tx = self.db.begin().await?;
         let mut conn = tx.conn();
         // A write first takes SQLite's write lock, so "before" cannot go stale.
         conn.execute(Query::new("UPDATE flag_overrides SET key = key WHERE key = $1").bind(key))
             .await?;
         let before = read(&mut conn, key).await?;
+        let after = decide(&before);
+        let change = &after;
         if change.is_empty() {
             conn.execute(Query::new("DELETE FROM flag_overrides WHERE key = $1").bind(key))
                 .await?;
@@ -105,7 +104,43 @@ impl FlagStore for SqlStore {
         );
         crate::staff::record(&mut conn, &entry).await?;
         tx.commit().await?;
+        Ok((before, after))
+    }
+}
+
+#[async_trait::async_trait]
+impl FlagStore for SqlStore {
+    async fn flag_override(&self, key: &str) -> StoreResult<FlagOverride> {
+        read(&mut self.db.acquire().await?.conn(), key).await
+    }
+
+    async fn set_flag_override(
+        &self,
+        key: &str,
+        change: &FlagOverride,
+        actor: &str,
+        at: DateTime<Utc>,
+    ) -> StoreResult<FlagOverride> {
+        let (before, _) = self.write(key, |_| change.clone(), actor, at).await?;
         Ok(before)
+    }
+
+    async fn change_flag_override(
+        &self,
+        key: &str,
+        change: &FlagOverride,
+        actor: &str,
+        at: DateTime<Utc>,
+    ) -> StoreResult<(FlagOverride, FlagOverride)> {
+        let merge = |before: &FlagOverride| FlagOverride {
+            enabled: change.enabled.or(before.enabled),
+            rollout_percentage: change.rollout_percentage.or(before.rollout_percentage),
+            allowed_users: change
+                .allowed_users
+                .clone()
+                .or_else(|| before.allowed_users.clone()),
+        };
+        self.write(key, merge, actor, at).await
     }
 
     async fn flag_audit(&self, key: &str, limit: u32) -> StoreResult<Vec<FlagAuditEntry>> {

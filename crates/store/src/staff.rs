@@ -10,6 +10,9 @@ use aurora_core::staff::session::Session;
 use aurora_core::store::{StaffStore, StoreError, StoreResult};
 use chrono::{DateTime, Utc};
 
+/// Why a change of an account is refused: it would leave no active owner.
+pub const LAST_OWNER: &str = "no active owner would be left";
+
 const USER_COLUMNS: &str =
     "id, email, role, created_at, disabled_at, password_hash IS NOT NULL AS password_set";
 
@@ -145,6 +148,13 @@ impl StaffStore for SqlStore {
     async fn update_user(&self, user: &StaffUser, audit: &AuditEntry) -> StoreResult<()> {
         let mut tx = self.db.begin().await?;
         let mut conn = tx.conn();
+        // Locks every owner's row (SQLite: the database) first, so that two changes of owners at
+        // once are made one after the other and the count below sees the other's.
+        let owners_before = conn
+            .execute(Query::new(
+                "UPDATE staff_users SET role = role WHERE role = 'owner' AND disabled_at IS NULL",
+            ))
+            .await?;
         let changed = conn
             .execute(
                 Query::new("UPDATE staff_users SET role = $1, disabled_at = $2 WHERE id = $3")
@@ -155,6 +165,14 @@ impl StaffStore for SqlStore {
             .await?;
         if changed == 0 {
             return Err(StoreError::Other(format!("no staff user {}", user.id)));
+        }
+        let owners = conn
+            .count(Query::new(
+                "SELECT COUNT(*) FROM staff_users WHERE role = 'owner' AND disabled_at IS NULL",
+            ))
+            .await?;
+        if owners == 0 && owners_before > 0 {
+            return Err(StoreError::Conflict(LAST_OWNER.to_string()));
         }
         if !user.is_active() {
             end_sessions(&mut conn, &user.id).await?;
@@ -176,19 +194,22 @@ impl StaffStore for SqlStore {
         user_id: &str,
         link_hash: &str,
         expires_at: DateTime<Utc>,
+        audit: &AuditEntry,
     ) -> StoreResult<()> {
-        self.db
-            .execute(
-                Query::new(
-                    "UPDATE staff_users SET password_link_hash = $1, \
-                     password_link_expires_at = $2 WHERE id = $3",
-                )
-                .bind(link_hash)
-                .bind(expires_at)
-                .bind(user_id),
+        let mut tx = self.db.begin().await?;
+        let mut conn = tx.conn();
+        conn.execute(
+            Query::new(
+                "UPDATE staff_users SET password_link_hash = $1, \
+                 password_link_expires_at = $2 WHERE id = $3",
             )
-            .await?;
-        Ok(())
+            .bind(link_hash)
+            .bind(expires_at)
+            .bind(user_id),
+        )
+        .await?;
+        record(&mut conn, audit).await?;
+        tx.commit().await
     }
 
     async fn password_link_user(

@@ -78,17 +78,29 @@ async fn an_email_has_one_account_whatever_its_case(store: Arc<dyn Store>) {
         ("usr_1", Some("hash"))
     );
     assert!(found.password_set);
+    // The only owner can be neither demoted nor disabled: nothing is written.
     let mut changed = found.clone();
     changed.role = Role::Admin;
     changed.disabled_at = Some(at(2));
+    let refused = store
+        .update_user(&changed, &audit(AuditAction::UserDisabled, 2))
+        .await
+        .unwrap_err();
+    assert!(matches!(refused, StoreError::Conflict(_)), "{refused:?}");
+    assert_eq!(store.user("usr_1").await.unwrap().unwrap(), found);
+    let bo = user("usr_3", "bo@store.example", Role::Owner);
+    store
+        .insert_user(&bo, None, &audit(AuditAction::UserAdded, 2))
+        .await
+        .unwrap();
     store
         .update_user(&changed, &audit(AuditAction::UserDisabled, 2))
         .await
         .unwrap();
     assert_eq!(store.user("usr_1").await.unwrap().unwrap(), changed);
-    assert_eq!(store.users().await.unwrap().len(), 1);
-    // The failed insert wrote no audit entry; the two changes did.
-    assert_eq!(store.audit_log(10, None).await.unwrap().len(), 2);
+    assert_eq!(store.users().await.unwrap().len(), 2);
+    // The failed writes wrote no audit entry; the others did.
+    assert_eq!(store.audit_log(10, None).await.unwrap().len(), 3);
 }
 
 async fn sessions_are_found_touched_ended_and_purged(store: Arc<dyn Store>) {
@@ -150,7 +162,12 @@ async fn a_password_link_works_once_and_not_after_it_expires(store: Arc<dyn Stor
         .unwrap();
     assert!(!store.user("usr_1").await.unwrap().unwrap().password_set);
     store
-        .set_password_link("usr_1", "link1", at(72))
+        .set_password_link(
+            "usr_1",
+            "link1",
+            at(72),
+            &audit(AuditAction::PasswordLinkCreated, 1),
+        )
         .await
         .unwrap();
     assert!(
@@ -206,11 +223,21 @@ async fn a_password_link_works_once_and_not_after_it_expires(store: Arc<dyn Stor
     );
     // A new link replaces the old one.
     store
-        .set_password_link("usr_1", "link2", at(80))
+        .set_password_link(
+            "usr_1",
+            "link2",
+            at(80),
+            &audit(AuditAction::PasswordLinkCreated, 1),
+        )
         .await
         .unwrap();
     store
-        .set_password_link("usr_1", "link3", at(80))
+        .set_password_link(
+            "usr_1",
+            "link3",
+            at(80),
+            &audit(AuditAction::PasswordLinkCreated, 1),
+        )
         .await
         .unwrap();
     assert!(
@@ -252,6 +279,28 @@ async fn the_audit_log_pages_newest_first_and_flag_changes_are_in_it(store: Arc<
     assert_eq!(newest.actor, "ana via workspace");
     assert_eq!(newest.subject, "concierge-widget");
     assert_eq!(newest.detail, "kill switch: environment → off");
+    // A change of another field keeps the kill switch: the merge is made in the transaction.
+    let rollout = FlagOverride {
+        rollout_percentage: Some(30),
+        ..FlagOverride::default()
+    };
+    let (before, after) = store
+        .change_flag_override("concierge-widget", &rollout, "bo via api", at(7))
+        .await
+        .unwrap();
+    assert_eq!(before, off);
+    assert_eq!(
+        (after.enabled, after.rollout_percentage),
+        (Some(false), Some(30))
+    );
+    assert_eq!(
+        store.flag_override("concierge-widget").await.unwrap(),
+        after
+    );
+    assert_eq!(
+        store.audit_log(1, None).await.unwrap()[0].detail,
+        "rollout: environment → 30%"
+    );
 }
 
 fn ticket(reference: &str, kind: TicketKind, email: &str, name: &str, hour: i64) -> Ticket {

@@ -74,6 +74,8 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Users(UsersCommand::Role { who, role, actor }) => {
             users::role(config, &who, &role, &actor).await
         }
-        Command::Users(UsersCommand::Link { who }) => users::link(config, &who).await,
+        Command::Users(UsersCommand::Link { who, actor }) => {
+            users::link(config, &who, &actor).await
+        }
     }
 }

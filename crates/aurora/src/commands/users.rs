@@ -61,8 +61,15 @@ pub async fn add(
     if password.is_some() {
         println!("Added {} as {}.", user.email.as_str(), user.role);
     } else {
-        let link =
-            aurora_server::password_link(store.as_ref(), &user, &config.base_url(), now).await?;
+        let (_, link) = aurora_server::password_link(
+            store.as_ref(),
+            &Actor::cli(actor),
+            &user.id,
+            &config.base_url(),
+            now,
+        )
+        .await
+        .map_err(refused)?;
         eprintln!(
             "Added {} as {}. Give them this link to set their password; it is shown this once \
              and works for 3 days (`aurora users link {}` makes a new one):",
@@ -132,21 +139,17 @@ pub async fn role(config: Config, who: &str, role: &str, actor: &str) -> anyhow:
 }
 
 /// `aurora users link WHO`.
-pub async fn link(config: Config, who: &str) -> anyhow::Result<ExitCode> {
+pub async fn link(config: Config, who: &str, actor: &str) -> anyhow::Result<ExitCode> {
     let store = open_store(&config).await?;
-    let user = staff::find_user(store.as_ref(), who)
-        .await
-        .map_err(refused)?;
-    if !user.is_active() {
-        bail!("{} is disabled", user.email.as_str());
-    }
-    let link = aurora_server::password_link(
+    let (user, link) = aurora_server::password_link(
         store.as_ref(),
-        &user,
+        &Actor::cli(actor),
+        who,
         &config.base_url(),
         chrono::Utc::now(),
     )
-    .await?;
+    .await
+    .map_err(refused)?;
     eprintln!(
         "A set-password link for {}, shown this once, valid 3 days (earlier links stop working):",
         user.email.as_str()

@@ -48,20 +48,14 @@ pub async fn change(
     if !problems.is_empty() {
         return Err(ServiceError::Invalid(problems));
     }
-    let mut after = store.flag_override(FLAG_KEY).await?;
-    if change.enabled.is_some() {
-        after.enabled = change.enabled;
-    }
-    if change.rollout_percentage.is_some() {
-        after.rollout_percentage = change.rollout_percentage;
-    }
-    if users.is_some() {
-        after.allowed_users = users;
-    }
-    let before = store
-        .set_flag_override(FLAG_KEY, &after, &actor.audit_name(), now)
-        .await?;
-    Ok((before, after))
+    let fields = FlagOverride {
+        enabled: change.enabled,
+        rollout_percentage: change.rollout_percentage,
+        allowed_users: users,
+    };
+    Ok(store
+        .change_flag_override(FLAG_KEY, &fields, &actor.audit_name(), now)
+        .await?)
 }
 
 /// Drops the runtime change: the environment's values apply again.

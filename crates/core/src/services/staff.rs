@@ -11,9 +11,14 @@ use crate::store::{StaffStore, StoreError};
 use crate::tokens::Scope;
 use chrono::{DateTime, Utc};
 
+/// Argon2id runs at most this many at once (19 MiB each): a flood of sign-ins from many
+/// addresses queues here instead of taking the machine's memory.
+static HASHING: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(4);
+
 /// Hashes a password on a blocking thread (Argon2id takes tens of milliseconds of CPU).
 pub async fn hash_password(password: &str) -> Result<String, ServiceError> {
     let password = password.to_string();
+    let _turn = HASHING.acquire().await;
     tokio::task::spawn_blocking(move || password::hash(&password))
         .await
         .map_err(|e| ServiceError::Store(StoreError::Other(format!("hashing stopped: {e}"))))
@@ -23,6 +28,7 @@ pub async fn hash_password(password: &str) -> Result<String, ServiceError> {
 /// same time and says no.
 async fn verify_password(password: &str, stored: Option<String>) -> bool {
     let password = password.to_string();
+    let _turn = HASHING.acquire().await;
     tokio::task::spawn_blocking(move || match stored {
         Some(stored) => password::verify(&password, &stored),
         None => {
@@ -147,6 +153,26 @@ pub async fn find_user(store: &dyn StaffStore, who: &str) -> Result<StaffUser, S
     found.ok_or(ServiceError::NotFound("There is no such account."))
 }
 
+/// Writes an account's change; the store refuses one that would leave no owner even when two
+/// are made at once (the check before it cannot see the other).
+async fn update(
+    store: &dyn StaffStore,
+    user: &StaffUser,
+    audit: &AuditEntry,
+) -> Result<(), ServiceError> {
+    match store.update_user(user, audit).await {
+        Err(StoreError::Conflict(_)) => Err(last_owner()),
+        other => Ok(other?),
+    }
+}
+
+fn last_owner() -> ServiceError {
+    ServiceError::Conflict(
+        "last_owner",
+        "The store needs an active owner: make someone else owner first.".into(),
+    )
+}
+
 /// Refuses a change of an active owner (`before` → `after`) that would leave no active owner.
 async fn keeps_an_owner(
     store: &dyn StaffStore,
@@ -165,10 +191,7 @@ async fn keeps_an_owner(
     if other_owner {
         Ok(())
     } else {
-        Err(ServiceError::Conflict(
-            "last_owner",
-            "The store needs an active owner: make someone else owner first.".into(),
-        ))
+        Err(last_owner())
     }
 }
 
@@ -195,7 +218,7 @@ pub async fn change_role(
         after.email.as_str(),
         format!("{} → {}", before.role, role),
     );
-    store.update_user(&after, &audit).await?;
+    update(store, &after, &audit).await?;
     Ok(after)
 }
 
@@ -222,8 +245,41 @@ pub async fn disable(
         after.email.as_str(),
         format!("was {}", after.role),
     );
-    store.update_user(&after, &audit).await?;
+    update(store, &after, &audit).await?;
     Ok(after)
+}
+
+/// How long a set-password link works.
+pub const LINK_LIFETIME: chrono::Duration = chrono::Duration::hours(72);
+
+/// Makes `who`'s one-time set-password link (`link_hash`, the hash of its secret; the previous
+/// link stops working), written to the audit log with who made it.
+pub async fn make_password_link(
+    store: &dyn StaffStore,
+    actor: &Actor,
+    who: &str,
+    link_hash: &str,
+    now: DateTime<Utc>,
+) -> Result<StaffUser, ServiceError> {
+    actor.require(Scope::UsersWrite)?;
+    let user = find_user(store, who).await?;
+    if !user.is_active() {
+        return Err(ServiceError::Invalid(vec![Invalid::new(
+            "account",
+            "a disabled account gets no link",
+        )]));
+    }
+    let audit = AuditEntry::new(
+        now,
+        actor.audit_name(),
+        AuditAction::PasswordLinkCreated,
+        user.email.as_str(),
+        "valid 3 days; earlier links stop working",
+    );
+    store
+        .set_password_link(&user.id, link_hash, now + LINK_LIFETIME, &audit)
+        .await?;
+    Ok(user)
 }
 
 /// Sets a password from a one-time link (`link_hash`, the hash of its secret). `None` when the

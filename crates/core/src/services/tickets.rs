@@ -91,11 +91,16 @@ pub async fn view(
 
 /// Applies `changes` to a ticket's workflow in one write, with an audit entry for each status
 /// and assignment change. An assignee must be an active account that may work tickets.
+///
+/// With `seen` (the `updated_at` of the workflow the caller showed), a ticket changed since is
+/// refused with `ticket_changed`, so nobody overwrites a change they did not see. Without it,
+/// the change applies to the ticket as it is (read again once if it changes in between).
 pub async fn change(
     store: &dyn Store,
     actor: &Actor,
     reference: &str,
     changes: &[TicketChange],
+    seen: Option<DateTime<Utc>>,
     now: DateTime<Utc>,
 ) -> Result<Workflow, ServiceError> {
     actor.require(Scope::TicketsWrite)?;
@@ -112,6 +117,9 @@ pub async fn change(
             .await?
             .filter(|(t, w, _)| visible(&visibility, t.kind, w.assignee_id.as_deref()))
             .ok_or(ServiceError::NotFound(NOT_FOUND))?;
+        if seen.is_some_and(|seen| seen != before.updated_at) {
+            break;
+        }
         let mut after = before.clone();
         for change in changes {
             after = after
@@ -125,10 +133,13 @@ pub async fn change(
         {
             return Ok(after);
         }
+        if seen.is_some() {
+            break;
+        }
     }
     Err(ServiceError::Conflict(
         "ticket_changed",
-        "Someone else changed this ticket at the same moment. Reload it and try again.".into(),
+        "Someone changed this ticket since it was shown. Reload it and try again.".into(),
     ))
 }
 

@@ -14,6 +14,7 @@ pub enum AuditAction {
     SignOut,
     SignOutEverywhere,
     PasswordSet,
+    PasswordLinkCreated,
     UserAdded,
     UserRoleChanged,
     UserDisabled,
@@ -24,12 +25,13 @@ pub enum AuditAction {
 
 impl AuditAction {
     /// Every action.
-    pub const ALL: [AuditAction; 11] = [
+    pub const ALL: [AuditAction; 12] = [
         AuditAction::SignIn,
         AuditAction::SignInFailed,
         AuditAction::SignOut,
         AuditAction::SignOutEverywhere,
         AuditAction::PasswordSet,
+        AuditAction::PasswordLinkCreated,
         AuditAction::UserAdded,
         AuditAction::UserRoleChanged,
         AuditAction::UserDisabled,
@@ -46,6 +48,7 @@ impl AuditAction {
             AuditAction::SignOut => "sign_out",
             AuditAction::SignOutEverywhere => "sign_out_everywhere",
             AuditAction::PasswordSet => "password_set",
+            AuditAction::PasswordLinkCreated => "password_link_created",
             AuditAction::UserAdded => "user_added",
             AuditAction::UserRoleChanged => "user_role_changed",
             AuditAction::UserDisabled => "user_disabled",
@@ -63,6 +66,7 @@ impl AuditAction {
             AuditAction::SignOut => "signed out",
             AuditAction::SignOutEverywhere => "signed out everywhere",
             AuditAction::PasswordSet => "set a password",
+            AuditAction::PasswordLinkCreated => "made a set-password link",
             AuditAction::UserAdded => "added a user",
             AuditAction::UserRoleChanged => "changed a role",
             AuditAction::UserDisabled => "disabled a user",

@@ -28,6 +28,16 @@ pub trait FlagStore: Send + Sync {
         actor: &str,
         at: DateTime<Utc>,
     ) -> StoreResult<FlagOverride>;
+    /// Sets the fields `change` sets (the others keep their override), reading and writing in
+    /// one transaction so that two changes of different fields at once both stay; writes the
+    /// audit entries; returns the override before and after.
+    async fn change_flag_override(
+        &self,
+        key: &str,
+        change: &FlagOverride,
+        actor: &str,
+        at: DateTime<Utc>,
+    ) -> StoreResult<(FlagOverride, FlagOverride)>;
     /// A flag's changes, newest first.
     async fn flag_audit(&self, key: &str, limit: u32) -> StoreResult<Vec<FlagAuditEntry>>;
 }

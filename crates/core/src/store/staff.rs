@@ -26,14 +26,16 @@ pub trait StaffStore: Send + Sync {
     /// Every account, by email.
     async fn users(&self) -> StoreResult<Vec<StaffUser>>;
     /// Changes an account's role and disabled time; disabling also ends its sessions and its
-    /// set-password link.
+    /// set-password link. `Conflict` when no active owner would be left (checked with the
+    /// owners locked, so two such changes at once cannot both pass).
     async fn update_user(&self, user: &StaffUser, audit: &AuditEntry) -> StoreResult<()>;
-    /// Replaces the account's set-password link (one at a time).
+    /// Replaces the account's set-password link (one at a time), with its audit entry.
     async fn set_password_link(
         &self,
         user_id: &str,
         link_hash: &str,
         expires_at: DateTime<Utc>,
+        audit: &AuditEntry,
     ) -> StoreResult<()>;
     /// The active account whose unexpired link has this hash.
     async fn password_link_user(

@@ -133,6 +133,10 @@ struct TicketPatch {
     assignee: Option<String>,
     /// Replaces the tags.
     tags: Option<Vec<String>>,
+    /// The workflow's `updated_at` as last read: when the ticket changed since, nothing is
+    /// written and the answer is 409 `ticket_changed`. Without it, the change applies to the
+    /// ticket as it is.
+    expected_updated_at: Option<DateTime<Utc>>,
 }
 
 /// Changes a ticket's status, assignee or tags, in one write, with the audit log.
@@ -145,7 +149,7 @@ struct TicketPatch {
         (status = 401, description = "Signed out (`unauthorized`).", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "The role or token lacks `tickets:write` (`forbidden`), or the CSRF token is missing (`csrf`).", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such ticket (`not_found`).", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "Changed by someone else at the same moment (`ticket_changed`).", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Changed since `expected_updated_at`, or by someone else at the same moment (`ticket_changed`); nothing was written.", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Every invalid field (`validation_failed`).", body = Problem, content_type = "application/problem+json"),
     ))]
 async fn change_ticket(
@@ -180,6 +184,7 @@ async fn change_ticket(
             &staff.actor,
             &reference,
             &changes,
+            patch.expected_updated_at,
             state.now(),
         )
         .await?,
@@ -381,7 +386,8 @@ async fn add_user(
     let store = state.store.as_ref();
     let user = staff::add_user(store, &staff.actor, &new.email, new.role, None, now).await?;
     let base = super::pages::base_url(&state, &headers);
-    let set_password_link = super::password_link(store, &user, &base, now).await?;
+    let (user, set_password_link) =
+        super::password_link(store, &staff.actor, &user.id, &base, now).await?;
     Ok((
         StatusCode::CREATED,
         Json(AddedUser {

@@ -12,10 +12,10 @@ use crate::api_tokens::hash;
 use crate::client_ip::ClientIp;
 use crate::error::ApiError;
 use aurora_core::services::{ServiceError, staff};
-use aurora_core::staff::StaffUser;
 use aurora_core::staff::audit::{AuditAction, AuditEntry};
 use aurora_core::staff::session::Session;
-use aurora_core::store::{StaffStore, StoreResult};
+use aurora_core::staff::{Actor, StaffUser};
+use aurora_core::store::StaffStore;
 use axum::Form;
 use axum::extract::{FromRequest, Query, State};
 use axum::http::request::Parts;
@@ -24,29 +24,23 @@ use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, Utc};
 use serde::Deserialize;
 
-/// How long a set-password link works.
-const LINK_LIFETIME_HOURS: i64 = 72;
-
-/// Makes a one-time set-password link for `user` (the previous one stops working) under
-/// `base_url` (the service's public address).
+/// Makes `who`'s one-time set-password link (the previous one stops working) under `base_url`
+/// (the service's public address), as `actor` (who needs `users:write`; the audit log names
+/// them). The secret is in the link only; the store keeps its hash.
 pub async fn password_link(
     store: &dyn StaffStore,
-    user: &StaffUser,
+    actor: &Actor,
+    who: &str,
     base_url: &str,
     now: DateTime<Utc>,
-) -> StoreResult<String> {
+) -> Result<(StaffUser, String), ServiceError> {
     let secret = new_secret();
-    store
-        .set_password_link(
-            &user.id,
-            &hash(&secret),
-            now + chrono::Duration::hours(LINK_LIFETIME_HOURS),
-        )
-        .await?;
-    Ok(format!(
+    let user = staff::make_password_link(store, actor, who, &hash(&secret), now).await?;
+    let link = format!(
         "{}/dashboard/set-password?token={secret}",
         base_url.trim_end_matches('/')
-    ))
+    );
+    Ok((user, link))
 }
 
 /// Where to go after signing in: a workspace path only (never another site).
@@ -56,7 +50,8 @@ fn next_path(next: Option<&str>) -> String {
             if path.starts_with("/dashboard")
                 && !path.starts_with("/dashboard/login")
                 && !path.contains("//")
-                && !path.contains('\\') =>
+                && !path.contains('\\')
+                && !path.chars().any(char::is_control) =>
         {
             path.to_string()
         }

@@ -141,12 +141,8 @@ async fn ticket_page(
     reference: &str,
     chrome: Chrome,
     errors: Vec<String>,
+    status: StatusCode,
 ) -> Response {
-    let status = if errors.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
     let view = match tickets::view(state.store.as_ref(), &staff.actor, reference).await {
         Ok(view) => view,
         Err(error) => return error_page(Some(chrome), error.into()),
@@ -179,7 +175,15 @@ pub(super) async fn ticket(
     Query(done): Query<Notice>,
 ) -> Response {
     let chrome = Chrome::new(&staff, "inbox").with_notice(notice(done.done.as_deref()));
-    ticket_page(&state, &staff, &reference, chrome, Vec::new()).await
+    ticket_page(
+        &state,
+        &staff,
+        &reference,
+        chrome,
+        Vec::new(),
+        StatusCode::OK,
+    )
+    .await
 }
 
 #[derive(Deserialize)]
@@ -191,6 +195,8 @@ pub(super) struct TicketForm {
     assignee: Option<String>,
     tags: Option<String>,
     text: Option<String>,
+    /// The ticket's `updated_at` as the page showed it (RFC 3339).
+    version: Option<String>,
 }
 
 /// `POST /dashboard/tickets/{reference}`: one change from the ticket page's forms.
@@ -204,53 +210,39 @@ pub(super) async fn change_ticket(
     let now = state.now();
     let store = state.store.as_ref();
     let actor = &staff.actor;
-    let result = match form.action.as_str() {
-        "status" => match form
+    // The version of the ticket the page showed: a change made since is not overwritten.
+    let seen = form
+        .version
+        .as_deref()
+        .and_then(|v| chrono::DateTime::parse_from_rfc3339(v).ok())
+        .map(|v| v.with_timezone(&chrono::Utc));
+    let change = match form.action.as_str() {
+        "status" => form
             .status
             .as_deref()
             .unwrap_or_default()
             .parse::<TicketStatus>()
-        {
-            Ok(status) => tickets::change(
-                store,
-                actor,
-                &reference,
-                &[TicketChange::Status(status)],
-                now,
-            )
-            .await
-            .map(|_| "status"),
-            Err(_) => Err(invalid("status", "choose a status")),
-        },
-        "assign" => {
-            let assignee = form
-                .assignee
+            .map(TicketChange::Status)
+            .map_err(|_| invalid("status", "choose a status")),
+        "assign" => Ok(TicketChange::Assign(
+            form.assignee
                 .as_deref()
                 .map(str::trim)
                 .filter(|a| !a.is_empty())
-                .map(str::to_string);
-            tickets::change(
-                store,
-                actor,
-                &reference,
-                &[TicketChange::Assign(assignee)],
-                now,
-            )
-            .await
-            .map(|_| "assignee")
-        }
-        "tags" => {
-            let tags: Vec<String> = form
-                .tags
+                .map(str::to_string),
+        )),
+        "tags" => Ok(TicketChange::Tags(
+            form.tags
                 .unwrap_or_default()
                 .split(',')
                 .map(str::to_string)
-                .collect();
-            tickets::change(store, actor, &reference, &[TicketChange::Tags(tags)], now)
-                .await
-                .map(|_| "tags")
-        }
-        "note" => tickets::add_note(
+                .collect(),
+        )),
+        "note" => Err(invalid("action", "")),
+        _ => Err(invalid("action", "unknown action")),
+    };
+    let result = match (form.action.as_str(), change) {
+        ("note", _) => tickets::add_note(
             store,
             actor,
             &reference,
@@ -259,17 +251,35 @@ pub(super) async fn change_ticket(
         )
         .await
         .map(|_| "note"),
-        _ => Err(invalid("action", "unknown action")),
+        (_, Ok(change)) => {
+            let done = match change {
+                TicketChange::Status(_) => "status",
+                TicketChange::Assign(_) => "assignee",
+                TicketChange::Tags(_) => "tags",
+            };
+            tickets::change(store, actor, &reference, &[change], seen, now)
+                .await
+                .map(|_| done)
+        }
+        (_, Err(error)) => Err(error),
     };
     match result {
         Ok(done) => see_other(&format!(
             "/dashboard/tickets/{}?done={done}",
             urlencode(&reference)
         )),
-        Err(error) => match messages(&error) {
-            Some(errors) => ticket_page(&state, &staff, &reference, chrome, errors).await,
-            None => error_page(Some(chrome), error.into()),
-        },
+        Err(error) => {
+            let status = match error {
+                ServiceError::Conflict(..) => StatusCode::CONFLICT,
+                _ => StatusCode::UNPROCESSABLE_ENTITY,
+            };
+            match messages(&error) {
+                Some(errors) => {
+                    ticket_page(&state, &staff, &reference, chrome, errors, status).await
+                }
+                None => error_page(Some(chrome), error.into()),
+            }
+        }
     }
 }
 
@@ -545,13 +555,14 @@ pub(super) async fn add_user(
     };
     match super::password_link(
         state.store.as_ref(),
-        &user,
+        &staff.actor,
+        &user.id,
         &base_url(&state, &headers),
         now,
     )
     .await
     {
-        Ok(link) => {
+        Ok((user, link)) => {
             let chrome = chrome.with_notice(Some(format!(
                 "{} can now set a password with the link below. It is shown only this once and works for 3 days.",
                 user.email.as_str()
@@ -598,19 +609,9 @@ pub(super) async fn change_user(
         "disable" => staff::disable(store, &staff.actor, &id, now)
             .await
             .map(|_| None),
-        "link" => match staff::find_user(store, &id).await {
-            Ok(user) if staff.actor.allows(Scope::UsersWrite) && user.is_active() => {
-                super::password_link(store, &user, &base_url(&state, &headers), now)
-                    .await
-                    .map(|link| Some((user, link)))
-                    .map_err(ServiceError::from)
-            }
-            Ok(_) if !staff.actor.allows(Scope::UsersWrite) => {
-                Err(ServiceError::Forbidden(Scope::UsersWrite))
-            }
-            Ok(_) => Err(invalid("account", "a disabled account gets no link")),
-            Err(error) => Err(error),
-        },
+        "link" => super::password_link(store, &staff.actor, &id, &base_url(&state, &headers), now)
+            .await
+            .map(Some),
         _ => Err(invalid("action", "unknown action")),
     };
     let done = if form.action == "disable" {

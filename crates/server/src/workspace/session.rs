@@ -37,6 +37,19 @@ pub(crate) fn cookie<'h>(headers: &'h HeaderMap, name: &str) -> Option<&'h str> 
         .filter(|value| !value.is_empty())
 }
 
+/// Whether the request carries one of our API tokens (`Authorization: Bearer aurora_…`); any
+/// other `Authorization` (a proxy's Basic gate) leaves the session cookie in charge.
+fn has_api_token(headers: &HeaderMap) -> bool {
+    headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split_once(' '))
+        .is_some_and(|(scheme, secret)| {
+            scheme.eq_ignore_ascii_case("bearer")
+                && secret.trim().starts_with(crate::api_tokens::SECRET_PREFIX)
+        })
+}
+
 /// Whether the browser reached us over HTTPS: the public URL says so, or a trusted proxy does.
 fn https(parts: &Parts, settings: &ServerSettings) -> bool {
     if settings
@@ -146,7 +159,7 @@ impl Staff {
         }
         let now = state.now();
         let staff =
-            if parts.headers.contains_key(header::AUTHORIZATION) {
+            if has_api_token(&parts.headers) {
                 let Caller(token) = Caller::from_request_parts(parts, state).await?;
                 let user =
                     match &token.user_id {
@@ -211,9 +224,7 @@ pub(crate) async fn csrf(
         return next.run(request).await;
     }
     let (mut parts, body) = request.into_parts();
-    if parts.headers.contains_key(header::AUTHORIZATION)
-        || cookie(&parts.headers, SESSION_COOKIE).is_none()
-    {
+    if has_api_token(&parts.headers) || cookie(&parts.headers, SESSION_COOKIE).is_none() {
         return next
             .run(axum::extract::Request::from_parts(parts, body))
             .await;

@@ -412,6 +412,8 @@ pub(crate) struct TicketPage {
     pub statuses: Vec<Choice>,
     pub assignees: Vec<Choice>,
     pub assignee: String,
+    /// The workflow's `updated_at` the forms send back (RFC 3339).
+    pub version: String,
     pub tags: String,
     pub errors: Vec<String>,
     pub fields: Vec<Field>,
@@ -499,6 +501,9 @@ pub(crate) fn ticket_page(context: TicketContext<'_>) -> TicketPage {
             .collect(),
         assignees,
         assignee: assignee_name(workflow.assignee_id.as_deref(), colleagues),
+        version: workflow
+            .updated_at
+            .to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true),
         tags: workflow.tags.join(", "),
         errors,
         fields: fields(&ticket.details),
