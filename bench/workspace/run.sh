@@ -5,6 +5,8 @@
 # has tickets:read. Prints p50/p95/p99 per page and p95 against the issue's 100 ms ceiling.
 #
 #   ./bench/workspace/run.sh          # TICKETS=100000 REQUESTS=200
+#   POSTGRES=postgres://postgres@127.0.0.1:5432 ./bench/workspace/run.sh
+#                                     # the same on a new PostgreSQL database (dropped after)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
@@ -16,11 +18,22 @@ cargo build --release -q -p aurora -p aurora-bench --bin aurora --bin inbox_load
 # shellcheck source=bench/server.sh
 source bench/server.sh
 bench_env "$PORT"
+if [ -n "${POSTGRES:-}" ]; then
+  DB="aurora_bench_$$"
+  psql "$POSTGRES/postgres" -qc "CREATE DATABASE $DB"
+  trap 'bench_cleanup; psql "$POSTGRES/postgres" -qc "DROP DATABASE IF EXISTS $DB WITH (FORCE)"' EXIT
+  export AURORA_DATABASE_URL="$POSTGRES/$DB"
+fi
 
 "$AURORA" migrate >/dev/null 2>&1
 ./target/release/inbox_load seed "$AURORA_DATABASE_URL" "$TICKETS"
 TOKEN=$("$AURORA" tokens create --scope tickets:read --name bench 2>/dev/null)
-echo "database: $(du -h "$WORK/bench.db" | cut -f1)"
+if [ -n "${POSTGRES:-}" ]; then
+  psql "$AURORA_DATABASE_URL" -qc "VACUUM ANALYZE tickets"
+  echo "database: $(psql "$AURORA_DATABASE_URL" -qAtc "select pg_size_pretty(pg_database_size(current_database()))")"
+else
+  echo "database: $(du -h "$WORK/bench.db" | cut -f1)"
+fi
 
 bench_serve
 

@@ -239,15 +239,19 @@ fn filter<'q>(query: &mut Query<'q>, inbox: &'q InboxQuery) {
     if let Some(kind) = inbox.kind {
         query.push(" AND kind = ").push_bind(kind.as_str());
     }
-    match inbox.status {
-        StatusFilter::Unresolved => {
-            query.push(" AND status <> 'resolved'");
-        }
-        StatusFilter::Is(status) => {
-            query.push(" AND status = ").push_bind(status.as_str());
-        }
-        StatusFilter::Any => {}
-    }
+    // Always as a list of statuses, never `<>` or absent: the covering index `tickets_inbox`
+    // leads with the status, and PostgreSQL scans it (index only) for a list but reads every
+    // row of the table for `status <> 'resolved'`.
+    let statuses: Vec<&str> = TicketStatus::ALL
+        .into_iter()
+        .filter(|status| match inbox.status {
+            StatusFilter::Unresolved => *status != TicketStatus::Resolved,
+            StatusFilter::Is(wanted) => *status == wanted,
+            StatusFilter::Any => true,
+        })
+        .map(TicketStatus::as_str)
+        .collect();
+    query.push(" AND status IN ").push_list(statuses);
     match &inbox.assignee {
         AssigneeFilter::Anyone => {}
         AssigneeFilter::Nobody => {
