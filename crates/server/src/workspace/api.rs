@@ -428,13 +428,17 @@ async fn change_user(
     let now = state.now();
     let store = state.store.as_ref();
     staff.actor.require(Scope::UsersWrite)?;
-    let mut user = staff::find_user(store, &id).await?;
+    let mut changed = None;
     if let Some(role) = patch.role {
-        user = staff::change_role(store, &staff.actor, &id, role, now).await?;
+        changed = Some(staff::change_role(store, &staff.actor, &id, role, now).await?);
     }
     if patch.disabled {
-        user = staff::disable(store, &staff.actor, &id, now).await?;
+        changed = Some(staff::disable(store, &staff.actor, &id, now).await?);
     }
+    let user = match changed {
+        Some(user) => user,
+        None => staff::find_user(store, &id).await?,
+    };
     Ok(Json(user))
 }
 

@@ -146,11 +146,11 @@ impl InboxParams {
     pub fn with_page(&self, page: u32) -> String {
         let mut params = self.clone();
         params.page = Some(page.to_string());
-        serde_urlencoded_string(&params)
+        query_string(&params)
     }
 }
 
-fn serde_urlencoded_string(params: &InboxParams) -> String {
+fn query_string(params: &InboxParams) -> String {
     let mut out = form_urlencoded::Serializer::new(String::new());
     let fields = [
         ("kind", &params.kind),

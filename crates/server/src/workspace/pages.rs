@@ -5,11 +5,10 @@ use super::inbox_query::InboxParams;
 use super::views::{self, Chrome};
 use super::{PageStaff, error_page, render, see_other};
 use crate::AppState;
-use crate::error::ApiError;
 use aurora_core::flags::FLAG_KEY;
 use aurora_core::services::flags::FlagChange;
 use aurora_core::services::{ServiceError, flags, staff, tickets};
-use aurora_core::staff::{Role, StaffUser};
+use aurora_core::staff::Role;
 use aurora_core::tickets::workflow::{TicketChange, TicketStatus};
 use aurora_core::tokens::Scope;
 use axum::Form;
@@ -35,12 +34,6 @@ fn messages(error: &ServiceError) -> Option<Vec<String>> {
         ServiceError::Conflict(_, detail) => Some(vec![detail.clone()]),
         _ => None,
     }
-}
-
-/// Every staff account, for names and the assignee choices; only for those who work tickets
-/// (an empty list otherwise, which shows ids).
-async fn colleagues(state: &AppState) -> Result<Vec<StaffUser>, ApiError> {
-    Ok(state.store.users().await?)
 }
 
 #[derive(Deserialize, Default)]
@@ -77,9 +70,9 @@ pub(super) async fn inbox(
             ServiceError::Forbidden(Scope::TicketsRead).into(),
         );
     }
-    let users = match colleagues(&state).await {
+    let users = match state.store.users().await {
         Ok(users) => users,
-        Err(error) => return error_page(Some(chrome), error),
+        Err(error) => return error_page(Some(chrome), error.into()),
     };
     let (query, errors) = match params.query(&staff.actor) {
         Ok(query) => (query, Vec::new()),
@@ -147,9 +140,9 @@ async fn ticket_page(
         Ok(view) => view,
         Err(error) => return error_page(Some(chrome), error.into()),
     };
-    let users = match colleagues(state).await {
+    let users = match state.store.users().await {
         Ok(users) => users,
-        Err(error) => return error_page(Some(chrome), error),
+        Err(error) => return error_page(Some(chrome), error.into()),
     };
     let catalog = state.catalog();
     render(
@@ -433,6 +426,27 @@ struct UsersState {
     status: StatusCode,
 }
 
+impl UsersState {
+    /// An empty "add a person" form, with a new set-password link to show once or none.
+    fn blank(link: Option<String>, status: StatusCode) -> Self {
+        UsersState {
+            link,
+            new_email: String::new(),
+            new_role: Role::Agent.as_str().into(),
+            errors: Vec::new(),
+            status,
+        }
+    }
+
+    /// A refused change, with its messages.
+    fn refused(errors: Vec<String>) -> Self {
+        UsersState {
+            errors,
+            ..UsersState::blank(None, StatusCode::UNPROCESSABLE_ENTITY)
+        }
+    }
+}
+
 async fn users_page(
     state: &AppState,
     staff: &super::session::Staff,
@@ -486,14 +500,14 @@ pub(super) async fn users(
         .as_deref()
         .and_then(|b| chrono::DateTime::parse_from_rfc3339(b).ok())
         .map(|b| b.with_timezone(&chrono::Utc));
-    let form = UsersState {
-        link: None,
-        new_email: String::new(),
-        new_role: Role::Agent.as_str().into(),
-        errors: Vec::new(),
-        status: StatusCode::OK,
-    };
-    users_page(&state, &staff, chrome, before, form).await
+    users_page(
+        &state,
+        &staff,
+        chrome,
+        before,
+        UsersState::blank(None, StatusCode::OK),
+    )
+    .await
 }
 
 #[derive(Deserialize)]
@@ -525,11 +539,9 @@ pub(super) async fn add_user(
     let chrome = Chrome::new(&staff, "users");
     let now = state.now();
     let refused = |errors: Vec<String>| UsersState {
-        link: None,
         new_email: form.email.clone(),
         new_role: form.role.clone(),
-        errors,
-        status: StatusCode::UNPROCESSABLE_ENTITY,
+        ..UsersState::refused(errors)
     };
     let Ok(role) = form.role.parse::<Role>() else {
         let state_ = refused(vec!["role: choose a role".into()]);
@@ -567,13 +579,7 @@ pub(super) async fn add_user(
                 "{} can now set a password with the link below. It is shown only this once and works for 3 days.",
                 user.email.as_str()
             )));
-            let form = UsersState {
-                link: Some(link),
-                new_email: String::new(),
-                new_role: Role::Agent.as_str().into(),
-                errors: Vec::new(),
-                status: StatusCode::CREATED,
-            };
+            let form = UsersState::blank(Some(link), StatusCode::CREATED);
             users_page(&state, &staff, chrome, None, form).await
         }
         Err(error) => error_page(Some(chrome), error.into()),
@@ -626,24 +632,12 @@ pub(super) async fn change_user(
                 "A new set-password link for {}: shown only this once, it works for 3 days and replaces any earlier one.",
                 user.email.as_str()
             )));
-            let form = UsersState {
-                link: Some(link),
-                new_email: String::new(),
-                new_role: Role::Agent.as_str().into(),
-                errors: Vec::new(),
-                status: StatusCode::OK,
-            };
+            let form = UsersState::blank(Some(link), StatusCode::OK);
             users_page(&state, &staff, chrome, None, form).await
         }
         Err(error) => match messages(&error) {
             Some(errors) => {
-                let form = UsersState {
-                    link: None,
-                    new_email: String::new(),
-                    new_role: Role::Agent.as_str().into(),
-                    errors,
-                    status: StatusCode::UNPROCESSABLE_ENTITY,
-                };
+                let form = UsersState::refused(errors);
                 users_page(&state, &staff, chrome, None, form).await
             }
             None => error_page(Some(chrome), error.into()),
