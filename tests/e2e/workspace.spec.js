@@ -189,6 +189,80 @@ test('keyboard only: sign in, open the newest stylist ticket, assign it to me, a
   await expectAccessible(page, 'a resolved ticket with a note');
 });
 
+/** A whole conversation through the shopper API, ended and rated. @param {string[]} texts @param {number} score @param {string} comment */
+async function ratedConversation(texts, score, comment) {
+  const started = await fetch(`${origin}/api/support/conversations`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{}' });
+  const { visitor_token: token, conversation_id: id } = await started.json();
+  const headers = { 'Content-Type': 'application/json', 'X-Aurora-Visitor': token };
+  for (const text of texts) {
+    const said = await fetch(`${origin}/api/support/conversations/${id}/messages`, { method: 'POST', headers, body: JSON.stringify({ text }) });
+    expect(said.status).toBe(200);
+  }
+  await fetch(`${origin}/api/support/conversations/${id}/end`, { method: 'POST', headers, body: '{}' });
+  const rated = await fetch(`${origin}/api/support/csat`, { method: 'POST', headers, body: JSON.stringify({ conversation_id: id, score, comment }) });
+  expect(rated.status, await rated.clone().text()).toBe(201);
+  return /** @type {string} */ (id);
+}
+
+test('conversations: the list, filtered, one read with what was understood, a reply marked misunderstood', async ({ page }) => {
+  await ratedConversation(['white gold studs', 'rose gold rings under $800'], 5, 'Found the perfect ring');
+  await ratedConversation(['hello', 'blorp <img src=x onerror=alert(1)> zorp'], 2, '<script>alert("csat")</script>Not helpful');
+  await signIn(page);
+  await page.getByRole('link', { name: 'Conversations' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: 'Conversations' })).toBeVisible();
+  await expectAccessible(page, 'the conversations list');
+  await page.getByLabel('Understood as').selectOption('unknown');
+  await page.getByRole('button', { name: 'Apply' }).click();
+  const rows = page.locator('table.tickets tbody tr');
+  await expect(rows).toHaveCount(1);
+  await expect(rows.first()).toContainText('hello');
+  await expectAccessible(page, 'the conversations list filtered');
+  await page.goto(`${origin}/dashboard/conversations?q=nothing%20like%20this&intent=shopping`);
+  await expect(page.getByRole('alert')).toContainText('intent: must be one of');
+  await expect(page.getByText('No conversation matches these filters.')).toBeVisible();
+  await expectAccessible(page, 'the conversations list with a bad filter and nothing found');
+
+  await page.goto(`${origin}/dashboard/conversations?intent=unknown`);
+  await rows.first().getByRole('link').click();
+  await expect(page.getByRole('heading', { level: 1, name: /Conversation/ })).toBeVisible();
+  // Hostile shopper text is shown as text: no image was made of it.
+  await expect(page.locator('.transcript')).toContainText('blorp <img src=x onerror=alert(1)> zorp');
+  await expect(page.locator('.transcript img')).toHaveCount(0);
+  await expect(page.locator('.understood').last()).toContainText('Understood as: unknown');
+  await tabTo(page, /\|\|Why\|/);
+  await page.keyboard.press('Enter');
+  await expect(page.locator('details[open] pre').first()).toContainText('intent');
+  await expectAccessible(page, 'a conversation with an explanation open');
+  await tabTo(page, /Mark the reply to this misunderstood/);
+  await page.keyboard.press('Enter');
+  await expect(page.getByRole('status')).toHaveText('Mark saved.');
+  await expect(page.locator('.transcript')).toContainText('marked misunderstood');
+  await expectAccessible(page, 'a conversation with a reply marked misunderstood');
+});
+
+test('CSAT: distribution, trend and comments lowest first, each with its conversation', async ({ page }) => {
+  await signIn(page);
+  await page.getByRole('link', { name: 'CSAT' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: 'Customer satisfaction' })).toBeVisible();
+  await expect(page.getByRole('img', { name: 'Ratings by score, 1 to 5' })).toBeVisible();
+  const ratings = page.locator('table.tickets tbody tr');
+  await expect(ratings.first()).toContainText('<script>alert("csat")</script>Not helpful');
+  await expectAccessible(page, 'the CSAT page');
+  await shot(page, '62-workspace-csat', 'workspace-csat.png');
+  await page.getByText('As a table').first().click();
+  await expect(page.getByRole('table').first()).toContainText('Score');
+  await expectAccessible(page, 'the CSAT page with a table open');
+  await page.getByLabel('Outcome').selectOption('resolved');
+  await page.getByRole('button', { name: 'Apply' }).click();
+  await expect(ratings).toHaveCount(1);
+  await expect(ratings.first()).toContainText('Found the perfect ring');
+  await ratings.first().getByRole('link', { name: 'Read the conversation' }).click();
+  await expect(page.locator('.transcript')).toContainText('rose gold rings under $800');
+  await page.goto(`${origin}/dashboard/csat?outcome=won`);
+  await expect(page.getByRole('alert')).toContainText('outcome: must be');
+  await expectAccessible(page, 'the CSAT page with a bad filter');
+});
+
 test('the kill switch turned off in the workspace hides the widget on the demo store', async ({ page, browser }) => {
   await signIn(page);
   await page.getByRole('link', { name: 'Widget flag' }).click();
@@ -247,7 +321,7 @@ test('users: add a person with a one-time link, an error, and the audit log', as
   await expect(audit).toContainText('added a user');
 });
 
-test('a new viewer sets a password from the link, signs in, and is told what the role may see', async ({ page, browser }) => {
+test('a new viewer sets a password from the link, signs in, and lands on what the role may see', async ({ page, browser }) => {
   await signIn(page);
   await page.getByRole('link', { name: 'Users and audit log' }).click();
   await page.getByLabel('Email').fill('noor@gildedgrove.example');
@@ -273,8 +347,10 @@ test('a new viewer sets a password from the link, signs in, and is told what the
   await newcomer.getByLabel('Email').fill('noor@gildedgrove.example');
   await newcomer.getByLabel('Password').fill('a sapphire for every season');
   await newcomer.getByRole('button', { name: 'Sign in' }).click();
+  await expect(newcomer.getByRole('heading', { level: 1, name: 'Customer satisfaction' })).toBeVisible();
+  await expect(newcomer.getByRole('navigation', { name: 'Workspace' }).getByRole('link')).toHaveText(['CSAT']);
+  await newcomer.goto(`${origin}/dashboard/conversations`);
   await expect(newcomer.getByRole('heading', { level: 1, name: 'Not for your role' })).toBeVisible();
-  await expect(newcomer.getByRole('navigation', { name: 'Workspace' }).getByRole('link')).toHaveCount(0);
   await expectAccessible(newcomer, 'a page the role may not see');
   // The link worked once.
   const again = await (await browser.newContext()).newPage();

@@ -225,7 +225,7 @@ pub enum TokensCommand {
     /// Create a token; its secret is printed once and cannot be shown again.
     Create {
         /// What the token may do (repeat for several): orders:write, tickets:read,
-        /// tickets:write, flags:read, flags:write, analytics:read, users:write.
+        /// tickets:write, flags:read, flags:write, conversations:read, analytics:read, users:write.
         #[arg(long = "scope", required = true)]
         scopes: Vec<String>,
         /// What it is for, for people ("WooCommerce orders sync").

@@ -1,6 +1,7 @@
 //! Conversations and their messages, as stored.
 
 use crate::catalog::search::ProductQuery;
+use aurora_nlu::Understanding;
 use chrono::{DateTime, Duration, Utc};
 use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
@@ -46,6 +47,10 @@ pub struct Message {
     /// once, stored and read back without being parsed); `[]` for the shopper.
     pub blocks: Box<RawValue>,
     pub at: DateTime<Utc>,
+    /// What the concierge understood a shopper's typed message as, when it answered it
+    /// (`None` for buttons, forms and the concierge's own messages).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub understood: Option<Understanding>,
 }
 
 impl Message {
@@ -56,7 +61,14 @@ impl Message {
             text: Some(said),
             blocks: RawValue::from_string("[]".to_string()).unwrap_or_default(),
             at,
+            understood: None,
         }
+    }
+
+    /// The same message with what it was understood as.
+    pub fn understood_as(mut self, understanding: Option<Understanding>) -> Message {
+        self.understood = understanding;
+        self
     }
 
     /// The concierge's reply: its blocks as JSON text, and their plain text (see
@@ -67,6 +79,7 @@ impl Message {
             text: Some(text),
             blocks,
             at,
+            understood: None,
         }
     }
 }
@@ -77,6 +90,7 @@ impl PartialEq for Message {
             && self.text == other.text
             && self.blocks.get() == other.blocks.get()
             && self.at == other.at
+            && self.understood == other.understood
     }
 }
 
@@ -93,6 +107,8 @@ pub struct Conversation {
     pub replies: i32,
     /// Whether a ticket (return, resize, stylist) came out of it.
     pub has_ticket: bool,
+    /// Whether the concierge's last reply to the shopper answered (see [`Outcome`]).
+    pub last_reply_answered: bool,
     /// The concierge's memory of it (active filters, products shown).
     pub state: ConversationState,
 }
@@ -108,6 +124,7 @@ impl Conversation {
             ended_at: None,
             replies: 0,
             has_ticket: false,
+            last_reply_answered: false,
             state: ConversationState::default(),
         }
     }
@@ -115,6 +132,77 @@ impl Conversation {
     /// Whether it has ended at `now`: explicitly, or by 30 minutes without activity.
     pub fn is_ended(&self, now: DateTime<Utc>) -> bool {
         self.ended_at.is_some() || now - self.last_activity_at >= IDLE_TIMEOUT
+    }
+
+    /// How it turned out, at `now`.
+    pub fn outcome(&self, now: DateTime<Utc>) -> Outcome {
+        Outcome::of(
+            self.has_ticket,
+            self.is_ended(now),
+            self.last_reply_answered,
+        )
+    }
+}
+
+/// How a conversation turned out. Decided by [`Outcome::of`] alone, the one definition the
+/// workspace, its filters and its analytics share (docs/workspace.md, "Outcomes").
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Outcome {
+    /// Not ended yet.
+    Open,
+    /// A ticket came out of it (a return, resize, stylist request, …), whenever it was made.
+    HandedOff,
+    /// Ended without a ticket after a reply that answered: products, an order's timeline or an
+    /// answer.
+    Resolved,
+    /// Ended without a ticket, and the last reply did not answer.
+    Abandoned,
+}
+
+impl Outcome {
+    /// Every outcome, in the order the workspace lists them.
+    pub const ALL: [Outcome; 4] = [
+        Outcome::Open,
+        Outcome::HandedOff,
+        Outcome::Resolved,
+        Outcome::Abandoned,
+    ];
+
+    /// The outcome of a conversation that has (or has not) a ticket, has (or has not) ended,
+    /// and whose last reply to the shopper did (or did not) answer.
+    pub fn of(has_ticket: bool, ended: bool, last_reply_answered: bool) -> Outcome {
+        match (has_ticket, ended, last_reply_answered) {
+            (true, _, _) => Outcome::HandedOff,
+            (false, false, _) => Outcome::Open,
+            (false, true, true) => Outcome::Resolved,
+            (false, true, false) => Outcome::Abandoned,
+        }
+    }
+
+    /// The stable machine name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Outcome::Open => "open",
+            Outcome::HandedOff => "handed_off",
+            Outcome::Resolved => "resolved",
+            Outcome::Abandoned => "abandoned",
+        }
+    }
+
+    /// How the workspace names it.
+    pub fn label(self) -> &'static str {
+        match self {
+            Outcome::Open => "Open",
+            Outcome::HandedOff => "Handed off",
+            Outcome::Resolved => "Resolved",
+            Outcome::Abandoned => "Abandoned",
+        }
+    }
+
+    /// Parses a machine name.
+    pub fn parse(value: &str) -> Option<Outcome> {
+        Outcome::ALL.into_iter().find(|o| o.as_str() == value)
     }
 }
 

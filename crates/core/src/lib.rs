@@ -8,6 +8,7 @@ pub mod demo;
 pub mod email;
 pub mod flags;
 pub mod import;
+pub mod insight;
 pub mod money;
 pub mod orders;
 pub mod services;

@@ -21,6 +21,8 @@ pub enum Scope {
     FlagsRead,
     /// Change the widget's flag (kill switch, rollout, allow-list).
     FlagsWrite,
+    /// Read every conversation with what each message was understood as.
+    ConversationsRead,
     /// Read analytics and CSAT.
     AnalyticsRead,
     /// Manage staff accounts and read the staff audit log.
@@ -29,12 +31,13 @@ pub enum Scope {
 
 impl Scope {
     /// Every scope.
-    pub const ALL: [Scope; 7] = [
+    pub const ALL: [Scope; 8] = [
         Scope::OrdersWrite,
         Scope::TicketsRead,
         Scope::TicketsWrite,
         Scope::FlagsRead,
         Scope::FlagsWrite,
+        Scope::ConversationsRead,
         Scope::AnalyticsRead,
         Scope::UsersWrite,
     ];
@@ -47,6 +50,7 @@ impl Scope {
             Scope::TicketsWrite => "tickets:write",
             Scope::FlagsRead => "flags:read",
             Scope::FlagsWrite => "flags:write",
+            Scope::ConversationsRead => "conversations:read",
             Scope::AnalyticsRead => "analytics:read",
             Scope::UsersWrite => "users:write",
         }
@@ -118,7 +122,7 @@ mod tests {
         assert_eq!(
             error.to_string(),
             "unknown scope `orders:delete`: use one of orders:write, tickets:read, tickets:write, \
-             flags:read, flags:write, analytics:read, users:write"
+             flags:read, flags:write, conversations:read, analytics:read, users:write"
         );
     }
 

@@ -55,6 +55,7 @@ fn every_workspace_route_is_in_the_table() {
         .map(|(call, _)| {
             call.replace("{stylist ticket}", "{reference}")
                 .replace("{return ticket}", "{reference}")
+                .replace("{conversation}", "{id}")
         })
         .collect();
     let api = aurora_server::openapi_document();
@@ -82,6 +83,28 @@ struct World {
     stylist_ticket: String,
     return_ticket: String,
     target: String,
+    /// A conversation whose message 1 is the shopper's.
+    conversation: String,
+}
+
+/// A conversation where the shopper wrote once and the concierge answered.
+async fn conversation(store: &dyn Store, now: chrono::DateTime<chrono::Utc>) -> String {
+    use aurora_core::concierge::answer;
+    use aurora_core::conversations::{Conversation, Message};
+    let started = Conversation::new("conv-roles".into(), "visitor-roles".into(), now);
+    store
+        .create_conversation(&started, &[answer(&[], now)])
+        .await
+        .unwrap();
+    store
+        .append_messages(
+            &started.id,
+            vec![Message::shopper("hoops".into(), now), answer(&[], now)],
+            &aurora_core::store::Appended::reply(&started.state, false, now),
+        )
+        .await
+        .unwrap();
+    started.id
 }
 
 /// The concrete request of a table row, as `caller` (column `column`, for unique emails).
@@ -96,7 +119,9 @@ async fn request(
     let path = template
         .replace("{stylist ticket}", &world.stylist_ticket)
         .replace("{return ticket}", &world.return_ticket)
-        .replace("{id}", &world.target);
+        .replace("{id}", &world.target)
+        .replace("{conversation}", &world.conversation)
+        .replace("{position}", "1");
     let email = format!(
         "new-{}-{}@store.example",
         if template.starts_with("/api") {
@@ -115,6 +140,16 @@ async fn request(
                     &path,
                     &[("action", "note"), ("text", "Called the shopper")],
                 )
+                .await
+        }
+        ("POST", t) if t.starts_with("/dashboard/conversations/") => {
+            caller
+                .form(app, &path, &[("position", "1"), ("misunderstood", "1")])
+                .await
+        }
+        ("PUT", t) if t.ends_with("/misunderstood") => {
+            caller
+                .json(app, "PUT", &path, &json!({"misunderstood": true}))
                 .await
         }
         ("POST", "/dashboard/flags") => {
@@ -209,6 +244,7 @@ async fn every_call_answers_every_caller_as_the_role_table_says(store: Arc<dyn S
         target: add_user(store.as_ref(), "target@store.example", Role::Viewer)
             .await
             .id,
+        conversation: conversation(store.as_ref(), now).await,
     };
     let mut callers: BTreeMap<String, Staffer> = BTreeMap::new();
     for role in Role::ALL {

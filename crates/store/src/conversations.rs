@@ -10,18 +10,20 @@
 use crate::db::{Conn, Query};
 use crate::{Append, SqlStore};
 use aurora_core::conversations::{Conversation, ConversationState, Message, Role};
-use aurora_core::store::{ConversationCounts, ConversationStore, StoreError, StoreResult};
+use aurora_core::store::{
+    Appended, ConversationCounts, ConversationStore, StoreError, StoreResult,
+};
 use chrono::{DateTime, Duration, Utc};
 use serde_json::value::RawValue;
 
-const CONVERSATION_COLUMNS: &str =
-    "id, visitor_id, started_at, last_activity_at, ended_at, replies, has_ticket, state";
+pub(crate) const CONVERSATION_COLUMNS: &str = "id, visitor_id, started_at, last_activity_at, \
+     ended_at, replies, has_ticket, last_reply_answered, state";
 
 /// Conversations ended per sweep query; the sweep loops until none are left.
 const SWEEP_BATCH: i64 = 500;
 
 #[derive(sqlx::FromRow)]
-struct ConversationRow {
+pub(crate) struct ConversationRow {
     id: String,
     visitor_id: String,
     started_at: DateTime<Utc>,
@@ -29,11 +31,12 @@ struct ConversationRow {
     ended_at: Option<DateTime<Utc>>,
     replies: i32,
     has_ticket: bool,
+    last_reply_answered: bool,
     state: String,
 }
 
 impl ConversationRow {
-    fn into_conversation(self) -> StoreResult<Conversation> {
+    pub(crate) fn into_conversation(self) -> StoreResult<Conversation> {
         Ok(Conversation {
             state: ConversationState::parse(&self.state),
             id: self.id,
@@ -43,20 +46,24 @@ impl ConversationRow {
             ended_at: self.ended_at,
             replies: self.replies,
             has_ticket: self.has_ticket,
+            last_reply_answered: self.last_reply_answered,
         })
     }
 }
 
+pub(crate) const MESSAGE_COLUMNS: &str = "role, text, blocks, at, understood";
+
 #[derive(sqlx::FromRow)]
-struct MessageRow {
+pub(crate) struct MessageRow {
     role: String,
     text: Option<String>,
     blocks: String,
     at: DateTime<Utc>,
+    understood: Option<String>,
 }
 
 impl MessageRow {
-    fn into_message(self) -> StoreResult<Message> {
+    pub(crate) fn into_message(self) -> StoreResult<Message> {
         Ok(Message {
             role: Role::parse(&self.role)
                 .ok_or_else(|| StoreError::Other(format!("unexpected role `{}`", self.role)))?,
@@ -64,6 +71,10 @@ impl MessageRow {
             blocks: RawValue::from_string(self.blocks)
                 .map_err(|e| StoreError::Other(format!("unexpected JSON in column blocks: {e}")))?,
             at: self.at,
+            // Written by an older or newer build, an unreadable understanding is shown as none.
+            understood: self
+                .understood
+                .and_then(|json| serde_json::from_str(&json).ok()),
         })
     }
 }
@@ -108,13 +119,14 @@ pub(crate) async fn read_batch(
         .collect())
 }
 
-/// One conversation's share of a batch of appends: messages and replies added, and the state
-/// and time of its last append.
+/// One conversation's share of a batch of appends: messages and replies added, the state and
+/// time of its last append, and whether its last reply answered.
 pub(crate) struct Touched<'a> {
     id: &'a str,
     added: i32,
     state: &'a ConversationState,
     replies: i32,
+    answered: Option<bool>,
     at: DateTime<Utc>,
 }
 
@@ -127,6 +139,7 @@ pub(crate) fn touched(appends: &[Append]) -> Vec<Touched<'_>> {
                 t.added += count(&append.messages);
                 t.state = &append.state;
                 t.replies += append.replies;
+                t.answered = append.answered.or(t.answered);
                 t.at = append.at;
             }
             None => touched.push(Touched {
@@ -134,6 +147,7 @@ pub(crate) fn touched(appends: &[Append]) -> Vec<Touched<'_>> {
                 added: count(&append.messages),
                 state: &append.state,
                 replies: append.replies,
+                answered: append.answered,
                 at: append.at,
             }),
         }
@@ -146,7 +160,8 @@ pub(crate) fn push_update<'a>(sql: &mut Query<'a>, touched: &[Touched<'a>]) {
     sql.push(
         "UPDATE conversations SET message_count = conversations.message_count + v.column2, \
          state = v.column3, replies = conversations.replies + v.column4, \
-         last_activity_at = v.column5 FROM (",
+         last_activity_at = v.column5, \
+         last_reply_answered = COALESCE(v.column6, conversations.last_reply_answered) FROM (",
     );
     sql.push_values(touched, |t| {
         [
@@ -155,6 +170,7 @@ pub(crate) fn push_update<'a>(sql: &mut Query<'a>, touched: &[Touched<'a>]) {
             t.state.to_text().into(),
             t.replies.into(),
             t.at.into(),
+            t.answered.into(),
         ]
     });
     sql.push(") AS v WHERE conversations.id = v.column1 RETURNING conversations.id");
@@ -179,18 +195,19 @@ pub(crate) fn push_insert<'a>(sql: &mut Query<'a>, appends: &'a [Append], touche
         }
     }
     sql.push(
-        "INSERT INTO messages (conversation_id, position, role, text, blocks, at) \
-         SELECT v.column1, c.message_count - v.column2, v.column3, v.column4, v.column5, \
-         v.column6 FROM (",
+        "INSERT INTO messages (conversation_id, position, role, text, blocks, at, intent, \
+         understood) SELECT v.column1, c.message_count - v.column2, v.column3, v.column4, \
+         v.column5, v.column6, v.column7, v.column8 FROM (",
     );
     push_message_values(sql, &rows);
     sql.push(") AS v JOIN conversations c ON c.id = v.column1");
 }
 
 /// `VALUES` of `(conversation id, a number, message)` rows, in the columns
-/// `conversation_id, ?, role, text, blocks, at`.
+/// `conversation_id, ?, role, text, blocks, at, intent, understood`.
 fn push_message_values<'a>(sql: &mut Query<'a>, rows: &[(&'a str, i32, &'a Message)]) {
     sql.push_values(rows, |(id, number, message)| {
+        let understood = message.understood.as_ref();
         [
             (*id).into(),
             (*number).into(),
@@ -198,6 +215,10 @@ fn push_message_values<'a>(sql: &mut Query<'a>, rows: &[(&'a str, i32, &'a Messa
             message.text.as_deref().into(),
             message.blocks.get().into(),
             message.at.into(),
+            understood.map(|u| u.intent.as_str()).into(),
+            understood
+                .and_then(|u| serde_json::to_string(u).ok())
+                .into(),
         ]
     });
 }
@@ -246,8 +267,8 @@ impl ConversationStore for SqlStore {
             .execute(
                 Query::new(
                     "INSERT INTO conversations (id, visitor_id, started_at, last_activity_at, \
-                     ended_at, replies, has_ticket, state, message_count) \
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+                     ended_at, replies, has_ticket, last_reply_answered, state, message_count) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
                 )
                 .bind(&conversation.id)
                 .bind(&conversation.visitor_id)
@@ -256,6 +277,7 @@ impl ConversationStore for SqlStore {
                 .bind(conversation.ended_at)
                 .bind(conversation.replies)
                 .bind(conversation.has_ticket)
+                .bind(conversation.last_reply_answered)
                 .bind(conversation.state.to_text())
                 .bind(count(messages)),
             )
@@ -267,7 +289,8 @@ impl ConversationStore for SqlStore {
         // 100 rows to a statement: 6 values a row stay far below every parameter limit.
         for chunk in rows.chunks(100) {
             let mut insert = Query::new(
-                "INSERT INTO messages (conversation_id, position, role, text, blocks, at) ",
+                "INSERT INTO messages (conversation_id, position, role, text, blocks, at, \
+                 intent, understood) ",
             );
             push_message_values(&mut insert, chunk);
             tx.conn().execute(insert).await?;
@@ -283,25 +306,23 @@ impl ConversationStore for SqlStore {
         &self,
         id: &str,
         messages: Vec<Message>,
-        state: &ConversationState,
-        replies: i32,
-        at: DateTime<Utc>,
+        appended: &Appended<'_>,
     ) -> StoreResult<()> {
         self.append(Append {
             id: id.to_string(),
             messages,
-            state: state.clone(),
-            replies,
-            at,
+            state: appended.state.clone(),
+            replies: appended.replies,
+            answered: appended.answered,
+            at: appended.at,
         })
         .await
     }
 
     async fn messages(&self, id: &str) -> StoreResult<Vec<Message>> {
-        let query = Query::new(
-            "SELECT role, text, blocks, at FROM messages WHERE conversation_id = $1 \
-             ORDER BY position",
-        )
+        let query = Query::new(format!(
+            "SELECT {MESSAGE_COLUMNS} FROM messages WHERE conversation_id = $1 ORDER BY position"
+        ))
         .bind(id);
         let rows: Vec<MessageRow> = self.db.fetch_all(query).await?;
         rows.into_iter().map(MessageRow::into_message).collect()

@@ -9,6 +9,7 @@ mod errors;
 mod flags;
 mod idempotency;
 mod inbox;
+mod insight;
 mod orders;
 mod outbox;
 mod postgres;
@@ -37,6 +38,7 @@ pub(crate) struct Append {
     pub messages: Vec<Message>,
     pub state: aurora_core::conversations::ConversationState,
     pub replies: i32,
+    pub answered: Option<bool>,
     pub at: chrono::DateTime<chrono::Utc>,
 }
 

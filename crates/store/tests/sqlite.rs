@@ -3,7 +3,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use aurora_core::conversations::{Conversation, ConversationState, Message, Role};
-use aurora_core::store::Store;
+use aurora_core::store::{Appended, Store};
 use aurora_store::ConnectOptions;
 use aurora_store::testing::TestDb;
 use chrono::Utc;
@@ -43,6 +43,7 @@ fn reply(bytes: usize) -> Message {
         text: Some("long".into()),
         blocks: serde_json::value::to_raw_value(&json!([{"type": "text", "text": text}])).unwrap(),
         at: Utc::now(),
+        understood: None,
     }
 }
 
@@ -53,9 +54,7 @@ async fn write_replies(store: &dyn Store, count: usize, bytes: usize, pause: Dur
             .append_messages(
                 "c1",
                 vec![reply(bytes)],
-                &ConversationState::default(),
-                1,
-                Utc::now(),
+                &Appended::reply(&ConversationState::default(), false, Utc::now()),
             )
             .await
             .unwrap();
@@ -89,9 +88,7 @@ async fn a_failing_append_fails_alone_and_leaves_the_connection_usable() {
                 .append_messages(
                     "c1",
                     vec![said(&text)],
-                    &ConversationState::default(),
-                    0,
-                    Utc::now(),
+                    &Appended::after(&ConversationState::default(), Utc::now()),
                 )
                 .await
                 .is_ok();
@@ -107,9 +104,7 @@ async fn a_failing_append_fails_alone_and_leaves_the_connection_usable() {
         .append_messages(
             "c1",
             vec![said("after")],
-            &ConversationState::default(),
-            0,
-            Utc::now(),
+            &Appended::after(&ConversationState::default(), Utc::now()),
         )
         .await
         .unwrap();

@@ -6,7 +6,7 @@ use aurora_core::catalog::Category;
 use aurora_core::conversations::{Conversation, ConversationState, Message, Role};
 use aurora_core::email::Email;
 use aurora_core::money::Money;
-use aurora_core::store::{IdempotencyClaim, Store, StoreError};
+use aurora_core::store::{Appended, IdempotencyClaim, Store, StoreError};
 use aurora_core::tickets::{Ticket, TicketKind, TranscriptLine, create as create_ticket};
 use aurora_store::backend_tests;
 use chrono::{DateTime, Duration, TimeZone, Utc};
@@ -42,6 +42,7 @@ fn conversation(id: &str) -> Conversation {
         ended_at: None,
         replies: 1,
         has_ticket: false,
+        last_reply_answered: false,
         state: ConversationState::default(),
     }
 }
@@ -52,6 +53,7 @@ fn message(role: Role, text: &str, minute: u32) -> Message {
         text: Some(text.into()),
         blocks: serde_json::value::to_raw_value(&json!([{"type": "text", "text": text}])).unwrap(),
         at: at(minute),
+        understood: None,
     }
 }
 
@@ -70,23 +72,25 @@ async fn a_conversation_keeps_its_messages_in_order_and_its_state(store: Arc<dyn
         message(Role::Concierge, "Here are rings", 1),
     ];
     store
-        .append_messages("c1", exchange.clone(), &state, 1, at(1))
+        .append_messages(
+            "c1",
+            exchange.clone(),
+            &Appended::reply(&state, false, at(1)),
+        )
         .await
         .unwrap();
     store
         .append_messages(
             "c1",
             vec![message(Role::Shopper, "under 500", 2)],
-            &state,
-            0,
-            at(2),
+            &Appended::after(&state, at(2)),
         )
         .await
         .unwrap();
     // No messages: only the state and the activity time change.
     state.query.max_price = Some(Money::from_minor(50_000));
     store
-        .append_messages("c1", Vec::new(), &state, 0, at(3))
+        .append_messages("c1", Vec::new(), &Appended::after(&state, at(3)))
         .await
         .unwrap();
 
@@ -103,7 +107,7 @@ async fn a_conversation_keeps_its_messages_in_order_and_its_state(store: Arc<dyn
     assert_eq!(stored.last_activity_at, at(3));
     assert_eq!(store.conversation("nope").await.unwrap(), None);
     let missing = store
-        .append_messages("nope", exchange, &state, 1, at(3))
+        .append_messages("nope", exchange, &Appended::reply(&state, false, at(3)))
         .await;
     assert!(missing.is_err());
 }
@@ -133,7 +137,9 @@ async fn concurrent_appends_and_reads_each_get_their_own_answer(store: Arc<dyn S
                 offset: i as usize,
                 ..ConversationState::default()
             };
-            let result = store.append_messages(id, exchange, &state, 1, at(1)).await;
+            let result = store
+                .append_messages(id, exchange, &Appended::reply(&state, false, at(1)))
+                .await;
             (id, i, result.is_ok())
         });
     }

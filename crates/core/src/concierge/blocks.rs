@@ -36,6 +36,16 @@ pub enum Block {
     Notice { level: NoticeLevel, text: String },
 }
 
+/// Whether a reply answered the shopper: it shows products or an order's timeline. The
+/// conversation's [`Outcome`](crate::conversations::Outcome) rests on its last reply.
+pub fn answers(blocks: &[Block]) -> bool {
+    blocks.iter().any(|block| match block {
+        Block::Products { products, .. } => !products.is_empty(),
+        Block::OrderTimeline(_) => true,
+        _ => false,
+    })
+}
+
 /// How strongly a notice should stand out.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]

@@ -84,8 +84,9 @@ pub struct Turn<'a> {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Reply {
     pub blocks: Vec<Block>,
-    /// The intent it understood (typed text only).
-    pub intent: Option<Intent>,
+    /// What it understood the typed text as (`None` for a button): what the message is stored
+    /// with, and the intent the metrics count.
+    pub understanding: Option<aurora_nlu::Understanding>,
     /// How many product cards it shows.
     pub products_shown: usize,
 }
@@ -187,14 +188,16 @@ impl Concierge {
                         state.offset = 0;
                         discovery::products_reply(turn.index, state, self.settings.currency)
                     }
-                    Intent::TrackOrder => {
-                        (self.track_order(turn, understanding.order_number).await?, 0)
-                    }
+                    Intent::TrackOrder => (
+                        self.track_order(turn, understanding.order_number.clone())
+                            .await?,
+                        0,
+                    ),
                     other => self.intent_reply(turn, state, other).await?,
                 };
                 Ok(Ok(Reply {
                     blocks,
-                    intent: Some(intent),
+                    understanding: Some(understanding),
                     products_shown: shown,
                 }))
             }
@@ -204,7 +207,7 @@ impl Concierge {
                 };
                 Ok(Ok(Reply {
                     blocks,
-                    intent: None,
+                    understanding: None,
                     products_shown: shown,
                 }))
             }

@@ -2,11 +2,11 @@
 //! forms recorded in their conversation, and the sweep that ends idle ones.
 
 use super::ServiceError;
-use crate::concierge::blocks::{Block, text};
+use crate::concierge::blocks::{Block, answers, text};
 use crate::concierge::forms::Invalid;
 use crate::concierge::{Concierge, Input, Turn, answer, csat_prompt};
 use crate::conversations::{Conversation, IDLE_TIMEOUT, Message};
-use crate::store::{ConversationCounts, Store, StoreResult};
+use crate::store::{Appended, ConversationCounts, Store, StoreResult};
 use aurora_nlu::Intent;
 use chrono::{DateTime, Utc};
 use serde_json::value::RawValue;
@@ -124,18 +124,18 @@ pub async fn reply(
     };
     let answer = answer(&reply.blocks, turn.now);
     let blocks = answer.blocks.clone();
+    let intent = reply.understanding.as_ref().map(|u| u.intent);
+    let said = Message::shopper(said, turn.now).understood_as(reply.understanding);
     turn.store
         .append_messages(
             id,
-            vec![Message::shopper(said, turn.now), answer],
-            &memory,
-            1,
-            turn.now,
+            vec![said, answer],
+            &Appended::reply(&memory, answers(&reply.blocks), turn.now),
         )
         .await?;
     Ok(Replied {
         blocks,
-        intent: reply.intent,
+        intent,
         products_shown: reply.products_shown,
     })
 }
@@ -153,7 +153,11 @@ pub async fn end(turn: &Turn<'_>, id: &str) -> Result<Ended, ServiceError> {
     let blocks = answer.blocks.clone();
     if newly_ended {
         turn.store
-            .append_messages(id, vec![answer], &conversation.state, 0, turn.now)
+            .append_messages(
+                id,
+                vec![answer],
+                &Appended::after(&conversation.state, turn.now),
+            )
             .await?;
     }
     Ok(Ended {
@@ -185,7 +189,11 @@ pub async fn record(
         answer(blocks, turn.now),
     ];
     turn.store
-        .append_messages(id, messages, &current.state, 1, turn.now)
+        .append_messages(
+            id,
+            messages,
+            &Appended::reply(&current.state, answers(blocks), turn.now),
+        )
         .await
 }
 

@@ -7,6 +7,7 @@ pub mod catalog;
 pub mod conversations;
 pub mod flags;
 pub mod import;
+pub mod insight;
 pub mod integrations;
 pub mod orders;
 pub mod shortlist;

@@ -16,6 +16,41 @@ pub struct ConversationCounts {
     pub ended_without_ticket: u64,
 }
 
+/// What an append changes besides adding messages.
+#[derive(Debug, Clone, Copy)]
+pub struct Appended<'a> {
+    /// The conversation's memory after it.
+    pub state: &'a ConversationState,
+    /// Replies to the shopper it adds (0 or 1).
+    pub replies: i32,
+    /// For a reply, whether it answered (see [`Outcome`](crate::conversations::Outcome)).
+    pub answered: Option<bool>,
+    /// The activity time.
+    pub at: DateTime<Utc>,
+}
+
+impl<'a> Appended<'a> {
+    /// A reply to the shopper, which did or did not answer.
+    pub fn reply(state: &'a ConversationState, answered: bool, at: DateTime<Utc>) -> Self {
+        Appended {
+            state,
+            replies: 1,
+            answered: Some(answered),
+            at,
+        }
+    }
+
+    /// Messages that reply to nothing (a goodbye): the last reply stays what it was.
+    pub fn after(state: &'a ConversationState, at: DateTime<Utc>) -> Self {
+        Appended {
+            state,
+            replies: 0,
+            answered: None,
+            at,
+        }
+    }
+}
+
 /// Conversations and messages.
 #[async_trait]
 pub trait ConversationStore: Send + Sync {
@@ -27,15 +62,12 @@ pub trait ConversationStore: Send + Sync {
     ) -> StoreResult<()>;
     /// One conversation's header.
     async fn conversation(&self, id: &str) -> StoreResult<Option<Conversation>>;
-    /// Appends messages, saves the new state and activity time, adds `replies`, in one
-    /// transaction.
+    /// Appends messages and saves what `appended` changes, in one transaction.
     async fn append_messages(
         &self,
         id: &str,
         messages: Vec<Message>,
-        state: &ConversationState,
-        replies: i32,
-        at: DateTime<Utc>,
+        appended: &Appended<'_>,
     ) -> StoreResult<()>;
     /// Every message of a conversation, oldest first.
     async fn messages(&self, id: &str) -> StoreResult<Vec<Message>>;

@@ -7,6 +7,7 @@ mod conversations;
 mod flags;
 mod idempotency;
 mod inbox;
+mod insight;
 mod orders;
 mod outbox;
 mod settings;
@@ -16,10 +17,11 @@ mod tickets;
 mod tokens;
 
 pub use catalog::{CatalogImport, CatalogStore, ImportSummary};
-pub use conversations::{ConversationCounts, ConversationStore};
+pub use conversations::{Appended, ConversationCounts, ConversationStore};
 pub use flags::{FlagAuditEntry, FlagStore};
 pub use idempotency::{IdempotencyClaim, IdempotencyStore, IdempotencyWrites};
 pub use inbox::{ClaimedDelivery, Delivery, Inbox, InboxCounts};
+pub use insight::{InsightStore, NotUnderstood};
 pub use orders::{OrderImport, OrderImportSummary, OrderStore, OrderWrite};
 pub use outbox::{OutboxItem, OutboxWrites, WebhookOutbox};
 pub use settings::SettingStore;
@@ -81,6 +83,7 @@ pub trait Store:
     + Inbox
     + TokenStore
     + StaffStore
+    + InsightStore
     + Send
     + Sync
     + 'static

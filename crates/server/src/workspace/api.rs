@@ -36,10 +36,11 @@ pub(crate) fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(list_users, add_user))
         .routes(routes!(change_user))
         .routes(routes!(audit_log))
+        .merge(super::insight_api::router())
 }
 
 /// The body as `T` (unknown fields refused), or 422 naming what is wrong.
-fn typed<T: DeserializeOwned>(JsonObject(body): JsonObject) -> Result<T, ApiError> {
+pub(super) fn typed<T: DeserializeOwned>(JsonObject(body): JsonObject) -> Result<T, ApiError> {
     serde_json::from_value(body.into()).map_err(|error| {
         ApiError::invalid(vec![FieldError {
             field: "body".into(),

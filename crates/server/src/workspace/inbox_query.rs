@@ -36,11 +36,15 @@ pub(crate) struct InboxParams {
     pub per_page: Option<String>,
 }
 
-fn given(value: &Option<String>) -> Option<&str> {
+pub(super) fn given(value: &Option<String>) -> Option<&str> {
     value.as_deref().map(str::trim).filter(|v| !v.is_empty())
 }
 
-fn day(field: &str, value: &str, errors: &mut Vec<FieldError>) -> Option<chrono::DateTime<Utc>> {
+pub(super) fn day(
+    field: &str,
+    value: &str,
+    errors: &mut Vec<FieldError>,
+) -> Option<chrono::DateTime<Utc>> {
     match NaiveDate::parse_from_str(value, "%Y-%m-%d") {
         Ok(date) => date
             .and_hms_opt(0, 0, 0)
@@ -146,23 +150,23 @@ impl InboxParams {
     pub fn with_page(&self, page: u32) -> String {
         let mut params = self.clone();
         params.page = Some(page.to_string());
-        query_string(&params)
+        query_string(&[
+            ("kind", &params.kind),
+            ("status", &params.status),
+            ("assignee", &params.assignee),
+            ("from", &params.from),
+            ("to", &params.to),
+            ("q", &params.q),
+            ("sort", &params.sort),
+            ("page", &params.page),
+            ("per_page", &params.per_page),
+        ])
     }
 }
 
-fn query_string(params: &InboxParams) -> String {
+/// A query string of the parameters that are given, in order.
+pub(super) fn query_string(fields: &[(&str, &Option<String>)]) -> String {
     let mut out = form_urlencoded::Serializer::new(String::new());
-    let fields = [
-        ("kind", &params.kind),
-        ("status", &params.status),
-        ("assignee", &params.assignee),
-        ("from", &params.from),
-        ("to", &params.to),
-        ("q", &params.q),
-        ("sort", &params.sort),
-        ("page", &params.page),
-        ("per_page", &params.per_page),
-    ];
     for (name, value) in fields {
         if let Some(value) = given(value) {
             out.append_pair(name, value);

@@ -5,7 +5,11 @@
 
 pub(crate) mod api;
 mod auth;
+mod charts;
 mod inbox_query;
+pub(crate) mod insight_api;
+mod insight_pages;
+mod insight_query;
 mod pages;
 pub(crate) mod session;
 mod views;
@@ -45,6 +49,15 @@ pub(crate) fn router(state: &AppState) -> Router<AppState> {
             "/dashboard/tickets/{reference}",
             get(pages::ticket).post(pages::change_ticket),
         )
+        .route(
+            "/dashboard/conversations",
+            get(insight_pages::conversations),
+        )
+        .route(
+            "/dashboard/conversations/{id}",
+            get(insight_pages::conversation).post(insight_pages::mark),
+        )
+        .route("/dashboard/csat", get(insight_pages::csat))
         .route(
             "/dashboard/flags",
             get(pages::flags).post(pages::change_flags),

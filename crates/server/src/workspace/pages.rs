@@ -64,6 +64,10 @@ pub(super) async fn inbox(
     Query(params): Query<InboxParams>,
 ) -> Response {
     let chrome = Chrome::new(&staff, "inbox");
+    if !staff.actor.allows(Scope::TicketsRead) && staff.actor.allows(Scope::AnalyticsRead) {
+        // A viewer's home is the CSAT page.
+        return see_other("/dashboard/csat");
+    }
     if !staff.actor.allows(Scope::TicketsRead) {
         return error_page(
             Some(chrome),

@@ -23,6 +23,8 @@ pub(crate) struct Chrome {
     pub csrf: String,
     pub can_tickets: bool,
     pub can_write_tickets: bool,
+    pub can_conversations: bool,
+    pub can_analytics: bool,
     pub can_flags: bool,
     pub can_write_flags: bool,
     pub can_users: bool,
@@ -43,6 +45,8 @@ impl Chrome {
             csrf: staff.csrf().to_string(),
             can_tickets: actor.allows(Scope::TicketsRead),
             can_write_tickets: actor.allows(Scope::TicketsWrite),
+            can_conversations: actor.allows(Scope::ConversationsRead),
+            can_analytics: actor.allows(Scope::AnalyticsRead),
             can_flags: actor.allows(Scope::FlagsRead),
             can_write_flags: actor.allows(Scope::FlagsWrite),
             can_users: actor.allows(Scope::UsersWrite),
@@ -108,7 +112,7 @@ pub(crate) struct Choice {
 }
 
 impl Choice {
-    fn new(value: impl Into<String>, label: impl Into<String>, current: &str) -> Choice {
+    pub(crate) fn new(value: impl Into<String>, label: impl Into<String>, current: &str) -> Choice {
         let value = value.into();
         Choice {
             selected: value == current,
