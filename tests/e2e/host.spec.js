@@ -172,7 +172,7 @@ test('an unreachable flags endpoint means the widget is on', async ({ page }) =>
   await expect(launcher(page)).toBeVisible();
 });
 
-test('loads, opens and closes are reported in one batch the events endpoint accepts', async ({ page, request }) => {
+test('loads, opens, details opened, shortlists and closes are reported in one batch the events endpoint accepts', async ({ page, request }) => {
   /** @type {any[]} */
   const reports = [];
   await page.route('**/api/support/events', async (route) => {
@@ -182,6 +182,12 @@ test('loads, opens and closes are reported in one batch the events endpoint acce
   await page.goto(store());
   await launcher(page).click();
   await expect(panel(page)).toBeVisible();
+  await say(page, 'rose gold rings');
+  const card = lastReply(page).locator('.card').first();
+  const title = (await card.locator('.ptitle').textContent()) || '';
+  await card.getByRole('button', { name: `Details: ${title}` }).click();
+  await card.getByRole('button', { name: `Add to shortlist: ${title}` }).click();
+  await expect(card.getByRole('button', { name: new RegExp(`On your shortlist: ${title}`) })).toBeVisible();
   await page.keyboard.press('Escape');
   await expect(panel(page)).toBeHidden();
   // The tab going to the background sends what is queued.
@@ -190,9 +196,11 @@ test('loads, opens and closes are reported in one batch the events endpoint acce
     document.dispatchEvent(new Event('visibilitychange'));
   });
   // One batch, unless the loader's 5 s timer sent `load` alone before the panel opened.
-  await expect.poll(() => reports.flatMap((r) => r.events)).toEqual([{ type: 'load' }, { type: 'open' }, { type: 'close' }]);
+  await expect
+    .poll(() => reports.flatMap((r) => r.events))
+    .toEqual([{ type: 'load' }, { type: 'open' }, { type: 'details' }, { type: 'shortlist' }, { type: 'close' }]);
   // The same batch, as sendBeacon sends it (text/plain), to the real endpoint.
-  const accepted = await request.post(`${api()}/api/support/events`, { data: JSON.stringify(reports[0]), headers: { 'Content-Type': 'text/plain;charset=UTF-8' } });
+  const accepted = await request.post(`${api()}/api/support/events`, { data: JSON.stringify({ events: reports.flatMap((r) => r.events) }), headers: { 'Content-Type': 'text/plain;charset=UTF-8' } });
   expect(accepted.status()).toBe(202);
 });
 

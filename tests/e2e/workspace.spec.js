@@ -16,7 +16,8 @@ let stop = async () => {};
 
 test.beforeAll(async () => {
   test.setTimeout(90_000);
-  ({ origin, stop } = await startDemo({ AURORA_LOG: 'warn' }));
+  // Every test signs in afresh: more sign-ins than one person makes in 15 minutes.
+  ({ origin, stop } = await startDemo({ AURORA_LOG: 'warn', AURORA_SIGN_INS_PER_15_MINUTES: '40' }));
 });
 
 test.afterAll(async () => stop());
@@ -263,6 +264,37 @@ test('CSAT: distribution, trend and comments lowest first, each with its convers
   await expectAccessible(page, 'the CSAT page with a bad filter');
 });
 
+test('analytics: figures, charts with their tables, what was not understood, a CSV export', async ({ page }) => {
+  // What the widget reports as shoppers browse (the specs above talked to the API directly).
+  const events = [...Array(40).fill('load'), ...Array(12).fill('open'), ...Array(5).fill('details'), 'shortlist', 'shortlist'];
+  for (const batch of [events.slice(0, 50), events.slice(50)]) {
+    const counted = await fetch(`${origin}/api/support/events`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ events: batch.map((type) => ({ type })) }) });
+    expect(counted.status).toBe(202);
+  }
+  // The instance writes its per-minute analytics every 15 s: reload until they are in.
+  await signIn(page);
+  await page.getByRole('link', { name: 'Analytics' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: 'Analytics' })).toBeVisible();
+  await expect
+    .poll(async () => {
+      await page.reload();
+      return page.locator('.totals').getByText('Widget loads').locator('..').locator('dd').textContent();
+    }, { timeout: 30_000 })
+    .toBe('40');
+  await expect(page.getByRole('img', { name: /^Funnel/ })).toBeVisible();
+  const notUnderstood = page.getByRole('region', { name: 'What the concierge did not understand' });
+  await expect(notUnderstood).toContainText('blorp');
+  await expectAccessible(page, 'the analytics page');
+  await shot(page, '63-workspace-analytics', 'workspace-analytics.png');
+  const download = page.waitForEvent('download');
+  await page.getByRole('link', { name: 'Download “Funnel” as CSV' }).click();
+  const csv = await download;
+  expect(csv.suggestedFilename()).toMatch(/^aurora-funnel-.*\.csv$/);
+  await page.goto(`${origin}/dashboard/analytics?from=someday`);
+  await expect(page.getByRole('alert')).toContainText('from: must be a day');
+  await expectAccessible(page, 'the analytics page with a bad parameter');
+});
+
 test('the kill switch turned off in the workspace hides the widget on the demo store', async ({ page, browser }) => {
   await signIn(page);
   await page.getByRole('link', { name: 'Widget flag' }).click();
@@ -347,8 +379,8 @@ test('a new viewer sets a password from the link, signs in, and lands on what th
   await newcomer.getByLabel('Email').fill('noor@gildedgrove.example');
   await newcomer.getByLabel('Password').fill('a sapphire for every season');
   await newcomer.getByRole('button', { name: 'Sign in' }).click();
-  await expect(newcomer.getByRole('heading', { level: 1, name: 'Customer satisfaction' })).toBeVisible();
-  await expect(newcomer.getByRole('navigation', { name: 'Workspace' }).getByRole('link')).toHaveText(['CSAT']);
+  await expect(newcomer.getByRole('heading', { level: 1, name: 'Analytics' })).toBeVisible();
+  await expect(newcomer.getByRole('navigation', { name: 'Workspace' }).getByRole('link')).toHaveText(['Analytics', 'CSAT']);
   await newcomer.goto(`${origin}/dashboard/conversations`);
   await expect(newcomer.getByRole('heading', { level: 1, name: 'Not for your role' })).toBeVisible();
   await expectAccessible(newcomer, 'a page the role may not see');

@@ -87,6 +87,7 @@ function createApp(ns) {
     toggleShortlist: (product) => void toggleShortlist(product),
     shortlisted: (id) => shortlist.has(id),
     details: async (id) => {
+      ns.track('details');
       const r = await request(config, 'GET', `/api/support/products/${encodeURIComponent(id)}`);
       return r.ok ? r.data : null;
     },
@@ -419,6 +420,7 @@ function createApp(ns) {
       ? await request(config, 'DELETE', `/api/support/shortlist/${encodeURIComponent(product.id)}`, { visitor: saved.visitor })
       : await request(config, 'POST', '/api/support/shortlist', { body: { product_id: product.id }, key, visitor: saved.visitor });
     if (r.ok) {
+      if (!on) ns.track('shortlist');
       mark(r.data.products);
       announce(on ? t.removedFromShortlist(product.title) : t.addedToShortlist(product.title));
     } else if (on && r.kind === 'not_found') {

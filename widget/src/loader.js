@@ -81,7 +81,7 @@ function start() {
       // Reporting is best effort.
     }
   };
-  /** @param {string} type load, open or close */
+  /** @param {string} type load, open, close, details or shortlist */
   const track = (type) => {
     queue.push({ type });
     clearTimeout(timer);

@@ -32,7 +32,7 @@ declare global {
     root: ShadowRoot;
     launcher: HTMLButtonElement;
     /** Queues a widget event (load, open, close) for the batched report. */
-    track(type: 'load' | 'open' | 'close'): void;
+    track(type: 'load' | 'open' | 'close' | 'details' | 'shortlist'): void;
     /** Adds a stylesheet to the shadow root (constructable, so a strict CSP allows it). */
     adopt(css: string): void;
     /** Opens the panel (loading the app first if needed). */

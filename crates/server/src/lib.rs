@@ -35,6 +35,7 @@ pub use flags::{refresh as refresh_flags, watch_flags};
 pub use identity::{Tokens, sign_identity};
 pub use integrations::inbox::process_inbox;
 pub use limits::LimitSettings;
+pub use metrics::aggregates::write_once as write_aggregates_once;
 pub use metrics::{flag_state, sweep_idle_conversations, sweep_idle_conversations_once};
 pub use purge::{purge_old_data, purge_once};
 pub use routes::{document as openapi_document, json as openapi_json};

@@ -1,6 +1,7 @@
 //! Forgets what is kept only for a while: orders older than the retention setting, inbox
-//! deliveries processed more than a week ago (platforms stop redelivering within hours), and
-//! workspace sessions that have ended. Every instance may run it: a delete that finds nothing is
+//! deliveries processed more than a week ago (platforms stop redelivering within hours),
+//! per-minute analytics older than 35 days (rolled up into days first), and workspace sessions
+//! that have ended. Every instance may run it: a delete that finds nothing is
 //! harmless.
 
 use crate::AppState;
@@ -10,6 +11,9 @@ use std::time::Duration as StdDuration;
 
 /// How long processed deliveries are kept, so that a redelivery is recognised.
 const KEEP_DELIVERIES: Duration = Duration::days(7);
+
+/// How long the per-minute analytics are kept (their per-day sums are kept for good).
+pub const KEEP_MINUTES: Duration = Duration::days(35);
 
 /// Purges every `every` (first at start). Runs until dropped.
 pub async fn purge_old_data(state: AppState, retention: Duration, every: StdDuration) {
@@ -34,6 +38,11 @@ pub async fn purge_once(state: &AppState, retention: Duration) {
         .await
     {
         tracing::warn!(%error, "could not purge old inbox deliveries; will retry");
+    }
+    if let Err(error) =
+        services::insight::purge_minutes(state.store.as_ref(), state.now() - KEEP_MINUTES).await
+    {
+        tracing::warn!(%error, "could not purge old per-minute analytics; will retry");
     }
     let rules = state.settings.sessions;
     let now = state.now();

@@ -44,6 +44,8 @@ pub struct AppSettings {
     pub order_retention: chrono::Duration,
     /// How often old orders and deliveries are purged.
     pub purge_every: Duration,
+    /// How often each instance writes its per-minute analytics.
+    pub aggregates_every: Duration,
 }
 
 impl AppSettings {
@@ -63,6 +65,7 @@ impl AppSettings {
             inbox_poll: Duration::from_secs(1),
             order_retention: chrono::Duration::days(730),
             purge_every: Duration::from_secs(3600),
+            aggregates_every: Duration::from_secs(15),
         }
     }
 }
@@ -124,6 +127,10 @@ impl Application {
                 settings.integrations.clone(),
                 settings.inbox_poll,
             )),
+            tokio::spawn(crate::metrics::aggregates::write_aggregates(
+                state.clone(),
+                settings.aggregates_every,
+            )),
             tokio::spawn(crate::purge_old_data(
                 state.clone(),
                 settings.order_retention,
@@ -148,7 +155,11 @@ impl Application {
         shutdown: impl Future<Output = ()> + Send + 'static,
     ) -> std::io::Result<()> {
         let _background = self.start_background();
-        crate::serve(listener, self.router(), shutdown).await
+        let state = self.state.clone();
+        let served = crate::serve(listener, self.router(), shutdown).await;
+        // The minutes since the last write, before the process goes.
+        crate::metrics::aggregates::write_once(&state).await;
+        served
     }
 }
 

@@ -90,6 +90,9 @@ pub struct Shared {
     pub flags: Arc<Flags>,
     /// Wakes the inbox processor when a delivery is stored.
     pub inbox: Arc<tokio::sync::Notify>,
+    /// This process among the instances, in the per-minute aggregates it writes (random at
+    /// start: a restarted instance writes rows of its own).
+    pub instance: Arc<str>,
     snapshot: Arc<RwLock<Arc<Snapshot>>>,
     clock: Clock,
 }
@@ -123,6 +126,7 @@ impl AppState {
             clock: Arc::new(Utc::now),
             metrics: Arc::default(),
             inbox: Arc::default(),
+            instance: uuid::Uuid::new_v4().simple().to_string().into(),
         })))
     }
 

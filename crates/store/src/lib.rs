@@ -10,6 +10,7 @@ mod flags;
 mod idempotency;
 mod inbox;
 mod insight;
+mod metrics;
 mod orders;
 mod outbox;
 mod postgres;

@@ -1,6 +1,7 @@
 //! What the workspace reads about the concierge's work: every conversation with what each
 //! message was understood as (`conversations`), and the shoppers' ratings (`csat`).
 
+pub mod analytics;
 pub mod conversations;
 pub mod csat;
 

@@ -36,6 +36,8 @@ pub struct Replied {
     pub intent: Option<Intent>,
     /// How many product cards the answer shows.
     pub products_shown: usize,
+    /// Whether it was the shopper's first message or button in the conversation.
+    pub first: bool,
 }
 
 /// A conversation ended.
@@ -105,6 +107,7 @@ pub async fn reply(
     input: &Input,
 ) -> Result<Replied, ServiceError> {
     let conversation = owned(turn, id).await?;
+    let first = conversation.replies == 0;
     if conversation.is_ended(turn.now) {
         return Err(ServiceError::Conflict(
             "conversation_ended",
@@ -137,6 +140,7 @@ pub async fn reply(
         blocks,
         intent,
         products_shown: reply.products_shown,
+        first,
     })
 }
 

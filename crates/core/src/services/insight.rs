@@ -3,12 +3,17 @@
 
 use super::ServiceError;
 use crate::conversations::Role;
+use crate::insight::analytics::{
+    Aggregate, Analytics, Day, MINUTES_PER_DAY, Series, breakdown, date_of, day_of, figures,
+    funnel, group_not_understood, minute_of, sum,
+};
 use crate::insight::conversations::{
     ConversationPage, ConversationQuery, ConversationRecord, ConversationSummary, ConversationView,
     MOST_PER_PAGE,
 };
 use crate::insight::csat::{CsatQuery, CsatReport, average, summarise};
 use crate::staff::Actor;
+use crate::staff::audit::{AuditAction, AuditEntry};
 use crate::store::Store;
 use crate::tokens::Scope;
 use aurora_nlu::Understander;
@@ -114,4 +119,96 @@ pub async fn csat(
         entries,
         more,
     })
+}
+
+/// A day is closed (its per-day sums written once and for good) this long after it ends: every
+/// instance has written its last minutes of it by then.
+const DAY_CLOSES_AFTER: chrono::Duration = chrono::Duration::minutes(5);
+
+/// Most "not understood" messages read for a range.
+const NOT_UNDERSTOOD_READ: u32 = 5_000;
+
+/// The analytics of `from` to before `to`: per day and for the whole range, from every
+/// instance's per-minute aggregates (closed days from their per-day sums).
+pub async fn analytics(
+    store: &dyn Store,
+    actor: &Actor,
+    from: DateTime<Utc>,
+    to: DateTime<Utc>,
+    now: DateTime<Utc>,
+) -> Result<Analytics, ServiceError> {
+    actor.require(Scope::AnalyticsRead)?;
+    let (first_day, last_day) = (day_of(from), day_of(to - chrono::Duration::microseconds(1)));
+    let closed_before = day_of(now - DAY_CLOSES_AFTER);
+    let (from_minute, to_minute) = (
+        minute_of(from),
+        minute_of(to - chrono::Duration::seconds(1)) + 1,
+    );
+    // Whole closed days come from their sums; the rest (today, a partial day) from minutes.
+    let whole = |day: i64| {
+        day < closed_before
+            && from_minute <= day * MINUTES_PER_DAY
+            && (day + 1) * MINUTES_PER_DAY <= to_minute
+    };
+    let rolled: Vec<i64> = (first_day..=last_day).filter(|d| whole(*d)).collect();
+    let mut by_day: Vec<(i64, Vec<Aggregate>)> = Vec::new();
+    if let (Some(&first), Some(&last)) = (rolled.first(), rolled.last()) {
+        store.roll_up_days(first, last + 1).await?;
+        let sums = store.days(first, last + 1).await?;
+        for day in first..=last {
+            by_day.push((day, sums.iter().filter(|a| a.at == day).cloned().collect()));
+        }
+    }
+    for day in (first_day..=last_day).filter(|d| !whole(*d)) {
+        let start = (day * MINUTES_PER_DAY).max(from_minute);
+        let end = ((day + 1) * MINUTES_PER_DAY).min(to_minute);
+        by_day.push((day, store.sum_minutes(start, end).await?));
+    }
+    by_day.sort_by_key(|(day, _)| *day);
+    let all = sum(by_day.iter().flat_map(|(_, a)| a.iter()));
+    let messages = store.not_understood(from, to, NOT_UNDERSTOOD_READ).await?;
+    Ok(Analytics {
+        from,
+        to,
+        totals: figures(&all),
+        days: by_day
+            .iter()
+            .map(|(day, aggregates)| Day {
+                day: date_of(*day),
+                figures: figures(&sum(aggregates)),
+            })
+            .collect(),
+        funnel: funnel(&all),
+        intents: breakdown(&all, Series::Messages),
+        tickets_by_kind: breakdown(&all, Series::Tickets),
+        not_understood: group_not_understood(&messages),
+    })
+}
+
+/// Rolls up, then deletes, the per-minute analytics before `before` (their days are kept).
+pub async fn purge_minutes(store: &dyn Store, before: DateTime<Utc>) -> Result<u64, ServiceError> {
+    let day = day_of(before);
+    // Every day that could still have minutes, each rolled up once (a no-op once done).
+    store.roll_up_days(day - 400, day).await?;
+    Ok(store.purge_minutes(day * MINUTES_PER_DAY).await?)
+}
+
+/// Records in the staff audit log that `actor` exported `what` (a table of a page, with its
+/// range): exports can carry what shoppers wrote.
+pub async fn record_export(
+    store: &dyn Store,
+    actor: &Actor,
+    what: &str,
+    range: &str,
+    now: DateTime<Utc>,
+) -> Result<(), ServiceError> {
+    actor.require(Scope::AnalyticsRead)?;
+    let entry = AuditEntry::new(
+        now,
+        actor.audit_name(),
+        AuditAction::DataExported,
+        what,
+        range,
+    );
+    Ok(store.record_audit(&entry).await?)
 }

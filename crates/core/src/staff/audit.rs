@@ -21,11 +21,12 @@ pub enum AuditAction {
     FlagChanged,
     TicketStatusChanged,
     TicketAssigned,
+    DataExported,
 }
 
 impl AuditAction {
     /// Every action.
-    pub const ALL: [AuditAction; 12] = [
+    pub const ALL: [AuditAction; 13] = [
         AuditAction::SignIn,
         AuditAction::SignInFailed,
         AuditAction::SignOut,
@@ -38,6 +39,7 @@ impl AuditAction {
         AuditAction::FlagChanged,
         AuditAction::TicketStatusChanged,
         AuditAction::TicketAssigned,
+        AuditAction::DataExported,
     ];
 
     /// The stable name.
@@ -55,6 +57,7 @@ impl AuditAction {
             AuditAction::FlagChanged => "flag_changed",
             AuditAction::TicketStatusChanged => "ticket_status_changed",
             AuditAction::TicketAssigned => "ticket_assigned",
+            AuditAction::DataExported => "data_exported",
         }
     }
 
@@ -73,6 +76,7 @@ impl AuditAction {
             AuditAction::FlagChanged => "changed the flag",
             AuditAction::TicketStatusChanged => "changed a ticket's status",
             AuditAction::TicketAssigned => "assigned a ticket",
+            AuditAction::DataExported => "exported data",
         }
     }
 }

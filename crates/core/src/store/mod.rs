@@ -8,6 +8,7 @@ mod flags;
 mod idempotency;
 mod inbox;
 mod insight;
+mod metrics;
 mod orders;
 mod outbox;
 mod settings;
@@ -22,6 +23,7 @@ pub use flags::{FlagAuditEntry, FlagStore};
 pub use idempotency::{IdempotencyClaim, IdempotencyStore, IdempotencyWrites};
 pub use inbox::{ClaimedDelivery, Delivery, Inbox, InboxCounts};
 pub use insight::{InsightStore, NotUnderstood};
+pub use metrics::MetricStore;
 pub use orders::{OrderImport, OrderImportSummary, OrderStore, OrderWrite};
 pub use outbox::{OutboxItem, OutboxWrites, WebhookOutbox};
 pub use settings::SettingStore;
@@ -84,6 +86,7 @@ pub trait Store:
     + TokenStore
     + StaffStore
     + InsightStore
+    + MetricStore
     + Send
     + Sync
     + 'static

@@ -100,6 +100,22 @@ fn describe() {
     describe_counter!("aurora_widget_opens_total", "Widget opens by shoppers.");
     describe_counter!("aurora_widget_closes_total", "Widget closes by shoppers.");
     describe_counter!(
+        "aurora_widget_product_details_total",
+        "Product details opened in the widget."
+    );
+    describe_counter!(
+        "aurora_widget_shortlists_total",
+        "Products shortlisted in the widget (reported by the widget)."
+    );
+    describe_counter!(
+        "aurora_conversations_started_total",
+        "Conversations started."
+    );
+    describe_counter!(
+        "aurora_searches_empty_total",
+        "Product searches that found nothing."
+    );
+    describe_counter!(
         "aurora_messages_total",
         "Messages the concierge answered, by understood intent (action for buttons)."
     );
@@ -168,6 +184,10 @@ fn register() {
         "aurora_widget_loads_total",
         "aurora_widget_opens_total",
         "aurora_widget_closes_total",
+        "aurora_widget_product_details_total",
+        "aurora_widget_shortlists_total",
+        "aurora_conversations_started_total",
+        "aurora_searches_empty_total",
         "aurora_products_shown_total",
         "aurora_shortlist_adds_total",
         "aurora_csat_responses_total",

@@ -3,12 +3,14 @@
 //! one-hour windows per app (`window`) from which the JSON and summary formats (`report`)
 //! compute latency quantiles, error rates, the widget open rate and the deflection rate.
 
+pub mod aggregates;
 pub mod exporter;
 pub mod http;
 pub mod report;
 pub mod window;
 
 use crate::AppState;
+use aurora_core::insight::analytics::Series;
 use std::time::Duration;
 
 pub use http::track;
@@ -31,10 +33,42 @@ pub fn identity_rejected(reason: &'static str) {
     metrics::counter!("aurora_identity_rejected_total", "reason" => reason).increment(1);
 }
 
+/// A conversation started.
+pub fn conversation_started(state: &AppState) {
+    metrics::counter!("aurora_conversations_started_total").increment(1);
+    state
+        .metrics
+        .count(state.now(), Series::ConversationsStarted, "", 1);
+}
+
+/// What one answered message or button did.
+pub struct Answered {
+    /// The intent understood (`action` for buttons).
+    pub intent: &'static str,
+    pub products_shown: usize,
+    /// The conversation's first message from the shopper.
+    pub first: bool,
+    /// A product search that found nothing.
+    pub found_nothing: bool,
+}
+
 /// A message the concierge answered, by the intent it understood (`action` for buttons).
-pub fn message(intent: &'static str, products_shown: usize) {
-    metrics::counter!("aurora_messages_total", "intent" => intent).increment(1);
-    metrics::counter!("aurora_products_shown_total").increment(products_shown as u64);
+pub fn message(state: &AppState, answered: &Answered) {
+    metrics::counter!("aurora_messages_total", "intent" => answered.intent).increment(1);
+    metrics::counter!("aurora_products_shown_total").increment(answered.products_shown as u64);
+    let now = state.now();
+    let windows = &state.metrics;
+    windows.count(now, Series::Messages, answered.intent, 1);
+    if answered.first {
+        windows.count(now, Series::FirstMessages, "", 1);
+    }
+    if answered.products_shown > 0 {
+        windows.count(now, Series::ProductReplies, "", 1);
+    }
+    if answered.found_nothing {
+        metrics::counter!("aurora_searches_empty_total").increment(1);
+        windows.count(now, Series::EmptySearches, "", 1);
+    }
 }
 
 /// A product added to a shortlist.
@@ -43,21 +77,28 @@ pub fn shortlist_add() {
 }
 
 /// A ticket created, by kind.
-pub fn ticket(kind: &'static str) {
+pub fn ticket(state: &AppState, kind: &'static str) {
     metrics::counter!("aurora_tickets_total", "kind" => kind).increment(1);
+    state.metrics.count(state.now(), Series::Tickets, kind, 1);
 }
 
 /// A CSAT response.
-pub fn csat(score: i32) {
+pub fn csat(state: &AppState, score: i32) {
+    let points = u64::try_from(score).unwrap_or(0);
     metrics::counter!("aurora_csat_responses_total").increment(1);
-    metrics::counter!("aurora_csat_score_points_total")
-        .increment(u64::try_from(score).unwrap_or(0));
+    metrics::counter!("aurora_csat_score_points_total").increment(points);
+    let now = state.now();
+    state.metrics.count(now, Series::CsatResponses, "", 1);
+    state.metrics.count(now, Series::CsatPoints, "", points);
 }
 
 /// A conversation ended, with or without a ticket (deflection).
-pub fn conversation_ended(with_ticket: bool) {
+pub fn conversation_ended(state: &AppState, with_ticket: bool) {
     let label = if with_ticket { "true" } else { "false" };
     metrics::counter!("aurora_conversations_ended_total", "with_ticket" => label).increment(1);
+    state
+        .metrics
+        .count(state.now(), Series::ConversationsEnded, label, 1);
 }
 
 /// A webhook delivery failed.
@@ -96,9 +137,11 @@ pub fn widget_event(state: &AppState, event: WidgetEvent) {
         WidgetEvent::Load => "aurora_widget_loads_total",
         WidgetEvent::Open => "aurora_widget_opens_total",
         WidgetEvent::Close => "aurora_widget_closes_total",
+        WidgetEvent::Details => "aurora_widget_product_details_total",
+        WidgetEvent::Shortlist => "aurora_widget_shortlists_total",
     };
     metrics::counter!(name).increment(1);
-    state.metrics.record_widget(state.now(), event);
+    state.metrics.count(state.now(), event.series(), "", 1);
 }
 
 /// The database pool gauges, read now (no query).
@@ -137,7 +180,7 @@ pub async fn sweep_idle_conversations_once(
     let swept =
         aurora_core::services::conversations::sweep_idle(state.store.as_ref(), state.now()).await?;
     for &with_ticket in &swept.ended {
-        conversation_ended(with_ticket);
+        conversation_ended(state, with_ticket);
     }
     set_open_conversations(swept.counts.open);
     refresh_pool(state);

@@ -1,9 +1,12 @@
 //! The last hour of traffic in one-minute buckets, for the JSON and summary formats: per
 //! endpoint (method + route template) the requests, 4xx, 5xx and a latency histogram to
-//! estimate quantiles; and the widget's loads, opens and closes. Each series is a ring of 60
-//! buckets reused as minutes pass, and the endpoints are bounded by the route templates, so
-//! memory is fixed whatever the traffic.
+//! estimate quantiles; and the business series of the analytics (widget events, conversations,
+//! messages by intent, tickets by kind, ratings), which every instance also writes to the
+//! database minute by minute (`metrics::aggregates`). Each series is a ring of 60 buckets reused
+//! as minutes pass, and both the endpoints (route templates) and the series' labels (intents,
+//! ticket kinds) are bounded, so memory is fixed whatever the traffic.
 
+use aurora_core::insight::analytics::{Aggregate, Series};
 use chrono::{DateTime, Utc};
 use std::collections::BTreeMap;
 use std::sync::{Mutex, MutexGuard};
@@ -78,20 +81,12 @@ impl RouteMinute {
     }
 }
 
-/// One minute of the widget's events.
+/// The widget's events over some minutes.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct WidgetMinute {
     pub loads: u64,
     pub opens: u64,
     pub closes: u64,
-}
-
-impl WidgetMinute {
-    fn add(&mut self, other: &WidgetMinute) {
-        self.loads += other.loads;
-        self.opens += other.opens;
-        self.closes += other.closes;
-    }
 }
 
 /// A widget event.
@@ -100,6 +95,23 @@ pub enum WidgetEvent {
     Load,
     Open,
     Close,
+    /// A product's details opened.
+    Details,
+    /// A product shortlisted.
+    Shortlist,
+}
+
+impl WidgetEvent {
+    /// The series it counts in.
+    pub fn series(self) -> Series {
+        match self {
+            WidgetEvent::Load => Series::WidgetLoads,
+            WidgetEvent::Open => Series::WidgetOpens,
+            WidgetEvent::Close => Series::WidgetCloses,
+            WidgetEvent::Details => Series::ProductDetails,
+            WidgetEvent::Shortlist => Series::Shortlisted,
+        }
+    }
 }
 
 /// `MINUTES` buckets, each stamped with the minute it holds.
@@ -143,19 +155,10 @@ fn minute_of(at: DateTime<Utc>) -> i64 {
 }
 
 /// The windows of one app.
-#[derive(Debug)]
+#[derive(Debug, Default)]
 pub struct Windows {
     routes: Mutex<BTreeMap<(String, String), Ring<RouteMinute>>>,
-    widget: Mutex<Ring<WidgetMinute>>,
-}
-
-impl Default for Windows {
-    fn default() -> Self {
-        Windows {
-            routes: Mutex::new(BTreeMap::new()),
-            widget: Mutex::new(Ring::new()),
-        }
-    }
+    series: Mutex<BTreeMap<(Series, String), Ring<u64>>>,
 }
 
 fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -190,16 +193,43 @@ impl Windows {
         }
     }
 
-    /// One widget event.
-    pub fn record_widget(&self, at: DateTime<Utc>, event: WidgetEvent) {
-        let mut ring = lock(&self.widget);
+    /// Adds `n` to `series` (with `label`, or `""`) at `at`.
+    pub fn count(&self, at: DateTime<Utc>, series: Series, label: &str, n: u64) {
+        let mut all = lock(&self.series);
+        let ring = all
+            .entry((series, label.to_string()))
+            .or_insert_with(Ring::new);
         if let Some(minute) = ring.at(minute_of(at)) {
-            match event {
-                WidgetEvent::Load => minute.loads += 1,
-                WidgetEvent::Open => minute.opens += 1,
-                WidgetEvent::Close => minute.closes += 1,
+            *minute += n;
+        }
+    }
+
+    /// Every non-zero `(minute, series, label)` count of the last `minutes` minutes up to
+    /// `now`, as aggregates to store.
+    pub fn aggregates(&self, now: DateTime<Utc>, minutes: i64) -> Vec<Aggregate> {
+        let now = minute_of(now);
+        let mut out = Vec::new();
+        for ((series, label), ring) in lock(&self.series).iter() {
+            for (minute, value) in &ring.slots {
+                if *value > 0 && *minute <= now && *minute > now - minutes {
+                    out.push(Aggregate {
+                        at: *minute,
+                        series: series.as_str().to_string(),
+                        label: label.clone(),
+                        value: i64::try_from(*value).unwrap_or(i64::MAX),
+                    });
+                }
             }
         }
+        out
+    }
+
+    fn total(&self, series: Series, now: i64, minutes: i64) -> u64 {
+        lock(&self.series)
+            .iter()
+            .filter(|((s, _), _)| *s == series)
+            .map(|(_, ring)| ring.last(now, minutes).sum::<u64>())
+            .sum()
     }
 
     /// Per endpoint `(route, method)`, the sum of the last `minutes` minutes up to `now`;
@@ -220,17 +250,19 @@ impl Windows {
 
     /// The widget's events of the last `minutes` minutes up to `now`.
     pub fn widget(&self, now: DateTime<Utc>, minutes: i64) -> WidgetMinute {
-        let mut sum = WidgetMinute::default();
-        for minute in lock(&self.widget).last(minute_of(now), minutes) {
-            sum.add(minute);
+        let now = minute_of(now);
+        WidgetMinute {
+            loads: self.total(Series::WidgetLoads, now, minutes),
+            opens: self.total(Series::WidgetOpens, now, minutes),
+            closes: self.total(Series::WidgetCloses, now, minutes),
         }
-        sum
     }
 
     /// Buckets held, all series together (for the bounded-memory test).
     pub fn buckets(&self) -> usize {
         let routes: usize = lock(&self.routes).values().map(|r| r.slots.len()).sum();
-        routes + lock(&self.widget).slots.len()
+        let series: usize = lock(&self.series).values().map(|r| r.slots.len()).sum();
+        routes + series
     }
 }
 
@@ -278,7 +310,7 @@ mod tests {
         let windows = Windows::default();
         for minute in 0..300 {
             windows.record_request(t(minute), "GET", "/a", 500, ms(10));
-            windows.record_widget(t(minute), WidgetEvent::Load);
+            windows.count(t(minute), Series::WidgetLoads, "", 1);
         }
         assert_eq!(windows.buckets(), 2 * MINUTES);
         let (_, hour) = windows.routes(t(299), 60).pop().unwrap();
@@ -286,6 +318,7 @@ mod tests {
         let (_, five) = windows.routes(t(299), 5).pop().unwrap();
         assert_eq!(five.requests, 5);
         assert_eq!(windows.widget(t(299), 60).loads, 60);
+        assert_eq!(windows.aggregates(t(299), 5).len(), 5);
         assert!(
             windows.routes(t(299 + 60), 60).is_empty(),
             "an hour later nothing is left"

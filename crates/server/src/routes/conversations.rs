@@ -151,6 +151,7 @@ async fn start(
         state.now(),
     )
     .await?;
+    crate::metrics::conversation_started(&state);
     Ok((
         StatusCode::CREATED,
         Json(Started {
@@ -236,8 +237,16 @@ async fn message(
     let index = state.index();
     let turn = state.turn(&index, &visitor, &identity);
     let replied = conversations::reply(&state.concierge, &turn, &id, &input).await?;
-    let intent = replied.intent.map_or("action", |i| i.as_str());
-    crate::metrics::message(intent, replied.products_shown);
+    crate::metrics::message(
+        &state,
+        &crate::metrics::Answered {
+            intent: replied.intent.map_or("action", |i| i.as_str()),
+            products_shown: replied.products_shown,
+            first: replied.first,
+            found_nothing: replied.intent == Some(aurora_nlu::Intent::FindProduct)
+                && replied.products_shown == 0,
+        },
+    );
     Ok(Json(Reply::stored(replied.blocks)))
 }
 
@@ -279,7 +288,7 @@ async fn end(
     let index = state.index();
     let ended = conversations::end(&state.turn(&index, &visitor, &None), &id).await?;
     if ended.newly_ended {
-        crate::metrics::conversation_ended(ended.had_ticket);
+        crate::metrics::conversation_ended(&state, ended.had_ticket);
     }
     Ok(Json(Reply::stored(ended.blocks)))
 }

@@ -1,4 +1,5 @@
-//! `POST /api/support/events`: the widget reports its loads, opens and closes in batches
+//! `POST /api/support/events`: the widget reports its loads, opens, closes, product details
+//! opened and products shortlisted in batches
 //! (`navigator.sendBeacon` sends them as `text/plain`). No visitor token, nothing stored but
 //! the counters: only the event types are accepted, so no personal data can come in.
 
@@ -45,6 +46,10 @@ enum EventType {
     Load,
     Open,
     Close,
+    /// A product's details opened.
+    Details,
+    /// A product shortlisted.
+    Shortlist,
 }
 
 /// A JSON object sent as `application/json` or, by `sendBeacon`, as `text/plain`. Only this
@@ -67,7 +72,8 @@ impl FromRequest<AppState> for BeaconJson {
     }
 }
 
-/// Counts a batch of widget events (loads, opens, closes); all or none. Accepts `text/plain`
+/// Counts a batch of widget events (loads, opens, closes, details opened, shortlists); all or
+/// none. Accepts `text/plain`
 /// too, for `navigator.sendBeacon`.
 #[utoipa::path(post, path = "/api/support/events", tag = "widget",
     request_body(content((EventBatch = "application/json"), (EventBatch = "text/plain"))),
@@ -112,9 +118,11 @@ fn batch(body: &JsonObject) -> Result<Vec<WidgetEvent>, ApiError> {
                     Some("load") => batch.push(WidgetEvent::Load),
                     Some("open") => batch.push(WidgetEvent::Open),
                     Some("close") => batch.push(WidgetEvent::Close),
+                    Some("details") => batch.push(WidgetEvent::Details),
+                    Some("shortlist") => batch.push(WidgetEvent::Shortlist),
                     _ => errors.push(field(
                         format!("events[{i}].type"),
-                        "must be load, open or close",
+                        "must be load, open, close, details or shortlist",
                     )),
                 }
             }

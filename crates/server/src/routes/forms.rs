@@ -225,7 +225,7 @@ async fn returns(
     let outcome =
         support::request_return(&state.concierge, &turn, conversation, &body.0, &reference).await?;
     Ok(match outcome {
-        ReturnOutcome::Opened(receipt) => ticket_created(*receipt),
+        ReturnOutcome::Opened(receipt) => ticket_created(&state, *receipt),
         ReturnOutcome::Refused(blocks) => (
             StatusCode::OK,
             Json(TicketAnswer {
@@ -238,8 +238,8 @@ async fn returns(
 }
 
 /// Counts a new ticket and answers 201 with its reference.
-fn ticket_created(receipt: TicketReceipt) -> (StatusCode, Json<TicketAnswer>) {
-    crate::metrics::ticket(receipt.ticket.kind.as_str());
+fn ticket_created(state: &AppState, receipt: TicketReceipt) -> (StatusCode, Json<TicketAnswer>) {
+    crate::metrics::ticket(state, receipt.ticket.kind.as_str());
     (
         StatusCode::CREATED,
         Json(TicketAnswer {
@@ -272,7 +272,7 @@ async fn stylist(
     let receipt =
         support::request_stylist(&state.concierge, &turn, conversation, &body.0, &reference)
             .await?;
-    Ok(ticket_created(receipt))
+    Ok(ticket_created(&state, receipt))
 }
 
 /// Rates a conversation from 1 to 5, once.
@@ -299,6 +299,6 @@ async fn csat(
         &body.0,
     )
     .await?;
-    crate::metrics::csat(rated.score);
+    crate::metrics::csat(&state, rated.score);
     Ok((StatusCode::CREATED, Json(Reply::new(&rated.blocks))))
 }

@@ -28,8 +28,7 @@ pub(crate) fn bars(title: &str, bars: &[(String, Option<f64>)], top: Option<f64>
     let mut svg = String::new();
     let _ = write!(
         svg,
-        "<svg class=\"chart\" role=\"img\" viewBox=\"0 0 {WIDTH} {HEIGHT}\" \
-         preserveAspectRatio=\"none\" aria-label=\"{title}\"><title>{title}</title>\
+        "<svg class=\"chart\" role=\"img\" viewBox=\"0 0 {WIDTH} {HEIGHT}\" aria-label=\"{title}\"><title>{title}</title>\
          <line class=\"axis\" x1=\"{LEFT}\" y1=\"{base}\" x2=\"{WIDTH}\" y2=\"{base}\"/>\
          <text class=\"tick\" x=\"{x}\" y=\"12\" text-anchor=\"end\">{most}</text>",
         title = escape(title),

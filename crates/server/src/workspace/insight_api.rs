@@ -4,10 +4,11 @@
 
 use super::ApiStaff;
 use super::api::typed;
-use super::insight_query::{ConversationParams, CsatParams};
+use super::insight_query::{AnalyticsParams, ConversationParams, CsatParams};
 use crate::error::Problem;
 use crate::extract::JsonObject;
 use crate::{ApiError, AppState};
+use aurora_core::insight::analytics::Analytics;
 use aurora_core::insight::conversations::{ConversationPage, ConversationView};
 use aurora_core::insight::csat::CsatReport;
 use aurora_core::services::insight;
@@ -25,6 +26,7 @@ pub(crate) fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(get_conversation))
         .routes(routes!(mark_misunderstood))
         .routes(routes!(csat))
+        .routes(routes!(analytics))
 }
 
 /// Conversations, newest first: every one, not only those that became tickets.
@@ -142,5 +144,32 @@ async fn csat(
     }
     Ok(Json(
         insight::csat(state.store.as_ref(), &staff.actor, &query, now).await?,
+    ))
+}
+
+/// The analytics of a range (the last 30 days by default): per day and in total, the funnel,
+/// intents, tickets by kind, and what the concierge did not understand; from every instance's
+/// per-minute aggregates.
+#[utoipa::path(get, path = "/api/dashboard/analytics", tag = "workspace",
+    security(("session" = []), ("api_token" = ["analytics:read"])),
+    params(AnalyticsParams),
+    responses(
+        (status = 200, description = "The analytics.", body = Analytics),
+        (status = 401, description = "Signed out (`unauthorized`).", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "The role or token lacks `analytics:read` (`forbidden`).", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Every bad parameter (`validation_failed`).", body = Problem, content_type = "application/problem+json"),
+    ))]
+async fn analytics(
+    State(state): State<AppState>,
+    ApiStaff(staff): ApiStaff,
+    Query(params): Query<AnalyticsParams>,
+) -> Result<Json<Analytics>, ApiError> {
+    let now = state.now();
+    let ((from, to), errors) = params.range(now);
+    if !errors.is_empty() {
+        return Err(ApiError::invalid(errors));
+    }
+    Ok(Json(
+        insight::analytics(state.store.as_ref(), &staff.actor, from, to, now).await?,
     ))
 }

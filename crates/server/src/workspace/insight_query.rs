@@ -14,8 +14,8 @@ use serde::{Deserialize, Serialize};
 
 /// Longest search text.
 const LONGEST_SEARCH: usize = 200;
-/// Days the CSAT page covers unless told otherwise.
-const CSAT_DAYS: i64 = 30;
+/// Days the CSAT and analytics pages cover unless told otherwise.
+const DEFAULT_DAYS: i64 = 30;
 /// Longest CSAT range, in days.
 const LONGEST_RANGE: i64 = 366;
 
@@ -140,9 +140,10 @@ impl ConversationParams {
 #[derive(Debug, Clone, Default, Deserialize, Serialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
 pub(crate) struct CsatParams {
-    /// Rated on or after this day (`YYYY-MM-DD`, UTC); 30 days ago when absent.
+    /// Rated from this day (`YYYY-MM-DD`, UTC) or instant (RFC 3339); 29 days before today
+    /// when absent.
     pub from: Option<String>,
-    /// Rated on or before this day (`YYYY-MM-DD`, UTC); today when absent.
+    /// Rated to this day, included, or to before this instant; today when absent.
     pub to: Option<String>,
     /// `open`, `handed_off`, `resolved` or `abandoned`.
     pub outcome: Option<String>,
@@ -160,17 +161,7 @@ impl CsatParams {
     /// The query these parameters ask for at `now`, with every bad parameter named.
     pub fn query(&self, now: DateTime<Utc>) -> (CsatQuery, Vec<FieldError>) {
         let mut errors = Vec::new();
-        let tomorrow = now
-            .date_naive()
-            .succ_opt()
-            .and_then(|d| d.and_hms_opt(0, 0, 0))
-            .map_or(now, |d| d.and_utc());
-        let to = given(&self.to)
-            .and_then(|to| day("to", to, &mut errors))
-            .map_or(tomorrow, |d| d + Duration::days(1));
-        let from = given(&self.from)
-            .and_then(|from| day("from", from, &mut errors))
-            .unwrap_or(to - Duration::days(CSAT_DAYS));
+        let (from, to) = range(&self.from, &self.to, now, &mut errors);
         let mut query = CsatQuery {
             from,
             to,
@@ -180,16 +171,6 @@ impl CsatParams {
             with_comment: given(&self.comments) == Some("1"),
             page: 0,
         };
-        if query.to <= query.from {
-            errors.push(field("to", "must be on or after from"));
-            query.from = query.to - Duration::days(CSAT_DAYS);
-        } else if query.to - query.from > Duration::days(LONGEST_RANGE) {
-            errors.push(field(
-                "from",
-                format!("a range covers at most {LONGEST_RANGE} days"),
-            ));
-            query.from = query.to - Duration::days(LONGEST_RANGE);
-        }
         if let Some(value) = given(&self.outcome) {
             query.outcome = outcome(value, &mut errors);
         }
@@ -224,5 +205,93 @@ impl CsatParams {
             ("comments", &self.comments),
             ("page", &Some(page.to_string())),
         ])
+    }
+}
+
+/// The analytics page's parameters as sent.
+#[derive(Debug, Clone, Default, Deserialize, Serialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub(crate) struct AnalyticsParams {
+    /// From this day (`YYYY-MM-DD`, UTC) or this instant (RFC 3339); 29 days before today when
+    /// absent.
+    pub from: Option<String>,
+    /// To this day, included (`YYYY-MM-DD`), or to before this instant (RFC 3339); today when
+    /// absent.
+    pub to: Option<String>,
+}
+
+/// A day (`YYYY-MM-DD`), as the instant it starts, or an RFC 3339 instant.
+fn day_or_instant(
+    name: &str,
+    value: &str,
+    errors: &mut Vec<FieldError>,
+) -> Option<(DateTime<Utc>, bool)> {
+    if value.len() == 10 {
+        return day(name, value, errors).map(|d| (d, true));
+    }
+    match DateTime::parse_from_rfc3339(value) {
+        Ok(at) => Some((at.with_timezone(&Utc), false)),
+        Err(_) => {
+            errors.push(field(
+                name,
+                "must be a day as YYYY-MM-DD or an instant as RFC 3339",
+            ));
+            None
+        }
+    }
+}
+
+/// The range `[from, to)` of a `from` and a `to` parameter at `now`: each a day (`to` then
+/// includes it) or an instant; 30 days to the end of today by default, at most 366 days. A bad
+/// parameter is named in `errors` and its default used.
+fn range(
+    from: &Option<String>,
+    to: &Option<String>,
+    now: DateTime<Utc>,
+    errors: &mut Vec<FieldError>,
+) -> (DateTime<Utc>, DateTime<Utc>) {
+    let tomorrow = now
+        .date_naive()
+        .succ_opt()
+        .and_then(|d| d.and_hms_opt(0, 0, 0))
+        .map_or(now, |d| d.and_utc());
+    let to = given(to)
+        .and_then(|to| day_or_instant("to", to, errors))
+        .map_or(tomorrow, |(at, whole_day)| {
+            if whole_day {
+                at + Duration::days(1)
+            } else {
+                at
+            }
+        });
+    let from = given(from)
+        .and_then(|from| day_or_instant("from", from, errors))
+        .map_or(to - Duration::days(DEFAULT_DAYS), |(at, _)| at);
+    if to <= from {
+        errors.push(field("to", "must be after from"));
+        return (tomorrow - Duration::days(DEFAULT_DAYS), tomorrow);
+    }
+    if to - from > Duration::days(LONGEST_RANGE) {
+        errors.push(field(
+            "from",
+            format!("a range covers at most {LONGEST_RANGE} days"),
+        ));
+        return (to - Duration::days(LONGEST_RANGE), to);
+    }
+    (from, to)
+}
+
+impl AnalyticsParams {
+    /// The range `[from, to)` asked for at `now`, with every bad parameter named (a bad one
+    /// falls back to its default).
+    pub fn range(&self, now: DateTime<Utc>) -> ((DateTime<Utc>, DateTime<Utc>), Vec<FieldError>) {
+        let mut errors = Vec::new();
+        let range = range(&self.from, &self.to, now, &mut errors);
+        (range, errors)
+    }
+
+    /// The query string of this range.
+    pub fn query_string(&self) -> String {
+        query_string(&[("from", &self.from), ("to", &self.to)])
     }
 }

@@ -3,9 +3,11 @@
 //! templates with no script; `/api/dashboard/*` is the same, as JSON, for a session or an API
 //! token. Both call the same core use cases, which check the caller's scopes.
 
+mod analytics_page;
 pub(crate) mod api;
 mod auth;
 mod charts;
+mod csv;
 mod inbox_query;
 pub(crate) mod insight_api;
 mod insight_pages;
@@ -58,6 +60,8 @@ pub(crate) fn router(state: &AppState) -> Router<AppState> {
             get(insight_pages::conversation).post(insight_pages::mark),
         )
         .route("/dashboard/csat", get(insight_pages::csat))
+        .route("/dashboard/analytics", get(analytics_page::analytics))
+        .route("/dashboard/analytics.csv", get(analytics_page::export))
         .route(
             "/dashboard/flags",
             get(pages::flags).post(pages::change_flags),

@@ -65,8 +65,8 @@ pub(super) async fn inbox(
 ) -> Response {
     let chrome = Chrome::new(&staff, "inbox");
     if !staff.actor.allows(Scope::TicketsRead) && staff.actor.allows(Scope::AnalyticsRead) {
-        // A viewer's home is the CSAT page.
-        return see_other("/dashboard/csat");
+        // A viewer's home is the analytics page.
+        return see_other("/dashboard/analytics");
     }
     if !staff.actor.allows(Scope::TicketsRead) {
         return error_page(
