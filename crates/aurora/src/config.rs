@@ -90,10 +90,12 @@ pub struct Config {
     pub session_max_hours: u32,
     pub ticket_response_hours: u32,
     pub sign_ins_per_15_minutes: u32,
+    pub smtp_url: Option<Secret>,
+    pub smtp_from: Option<String>,
 }
 
 /// The setting names, as they appear in aurora.toml (and, upper-cased with `AURORA_`, the env).
-const KEYS: [&str; 40] = [
+const KEYS: [&str; 42] = [
     "listen",
     "database_url",
     "secret_key",
@@ -134,6 +136,8 @@ const KEYS: [&str; 40] = [
     "session_max_hours",
     "ticket_response_hours",
     "sign_ins_per_15_minutes",
+    "smtp_url",
+    "smtp_from",
 ];
 
 pub const DEMO_DATABASE_URL: &str = "sqlite:aurora-demo.db";
@@ -182,6 +186,8 @@ impl Default for Config {
             session_max_hours: 12,
             ticket_response_hours: 24,
             sign_ins_per_15_minutes: 10,
+            smtp_url: None,
+            smtp_from: None,
         }
     }
 }
@@ -284,6 +290,11 @@ impl Config {
         {
             bail!(
                 "AURORA_PUBLIC_URL: `{url}` is not a base URL like https://concierge.example.com (no trailing slash)"
+            );
+        }
+        if self.smtp_url.is_some() != self.smtp_from.is_some() {
+            bail!(
+                "AURORA_SMTP_URL and AURORA_SMTP_FROM: set both (to email replies to shoppers), or neither"
             );
         }
         if self.orders_made_to_order_tag.trim().is_empty() {
@@ -422,6 +433,14 @@ impl Config {
         Ok(aurora_core::orders::OrderRules {
             made_to_order_tag: self.orders_made_to_order_tag.trim().to_string(),
             currency: self.currency()?,
+        })
+    }
+
+    /// Where replies to shoppers are sent from, when both SMTP settings are given.
+    pub fn smtp(&self) -> Option<aurora_server::SmtpSettings> {
+        Some(aurora_server::SmtpSettings {
+            url: self.smtp_url.as_ref()?.expose().to_string(),
+            from: self.smtp_from.clone()?,
         })
     }
 

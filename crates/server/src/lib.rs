@@ -5,6 +5,7 @@
 mod api_tokens;
 mod catalog_watch;
 mod client_ip;
+mod email;
 mod error;
 mod extract;
 mod flags;
@@ -30,6 +31,7 @@ pub use api_tokens::{
 };
 pub use catalog_watch::watch_catalog;
 pub use client_ip::TrustedProxies;
+pub use email::{Mailer, SmtpSettings, deliver_emails_once};
 pub use error::{ApiError, FieldError};
 pub use flags::{refresh as refresh_flags, watch_flags};
 pub use identity::{Tokens, sign_identity};

@@ -46,6 +46,8 @@ pub struct AppSettings {
     pub purge_every: Duration,
     /// How often each instance writes its per-minute analytics.
     pub aggregates_every: Duration,
+    /// How often due emails are sent (with SMTP set up).
+    pub email_poll: Duration,
 }
 
 impl AppSettings {
@@ -66,6 +68,7 @@ impl AppSettings {
             order_retention: chrono::Duration::days(730),
             purge_every: Duration::from_secs(3600),
             aggregates_every: Duration::from_secs(15),
+            email_poll: Duration::from_secs(2),
         }
     }
 }
@@ -79,12 +82,16 @@ pub enum StartupError {
     Search(#[from] SearchError),
     #[error(transparent)]
     Settings(#[from] aurora_nlu::ConfigError),
+    #[error(transparent)]
+    Smtp(#[from] crate::email::SmtpError),
 }
 
 /// The application, built and ready to serve.
 pub struct Application {
     state: AppState,
     settings: AppSettings,
+    /// Sends replies to shoppers, when SMTP is set up.
+    mailer: Option<crate::Mailer>,
 }
 
 impl Application {
@@ -97,7 +104,17 @@ impl Application {
         let tokens = Tokens::new(&settings.secret_key, settings.identity_secret.as_deref());
         let state = AppState::new(store, settings.server.clone(), catalog, concierge, tokens)?;
         crate::flags::refresh(&state).await?;
-        Ok(Application { state, settings })
+        let mailer = settings
+            .server
+            .smtp
+            .as_ref()
+            .map(crate::Mailer::new)
+            .transpose()?;
+        Ok(Application {
+            state,
+            settings,
+            mailer,
+        })
     }
 
     /// The shared state (tests read and adjust it).
@@ -144,7 +161,19 @@ impl Application {
                 settings.webhook_poll,
             )));
         }
+        if let Some(mailer) = &self.mailer {
+            tasks.push(tokio::spawn(crate::email::deliver_emails(
+                state.clone(),
+                mailer.clone(),
+                settings.email_poll,
+            )));
+        }
         Background(tasks)
+    }
+
+    /// The mailer, when SMTP is set up (tests send the outbox with it).
+    pub fn mailer(&self) -> Option<&crate::Mailer> {
+        self.mailer.as_ref()
     }
 
     /// Serves on `listener` with the background jobs running, until `shutdown` completes;

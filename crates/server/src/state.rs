@@ -47,6 +47,9 @@ pub struct ServerSettings {
     pub sessions: aurora_core::staff::session::SessionRules,
     /// The response time promised for a new ticket; the inbox counts down to it.
     pub ticket_response_time: chrono::Duration,
+    /// Where replies to shoppers are sent from; without it, staff reply with their own mail
+    /// client (a `mailto:` link).
+    pub smtp: Option<crate::email::SmtpSettings>,
 }
 
 impl Default for ServerSettings {
@@ -66,6 +69,7 @@ impl Default for ServerSettings {
             public_url: None,
             sessions: aurora_core::staff::session::SessionRules::default(),
             ticket_response_time: chrono::Duration::hours(24),
+            smtp: None,
         }
     }
 }
@@ -128,6 +132,14 @@ impl AppState {
             inbox: Arc::default(),
             instance: uuid::Uuid::new_v4().simple().to_string().into(),
         })))
+    }
+
+    /// The store's name as replies to shoppers are signed, when email replies are set up.
+    pub fn email_from(&self) -> Option<&str> {
+        self.settings
+            .smtp
+            .as_ref()
+            .map(|_| self.concierge.settings().store_name.as_str())
     }
 
     /// The same state with another clock (tests move time forward).

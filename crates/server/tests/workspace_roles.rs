@@ -172,6 +172,11 @@ async fn request(
                 .json(app, "PATCH", &path, &json!({"tags": ["vip"]}))
                 .await
         }
+        ("POST", t) if t.ends_with("/replies") => {
+            caller
+                .json(app, "POST", &path, &json!({"text": "Your ring is ready"}))
+                .await
+        }
         ("POST", t) if t.ends_with("/notes") => {
             caller
                 .json(app, "POST", &path, &json!({"text": "Called the shopper"}))
@@ -220,7 +225,15 @@ fn matches(cell: &str, answer: &Answer) -> bool {
 }
 
 async fn every_call_answers_every_caller_as_the_role_table_says(store: Arc<dyn Store>) {
-    let app = common::demo_app(store.clone()).await;
+    // Email replies set up (nothing is sent: the background jobs do not run here).
+    let settings = aurora_server::ServerSettings {
+        smtp: Some(aurora_server::SmtpSettings {
+            url: "smtp://127.0.0.1:9".into(),
+            from: "care@store.example".into(),
+        }),
+        ..Default::default()
+    };
+    let app = common::demo_app_with(store.clone(), settings).await;
     let now = chrono::Utc::now();
     let world = World {
         stylist_ticket: ticket(

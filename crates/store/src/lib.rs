@@ -5,6 +5,7 @@
 mod catalog;
 mod conversations;
 mod db;
+mod email;
 mod errors;
 mod flags;
 mod idempotency;

@@ -11,7 +11,7 @@ use aurora_core::tickets::Ticket;
 use aurora_core::tickets::inbox::{
     AssigneeFilter, InboxPage, InboxQuery, InboxRow, InboxSort, StatusFilter,
 };
-use aurora_core::tickets::workflow::{Note, TicketStatus, Workflow};
+use aurora_core::tickets::workflow::{Emailed, Note, TicketStatus, Workflow};
 use chrono::{DateTime, Utc};
 
 const TICKET_COLUMNS: &str = "reference, kind, created_at, conversation_id, name, email, \
@@ -87,8 +87,9 @@ impl TicketStore for SqlStore {
             .db
             .fetch_all(
                 Query::new(
-                    "SELECT at, author, text FROM ticket_notes WHERE reference = $1 \
-                     ORDER BY at, id",
+                    "SELECT n.at, n.author, n.text, n.email_to, o.sent_at, o.attempts, \
+                     o.last_error FROM ticket_notes n LEFT JOIN email_outbox o \
+                     ON o.note_id = n.id WHERE n.reference = $1 ORDER BY n.at, n.id",
                 )
                 .bind(reference),
             )
@@ -99,6 +100,12 @@ impl TicketStore for SqlStore {
                 at: n.at,
                 author: n.author,
                 text: n.text,
+                emailed: n.email_to.map(|to| Emailed {
+                    to,
+                    sent_at: n.sent_at,
+                    attempts: n.attempts.unwrap_or(0),
+                    last_error: n.last_error,
+                }),
             })
             .collect();
         Ok(Some((
@@ -360,6 +367,10 @@ struct NoteRow {
     at: DateTime<Utc>,
     author: String,
     text: String,
+    email_to: Option<String>,
+    sent_at: Option<DateTime<Utc>>,
+    attempts: Option<i32>,
+    last_error: Option<String>,
 }
 
 #[async_trait::async_trait]

@@ -361,6 +361,7 @@ async fn a_workflow_is_written_only_over_what_was_read(store: Arc<dyn Store>) {
         at: at(3),
         author: "ana@s.example".into(),
         text: "Called her".into(),
+        emailed: None,
     };
     assert!(store.add_note("ST-1", &note).await.unwrap());
     assert!(!store.add_note("ST-404", &note).await.unwrap());

@@ -88,6 +88,7 @@ fn app_settings(config: &Config, demo: bool) -> anyhow::Result<AppSettings> {
             public_url: config.public_url.clone(),
             sessions: config.sessions(),
             ticket_response_time: chrono::Duration::hours(i64::from(config.ticket_response_hours)),
+            smtp: config.smtp(),
         },
         concierge: ConciergeSettings {
             store_name: config.store_name.clone(),

@@ -6,9 +6,9 @@ use super::ServiceError;
 use crate::orders::{Order, OrderNumber};
 use crate::staff::audit::{AuditAction, AuditEntry};
 use crate::staff::{Actor, StaffUser, TicketVisibility};
-use crate::store::Store;
+use crate::store::{OutboundEmail, Store};
 use crate::tickets::inbox::{InboxPage, InboxQuery, InboxRow, MAX_PER_PAGE};
-use crate::tickets::workflow::{self, Note, TicketChange, Workflow};
+use crate::tickets::workflow::{self, Emailed, Note, TicketChange, Workflow};
 use crate::tickets::{Ticket, TicketKind};
 use crate::tokens::Scope;
 use chrono::{DateTime, Utc};
@@ -214,10 +214,26 @@ pub async fn add_note(
     text: &str,
     now: DateTime<Utc>,
 ) -> Result<Note, ServiceError> {
+    let (note, _) = writable_note(store, actor, reference, text, now).await?;
+    if store.add_note(reference, &note).await? {
+        Ok(note)
+    } else {
+        Err(ServiceError::NotFound(NOT_FOUND))
+    }
+}
+
+/// A note `actor` may add to ticket `reference` (checked), with the ticket.
+async fn writable_note(
+    store: &dyn Store,
+    actor: &Actor,
+    reference: &str,
+    text: &str,
+    now: DateTime<Utc>,
+) -> Result<(Note, Ticket), ServiceError> {
     actor.require(Scope::TicketsWrite)?;
     let text = workflow::note_text(text).map_err(|invalid| ServiceError::Invalid(vec![invalid]))?;
     let visibility = actor.ticket_visibility();
-    store
+    let (ticket, _, _) = store
         .ticket_record(reference)
         .await?
         .filter(|(t, w, _)| visible(&visibility, t.kind, w.assignee_id.as_deref()))
@@ -226,8 +242,50 @@ pub async fn add_note(
         at: now,
         author: actor.name.clone(),
         text,
+        emailed: None,
     };
-    if store.add_note(reference, &note).await? {
+    Ok((note, ticket))
+}
+
+/// Replies to the shopper of ticket `reference` by email: the reply is kept on the ticket as a
+/// note and written to the email outbox in the same transaction, then sent from there with
+/// retries. `store_name` is the store's name when email replies are set up (SMTP settings
+/// given); without them the answer is 409 `email_not_configured`. `id` names the email in the
+/// outbox.
+pub async fn reply_by_email(
+    store: &dyn Store,
+    actor: &Actor,
+    reference: &str,
+    text: &str,
+    store_name: Option<&str>,
+    id: String,
+    now: DateTime<Utc>,
+) -> Result<Note, ServiceError> {
+    let (mut note, ticket) = writable_note(store, actor, reference, text, now).await?;
+    let Some(store_name) = store_name else {
+        return Err(ServiceError::Conflict(
+            "email_not_configured",
+            "Email replies need the SMTP settings (AURORA_SMTP_URL and AURORA_SMTP_FROM).".into(),
+        ));
+    };
+    let email = OutboundEmail {
+        id,
+        reference: reference.to_string(),
+        to: ticket.email.to_string(),
+        subject: format!("{store_name}: about your request {reference}"),
+        body: format!(
+            "{}\n\n--\n{store_name}\nYour request: {reference}. Reply to this email to answer.\n",
+            note.text
+        ),
+        attempts: 0,
+    };
+    note.emailed = Some(Emailed {
+        to: email.to.clone(),
+        sent_at: None,
+        attempts: 0,
+        last_error: None,
+    });
+    if store.add_email_reply(reference, &note, &email).await? {
         Ok(note)
     } else {
         Err(ServiceError::NotFound(NOT_FOUND))

@@ -4,6 +4,7 @@
 
 mod catalog;
 mod conversations;
+mod email;
 mod flags;
 mod idempotency;
 mod inbox;
@@ -19,6 +20,7 @@ mod tokens;
 
 pub use catalog::{CatalogImport, CatalogStore, ImportSummary};
 pub use conversations::{Appended, ConversationCounts, ConversationStore};
+pub use email::{EmailOutbox, OutboundEmail};
 pub use flags::{FlagAuditEntry, FlagStore};
 pub use idempotency::{IdempotencyClaim, IdempotencyStore, IdempotencyWrites};
 pub use inbox::{ClaimedDelivery, Delivery, Inbox, InboxCounts};
@@ -87,6 +89,7 @@ pub trait Store:
     + StaffStore
     + InsightStore
     + MetricStore
+    + EmailOutbox
     + Send
     + Sync
     + 'static

@@ -98,6 +98,21 @@ pub struct Note {
     /// Who wrote it (their email).
     pub author: String,
     pub text: String,
+    /// For a reply emailed to the shopper: where it went and how its delivery goes.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub emailed: Option<Emailed>,
+}
+
+/// The delivery of a reply emailed to the shopper.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+pub struct Emailed {
+    pub to: String,
+    /// When the mail server accepted it; `null` while it waits or is retried.
+    pub sent_at: Option<DateTime<Utc>>,
+    /// Delivery attempts so far.
+    pub attempts: i32,
+    /// Why the last attempt failed.
+    pub last_error: Option<String>,
 }
 
 /// One change a staff member makes to a ticket.

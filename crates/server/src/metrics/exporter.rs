@@ -152,6 +152,14 @@ fn describe() {
         "Failed ticket webhook deliveries."
     );
     describe_counter!(
+        "aurora_emails_sent_total",
+        "Replies to shoppers the mail server accepted."
+    );
+    describe_counter!(
+        "aurora_email_failures_total",
+        "Failed attempts to send a reply to a shopper (each is retried)."
+    );
+    describe_counter!(
         "aurora_conversations_ended_total",
         "Conversations ended (by the shopper or after 30 minutes idle), with or without a ticket."
     );
@@ -194,6 +202,8 @@ fn register() {
         "aurora_csat_score_points_total",
         "aurora_db_errors_total",
         "aurora_webhook_failures_total",
+        "aurora_emails_sent_total",
+        "aurora_email_failures_total",
     ] {
         metrics::counter!(name).increment(0);
     }

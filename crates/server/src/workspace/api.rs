@@ -32,6 +32,7 @@ pub(crate) fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(list_tickets))
         .routes(routes!(get_ticket, change_ticket))
         .routes(routes!(add_note))
+        .routes(routes!(reply_by_email))
         .routes(routes!(get_flags, change_flags))
         .routes(routes!(list_users, add_user))
         .routes(routes!(change_user))
@@ -192,11 +193,11 @@ async fn change_ticket(
     ))
 }
 
-/// An internal note.
+/// An internal note, or a reply to the shopper.
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 struct NewNote {
-    /// At most 5,000 characters; for staff only.
+    /// At most 5,000 characters.
     text: String,
 }
 
@@ -224,6 +225,40 @@ async fn add_note(
         &staff.actor,
         &reference,
         &note.text,
+        state.now(),
+    )
+    .await?;
+    Ok((StatusCode::CREATED, Json(note)))
+}
+
+/// Replies to the shopper of a ticket by email: kept on the ticket as a note, written to the
+/// email outbox in the same transaction and sent from there with retries.
+#[utoipa::path(post, path = "/api/dashboard/tickets/{reference}/replies", tag = "workspace",
+    security(("session" = []), ("api_token" = ["tickets:write"])),
+    params(("reference" = String, Path, description = "`RT-…` or `ST-…`.")),
+    request_body(content = NewNote, content_type = "application/json"),
+    responses(
+        (status = 201, description = "The reply as kept on the ticket; `emailed.sent_at` is set once the mail server accepts it.", body = Note),
+        (status = 401, description = "Signed out (`unauthorized`).", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "The role or token lacks `tickets:write` (`forbidden`), or the CSRF token is missing (`csrf`).", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such ticket (`not_found`).", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Email replies are not set up: no SMTP settings (`email_not_configured`).", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Empty or too long (`validation_failed`).", body = Problem, content_type = "application/problem+json"),
+    ))]
+async fn reply_by_email(
+    State(state): State<AppState>,
+    ApiStaff(staff): ApiStaff,
+    Path(reference): Path<String>,
+    body: JsonObject,
+) -> Result<(StatusCode, Json<Note>), ApiError> {
+    let reply: NewNote = typed(body)?;
+    let note = tickets::reply_by_email(
+        state.store.as_ref(),
+        &staff.actor,
+        &reference,
+        &reply.text,
+        state.email_from(),
+        uuid::Uuid::new_v4().to_string(),
         state.now(),
     )
     .await?;

@@ -48,6 +48,7 @@ fn notice(done: Option<&str>) -> Option<String> {
             "assignee" => "Assignee changed.",
             "tags" => "Tags saved.",
             "note" => "Note added.",
+            "reply" => "Reply saved on the ticket; it is being emailed to the shopper.",
             "flags" => "Flag changed. Every instance follows within seconds.",
             "role" => "Role changed.",
             "disabled" => "Account disabled; its sessions have ended.",
@@ -157,6 +158,7 @@ async fn ticket_page(
             colleagues: &users,
             catalog: &catalog,
             store_name: &state.concierge.settings().store_name,
+            can_email: state.email_from().is_some(),
             promise: state.settings.ticket_response_time,
             now: state.now(),
             errors,
@@ -235,7 +237,7 @@ pub(super) async fn change_ticket(
                 .map(str::to_string)
                 .collect(),
         )),
-        "note" => Err(invalid("action", "")),
+        "note" | "reply" => Err(invalid("action", "")),
         _ => Err(invalid("action", "unknown action")),
     };
     let result = match (form.action.as_str(), change) {
@@ -248,6 +250,17 @@ pub(super) async fn change_ticket(
         )
         .await
         .map(|_| "note"),
+        ("reply", _) => tickets::reply_by_email(
+            store,
+            actor,
+            &reference,
+            form.text.as_deref().unwrap_or_default(),
+            state.email_from(),
+            uuid::Uuid::new_v4().to_string(),
+            now,
+        )
+        .await
+        .map(|_| "reply"),
         (_, Ok(change)) => {
             let done = match change {
                 TicketChange::Status(_) => "status",

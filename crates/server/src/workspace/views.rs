@@ -396,6 +396,20 @@ pub(crate) struct NoteLine {
     pub author: String,
     pub at: String,
     pub text: String,
+    /// For a reply emailed to the shopper: to whom, and how its delivery goes.
+    pub emailed: Option<String>,
+}
+
+/// How an emailed reply's delivery goes, in words.
+fn delivery(emailed: &aurora_core::tickets::workflow::Emailed) -> String {
+    match (&emailed.sent_at, &emailed.last_error) {
+        (Some(at), _) => format!("Emailed to {} · sent {}", emailed.to, when(at)),
+        (None, Some(error)) => format!(
+            "Emailed to {} · not sent yet, retrying (attempt {} failed: {error})",
+            emailed.to, emailed.attempts
+        ),
+        (None, None) => format!("Emailed to {} · waiting to be sent", emailed.to),
+    }
 }
 
 #[derive(askama::Template)]
@@ -412,6 +426,8 @@ pub(crate) struct TicketPage {
     pub name: String,
     pub email: String,
     pub mailto: String,
+    /// Replies go out by email from the workspace (SMTP is set up).
+    pub can_email: bool,
     pub due: Option<Due>,
     pub statuses: Vec<Choice>,
     pub assignees: Vec<Choice>,
@@ -439,6 +455,8 @@ pub(crate) struct TicketContext<'a> {
     pub colleagues: &'a [StaffUser],
     pub catalog: &'a Catalog,
     pub store_name: &'a str,
+    /// Whether replies go out by email from the workspace.
+    pub can_email: bool,
     pub promise: Duration,
     pub now: DateTime<Utc>,
     pub errors: Vec<String>,
@@ -451,6 +469,7 @@ pub(crate) fn ticket_page(context: TicketContext<'_>) -> TicketPage {
         colleagues,
         catalog,
         store_name,
+        can_email,
         promise,
         now,
         errors,
@@ -497,6 +516,7 @@ pub(crate) fn ticket_page(context: TicketContext<'_>) -> TicketPage {
         name: ticket.name.clone().unwrap_or_default(),
         email: ticket.email.as_str().to_string(),
         mailto,
+        can_email,
         due: due(workflow.awaiting_since, promise, now),
         statuses: TicketStatus::ALL
             .iter()
@@ -532,6 +552,7 @@ pub(crate) fn ticket_page(context: TicketContext<'_>) -> TicketPage {
                 author: n.author.clone(),
                 at: when(&n.at),
                 text: n.text.clone(),
+                emailed: n.emailed.as_ref().map(delivery),
             })
             .collect(),
         other_tickets: view
