@@ -14,7 +14,7 @@ TICKETS=${TICKETS:-100000}
 REQUESTS=${REQUESTS:-200}
 PORT=${PORT:-18091}
 
-cargo build --release -q -p aurora -p aurora-bench --bin aurora --bin inbox_load
+cargo build --release -q -p aurora -p aurora-bench --bin aurora --bin inbox_load --bin page_load
 # shellcheck source=bench/server.sh
 source bench/server.sh
 bench_env "$PORT"
@@ -37,6 +37,12 @@ fi
 
 bench_serve
 
-./target/release/inbox_load measure "$BASE" "$TOKEN" "$REQUESTS"
+./target/release/page_load "$BASE" "$TOKEN" "$REQUESTS" 100 \
+  "inbox, first page (HTML)=/dashboard" \
+  "inbox, first page (JSON)=/api/dashboard/tickets" \
+  "filtered: stylist, new, newest first=/dashboard?kind=stylist&status=new&sort=newest" \
+  "filtered: text \`ava\`, any status=/dashboard?q=ava&status=any" \
+  "filtered: unassigned, page 40=/dashboard?assignee=none&page=40" \
+  "filtered: one month, resolved=/dashboard?status=resolved&from=2026-06-01&to=2026-06-30"
 echo "server peak RSS: $(grep VmHWM /proc/$SERVER/status | awk '{print $2/1024 " MB"}')"
 grep -c '"level":"ERROR"' "$WORK/server.log" | xargs echo "server errors logged:"

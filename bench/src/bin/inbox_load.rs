@@ -2,12 +2,10 @@
 //! drives it.
 //!
 //! inbox_load seed DATABASE_URL TICKETS     fills an empty database with tickets
-//! inbox_load measure BASE TOKEN REQUESTS   times the inbox's pages, one request at a time
 //!
 //! The tickets look like a store's year: one in three of each kind, created over 365 days, a
-//! conversation of eight lines each, 70% resolved, a third of the rest assigned. `measure`
-//! asks each page REQUESTS times as one staff member would (one request at a time), and prints
-//! p50, p95 and p99 with p95 as a ratio of the 100 ms ceiling.
+//! conversation of eight lines each, 70% resolved, a third of the rest assigned. `page_load`
+//! then times the inbox's pages.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use aurora_core::email::Email;
@@ -19,7 +17,6 @@ use chrono::{Duration, Utc};
 use serde_json::json;
 use std::time::Instant;
 
-const CEILING_MS: f64 = 100.0;
 const NAMES: [&str; 8] = [
     "Ava Thompson",
     "Liam Carter",
@@ -123,60 +120,11 @@ async fn seed(url: &str, count: usize) {
     );
 }
 
-async fn measure(base: &str, token: &str, requests: usize) {
-    let client = reqwest::Client::new();
-    let pages = [
-        ("inbox, first page (HTML)", "/dashboard"),
-        ("inbox, first page (JSON)", "/api/dashboard/tickets"),
-        (
-            "filtered: stylist, new, newest first",
-            "/dashboard?kind=stylist&status=new&sort=newest",
-        ),
-        (
-            "filtered: text `ava`, any status",
-            "/dashboard?q=ava&status=any",
-        ),
-        (
-            "filtered: unassigned, page 40",
-            "/dashboard?assignee=none&page=40",
-        ),
-        (
-            "filtered: one month, resolved",
-            "/dashboard?status=resolved&from=2026-06-01&to=2026-06-30",
-        ),
-    ];
-    for (name, path) in pages {
-        let mut times = Vec::with_capacity(requests);
-        for _ in 0..requests {
-            let started = Instant::now();
-            let answer = client
-                .get(format!("{base}{path}"))
-                .bearer_auth(token)
-                .send()
-                .await
-                .unwrap();
-            assert!(answer.status().is_success(), "{path}: {}", answer.status());
-            answer.bytes().await.unwrap();
-            times.push(started.elapsed().as_secs_f64() * 1000.0);
-        }
-        times.sort_by(f64::total_cmp);
-        let at = |q: f64| times[((times.len() as f64 * q) as usize).min(times.len() - 1)];
-        println!(
-            "{name:<40} p50 {:6.1} ms  p95 {:6.1} ms  p99 {:6.1} ms  p95/ceiling {:.2}",
-            at(0.50),
-            at(0.95),
-            at(0.99),
-            at(0.95) / CEILING_MS
-        );
-    }
-}
-
 #[tokio::main]
 async fn main() {
     let args: Vec<String> = std::env::args().collect();
     match args.get(1).map(String::as_str) {
         Some("seed") => seed(&args[2], args[3].parse().unwrap()).await,
-        Some("measure") => measure(&args[2], &args[3], args[4].parse().unwrap()).await,
-        _ => panic!("usage: inbox_load seed URL TICKETS | measure BASE TOKEN REQUESTS"),
+        _ => panic!("usage: inbox_load seed URL TICKETS"),
     }
 }
