@@ -1152,6 +1152,8 @@ class Generator:
                     continue
             elif what == "returns":
                 template = RETURNS_TEXTS.pick(rng)
+                while kind == "return" and "resize" in template:
+                    template = RETURNS_TEXTS.pick(rng)
                 number = self.order_number() if "{o}" in template else None
                 if kind == "resize":
                     template = rng.choice(["can i resize my ring", "i need to resize my ring",
@@ -1414,8 +1416,10 @@ class Generator:
                         1.0, 0.95, 0.95, 0.95, 1.0, 1.1, 1.25, 1.35, 1.3, 1.0, 0.55]
         weekday_weights = [1.05, 1.0, 1.0, 1.0, 0.9, 0.9, 1.1]  # Monday first
         self.hour_rate = {}
+        # The newest start a minute before now, time for a first message.
+        end = self.now_ns - MINUTE_NS
         for i in range(hours):
-            slot_start = self.now_ns - (i + 1) * HOUR_NS
+            slot_start = end - (i + 1) * HOUR_NS
             local = time.gmtime(slot_start // NS + STORE_UTC_OFFSET_HOURS * 3600)
             w = hour_weights[local.tm_hour] * weekday_weights[local.tm_wday]
             w *= season(local.tm_mon, local.tm_mday)
@@ -1429,13 +1433,11 @@ class Generator:
             cum.append(acc)
         # The expected conversations per minute of each hour (the widget series follow it).
         for i, w in enumerate(weights):
-            self.hour_rate[(self.now_ns - (i + 1) * HOUR_NS) // HOUR_NS] = n * w / total / 60
+            self.hour_rate[(end - (i + 1) * HOUR_NS) // HOUR_NS] = n * w / total / 60
         slots = rng.choices(range(hours), cum_weights=cum, k=n)
-        starts = [self.now_ns - (s + 1) * HOUR_NS + rng.randrange(HOUR_NS) for s in slots]
+        starts = [end - (s + 1) * HOUR_NS + rng.randrange(HOUR_NS) for s in slots]
         starts.sort()
-        # Nobody is mid-sentence in the future: the newest start a few minutes before now.
-        limit = self.now_ns - 5 * MINUTE_NS
-        return [min(s, limit - (len(starts) - i)) for i, s in enumerate(starts)]
+        return starts
 
     def produce(self, send):
         """Sends everything to write, in order: the staff, batches of about `--batch` message

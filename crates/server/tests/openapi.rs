@@ -18,6 +18,21 @@ fn document() -> Value {
 }
 
 #[test]
+fn every_operation_id_is_unique() {
+    let doc = document();
+    let mut seen = std::collections::BTreeMap::new();
+    for (path, item) in doc["paths"].as_object().unwrap() {
+        for (method, operation) in item.as_object().unwrap() {
+            if let Some(id) = operation.get("operationId").and_then(Value::as_str)
+                && let Some(other) = seen.insert(id.to_string(), format!("{method} {path}"))
+            {
+                panic!("operationId `{id}` names both {other} and {method} {path}");
+            }
+        }
+    }
+}
+
+#[test]
 fn the_committed_description_is_current() {
     let committed = std::fs::read_to_string(COMMITTED).unwrap_or_default();
     assert!(

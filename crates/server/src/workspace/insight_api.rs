@@ -25,7 +25,7 @@ pub(crate) fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(list_conversations))
         .routes(routes!(get_conversation))
         .routes(routes!(mark_misunderstood))
-        .routes(routes!(csat))
+        .routes(routes!(csat_report))
         .routes(routes!(analytics))
 }
 
@@ -132,7 +132,7 @@ async fn mark_misunderstood(
         (status = 403, description = "The role or token lacks `analytics:read` (`forbidden`).", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Every bad parameter (`validation_failed`).", body = Problem, content_type = "application/problem+json"),
     ))]
-async fn csat(
+async fn csat_report(
     State(state): State<AppState>,
     ApiStaff(staff): ApiStaff,
     Query(params): Query<CsatParams>,
