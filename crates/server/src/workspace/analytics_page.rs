@@ -4,7 +4,7 @@
 use super::charts;
 use super::csv;
 use super::insight_query::AnalyticsParams;
-use super::views::Chrome;
+use super::views::{Chrome, problems, urlencode};
 use super::{PageStaff, error_page, render};
 use crate::AppState;
 use aurora_core::insight::analytics::{Analytics, Count, Figures};
@@ -156,11 +156,7 @@ async fn load(
     let now = state.now();
     let ((from, to), errors) = params.range(now);
     let analytics = insight::analytics(state.store.as_ref(), actor, from, to, now).await?;
-    let errors = errors
-        .iter()
-        .map(|e| format!("{}: {}", e.field, e.message))
-        .collect();
-    Ok((analytics, errors))
+    Ok((analytics, problems(&errors)))
 }
 
 /// `GET /dashboard/analytics`.
@@ -220,12 +216,8 @@ pub(super) async fn analytics(
             g.examples
                 .iter()
                 .map(|(id, text)| {
-                    let link = can_read.then(|| {
-                        format!(
-                            "/dashboard/conversations/{}",
-                            form_urlencoded::byte_serialize(id.as_bytes()).collect::<String>()
-                        )
-                    });
+                    let link =
+                        can_read.then(|| format!("/dashboard/conversations/{}", urlencode(id)));
                     (text.clone(), link)
                 })
                 .collect::<Vec<_>>()

@@ -3,7 +3,7 @@
 
 use super::charts;
 use super::insight_query::{ConversationParams, CsatParams};
-use super::views::{Choice, Chrome, when};
+use super::views::{Choice, Chrome, problems, urlencode, when};
 use super::{PageStaff, error_page, render, see_other};
 use crate::AppState;
 use crate::error::FieldError;
@@ -19,13 +19,6 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use serde::Deserialize;
-
-fn problems(errors: &[FieldError]) -> Vec<String> {
-    errors
-        .iter()
-        .map(|e| format!("{}: {}", e.field, e.message))
-        .collect()
-}
 
 fn status_of(errors: &[FieldError]) -> StatusCode {
     if errors.is_empty() {
@@ -291,14 +284,10 @@ pub(super) async fn mark(
     {
         Ok(()) => see_other(&format!(
             "/dashboard/conversations/{}?done=marked#m{position}",
-            urlencoding(&id)
+            urlencode(&id)
         )),
         Err(error) => error_page(Some(chrome), error.into()),
     }
-}
-
-fn urlencoding(text: &str) -> String {
-    form_urlencoded::byte_serialize(text.as_bytes()).collect()
 }
 
 /// A rating as the CSAT page lists it.

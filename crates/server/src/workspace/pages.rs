@@ -2,7 +2,7 @@
 //! form posts back to its page, which redirects after a change (so a reload never repeats it).
 
 use super::inbox_query::InboxParams;
-use super::views::{self, Chrome};
+use super::views::{self, Chrome, urlencode};
 use super::{PageStaff, error_page, render, see_other};
 use crate::AppState;
 use aurora_core::flags::FLAG_KEY;
@@ -85,10 +85,7 @@ pub(super) async fn inbox(
             InboxParams::default()
                 .query(&staff.actor)
                 .unwrap_or_default(),
-            errors
-                .into_iter()
-                .map(|e| format!("{}: {}", e.field, e.message))
-                .collect(),
+            views::problems(&errors),
         ),
     };
     let filtered = query.kind.is_some()
@@ -297,11 +294,6 @@ fn invalid(field: &str, message: &str) -> ServiceError {
     ServiceError::Invalid(vec![aurora_core::concierge::forms::Invalid::new(
         field, message,
     )])
-}
-
-/// A path segment, percent-encoded.
-fn urlencode(segment: &str) -> String {
-    form_urlencoded::byte_serialize(segment.as_bytes()).collect()
 }
 
 async fn flags_page(

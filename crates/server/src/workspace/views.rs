@@ -15,6 +15,19 @@ use aurora_core::tickets::workflow::TicketStatus;
 use aurora_core::tokens::Scope;
 use chrono::{DateTime, Duration, Utc};
 
+/// A path segment, percent-encoded.
+pub(crate) fn urlencode(segment: &str) -> String {
+    form_urlencoded::byte_serialize(segment.as_bytes()).collect()
+}
+
+/// Bad parameters as a page lists them: `field: message`.
+pub(crate) fn problems(errors: &[crate::error::FieldError]) -> Vec<String> {
+    errors
+        .iter()
+        .map(|e| format!("{}: {}", e.field, e.message))
+        .collect()
+}
+
 /// What every signed-in page shows around its content: who is signed in, the navigation their
 /// role allows, and the CSRF token for the page's forms.
 pub(crate) struct Chrome {
