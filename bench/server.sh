@@ -31,3 +31,16 @@ bench_serve() {
   done
   curl -fs "$BASE/api/health/ready" >/dev/null
 }
+
+# 100 conversations of one visitor on the running server: $TOKEN (the visitor's) and
+# $WORK/messages.urls (each conversation's messages URL).
+bench_conversations() {
+  local started
+  started=$(curl -fs -X POST -H 'content-type: application/json' -d '{}' "$BASE/api/support/conversations")
+  TOKEN=$(python3 -c 'import json,sys; print(json.load(sys.stdin)["visitor_token"])' <<<"$started")
+  for _ in $(seq 100); do
+    curl -fs -X POST -H 'content-type: application/json' -H "X-Aurora-Visitor: $TOKEN" -d '{}' \
+      "$BASE/api/support/conversations" |
+      python3 -c "import json,sys; print('$BASE/api/support/conversations/' + json.load(sys.stdin)['conversation_id'] + '/messages')"
+  done >"$WORK/messages.urls"
+}

@@ -1450,7 +1450,12 @@ class Generator:
         conversation = self.conversation
         for i, start in enumerate(starts):
             row, messages, ticket, csat = conversation(i, start, n)
-            conv_rows.append(row)
+            # conversations.intents: one bit per intent its messages were understood as.
+            bits = 0
+            for message in messages:
+                if message[6] is not None:
+                    bits |= INTENT_BITS[message[6]]
+            conv_rows.append(row + (bits,))
             msg_rows.extend(messages)
             if ticket:
                 ticket_rows.append(ticket)
@@ -1501,7 +1506,12 @@ def produce(args, pipe):
 
 INSERT_CONVERSATION = (
     "INSERT INTO conversations (id, visitor_id, started_at, last_activity_at, ended_at, replies, "
-    "message_count, has_ticket, state, last_reply_answered) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+    "message_count, has_ticket, state, last_reply_answered, intents) "
+    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+# The store's `intent_bit`.
+INTENT_BITS = {name: 1 << i for i, name in enumerate([
+    "greeting", "find_product", "track_order", "returns", "stylist", "style_quiz", "shortlist",
+    "help", "unknown"])}
 INSERT_MESSAGE = (
     "INSERT INTO messages (conversation_id, position, role, text, blocks, at, intent, understood, "
     "misunderstood) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")
@@ -1585,6 +1595,14 @@ def write(args):
             conn.executemany(INSERT_METRIC, metric_rows[i:i + 10_000])
         conn.execute("COMMIT")
         print("metric_minutes written in %.1f s" % (time.time() - t1), flush=True)
+        # The shopper messages join the search index as the server's indexer would add them.
+        t2 = time.time()
+        conn.execute("BEGIN")
+        conn.execute("INSERT INTO messages_text (rowid, text) SELECT rowid, text FROM messages "
+                     "WHERE role = 'shopper' AND rowid > (SELECT last_rowid FROM messages_text_indexed)")
+        conn.execute("UPDATE messages_text_indexed SET last_rowid = (SELECT max(rowid) FROM messages)")
+        conn.execute("COMMIT")
+        print("messages indexed for search in %.1f s" % (time.time() - t2), flush=True)
     finally:
         receive.close()
         producer.join(timeout=5)

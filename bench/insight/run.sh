@@ -45,12 +45,17 @@ bench_serve
   "search: a common word (rose)=/api/dashboard/conversations?q=rose" \
   "search: two words (sapphire ring)=/api/dashboard/conversations?q=sapphire%20ring" \
   "search: a rare word (tanzanite)=/api/dashboard/conversations?q=tanzanite" \
+  "search: a common word, handed off (rose)=/api/dashboard/conversations?q=rose&outcome=handed_off" \
+  "search: a word not there (zzzzq)=/api/dashboard/conversations?q=zzzzq" \
   "search: by ticket email=/api/dashboard/conversations?email=$EMAIL" \
+  "search: by ticket email and a word (ring)=/api/dashboard/conversations?email=$EMAIL&q=ring" \
   "filter: not understood (intent unknown)=/api/dashboard/conversations?intent=unknown" \
   "filter: abandoned=/api/dashboard/conversations?outcome=abandoned" \
   "one conversation (HTML)=/dashboard/conversations/$ID" \
   "analytics, 30 days (HTML)=/dashboard/analytics" \
   "analytics, 30 days (JSON)=/api/dashboard/analytics" \
-  "CSAT, 30 days (HTML)=/dashboard/csat"
+  "CSAT, 30 days (HTML)=/dashboard/csat" \
+  "CSAT, a year (HTML)=/dashboard/csat?from=$(date -u -d '-364 days' +%F)" \
+  "CSAT ratings, 30 days (CSV)=/dashboard/csat.csv?table=ratings"
 echo "server peak RSS: $(grep VmHWM /proc/$SERVER/status | awk '{print $2/1024 " MB"}')"
 grep -c '"level":"ERROR"' "$WORK/server.log" | xargs echo "server errors logged:"

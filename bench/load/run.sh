@@ -37,13 +37,7 @@ python3 bench/load/catalog.py "$PRODUCTS" > "$WORK/catalog.jsonl"
 bench_serve
 
 # 100 conversations of one visitor, and 500 search URLs.
-STARTED=$(curl -fs -X POST -H 'content-type: application/json' -d '{}' "$BASE/api/support/conversations")
-TOKEN=$(python3 -c 'import json,sys; print(json.load(sys.stdin)["visitor_token"])' <<<"$STARTED")
-for _ in $(seq 100); do
-  curl -fs -X POST -H 'content-type: application/json' -H "X-Aurora-Visitor: $TOKEN" -d '{}' \
-    "$BASE/api/support/conversations" |
-    python3 -c "import json,sys; print('$BASE/api/support/conversations/' + json.load(sys.stdin)['conversation_id'] + '/messages')"
-done >"$WORK/messages.urls"
+bench_conversations
 python3 - "$BASE" >"$WORK/search.urls" <<'PY'
 import random, sys
 rng = random.Random(7)

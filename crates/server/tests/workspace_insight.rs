@@ -91,6 +91,48 @@ async fn every_conversation_is_found_and_read_with_what_was_understood(store: Ar
         .await;
     assert_eq!(ids(&second), [resolved.as_str()]);
 
+    // Every conversation of the filters exports as CSV (not only the page), audited.
+    let csv = staff
+        .get(&app, "/dashboard/conversations.csv?q=rose&per_page=1")
+        .await;
+    assert_eq!(csv.status, StatusCode::OK, "{}", csv.text());
+    assert_eq!(csv.header("content-type"), "text/csv; charset=utf-8");
+    let lines: Vec<String> = csv.text().lines().map(String::from).collect();
+    assert_eq!(lines.len(), 2, "{lines:?}");
+    assert!(
+        lines[0].starts_with("conversation,started_at,"),
+        "{lines:?}"
+    );
+    assert!(lines[1].starts_with(&format!("{resolved},")), "{lines:?}");
+    assert!(lines[1].contains(",resolved,"), "{lines:?}");
+    assert!(
+        lines[1].ends_with(",rose gold rings under $800"),
+        "{lines:?}"
+    );
+    let csv = staff
+        .get(&app, "/dashboard/conversations.csv?per_page=1")
+        .await;
+    assert_eq!(csv.text().lines().count(), 3, "{}", csv.text());
+    let bad = staff
+        .get(&app, "/dashboard/conversations.csv?outcome=won")
+        .await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(bad.text().contains("outcome"), "{}", bad.text());
+    let owner = sign_in(
+        store.as_ref(),
+        &add_user(store.as_ref(), "owner@store.example", Role::Owner).await,
+    )
+    .await;
+    let audit = owner.get(&app, "/api/dashboard/audit").await.json();
+    let exported: Vec<&serde_json::Value> = audit
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["action"] == "data_exported" && e["subject"] == "conversations")
+        .collect();
+    assert_eq!(exported.len(), 2, "{audit}");
+    assert_eq!(exported[1]["detail"], "q=rose", "{audit}");
+
     // Bad filters: the JSON refuses naming each, the page names them and applies the rest.
     let bad = staff
         .get(
@@ -246,6 +288,37 @@ async fn ratings_come_lowest_first_with_their_conversation(store: Arc<dyn Store>
         html.find("1/5").unwrap() < html.find("5/5").unwrap(),
         "lowest first"
     );
+    // Each table exports as CSV; the ratings are every one of the filters, with their outcome.
+    let csv = viewer
+        .get(&app, "/dashboard/csat.csv?table=ratings&sort=newest")
+        .await;
+    assert_eq!(csv.status, StatusCode::OK, "{}", csv.text());
+    let lines: Vec<String> = csv.text().lines().map(String::from).collect();
+    assert_eq!(lines[0], "conversation,rated_at,score,outcome,comment");
+    assert_eq!(lines.len(), 3, "{lines:?}");
+    assert!(lines[1].starts_with(&format!("{abandoned},")), "{lines:?}");
+    assert!(lines[1].contains(",1,abandoned,"), "{lines:?}");
+    assert!(lines[2].ends_with(",5,resolved,Lovely"), "{lines:?}");
+    let csv = viewer
+        .get(
+            &app,
+            "/dashboard/csat.csv?table=distribution&outcome=resolved",
+        )
+        .await;
+    assert_eq!(
+        csv.text(),
+        "score,ratings\r\n1,0\r\n2,0\r\n3,0\r\n4,0\r\n5,1\r\n"
+    );
+    let csv = viewer.get(&app, "/dashboard/csat.csv?table=trend").await;
+    assert_eq!(csv.text().lines().count(), 31, "{}", csv.text());
+    assert!(csv.text().lines().last().unwrap().ends_with(",2,3.00"));
+    let unknown = viewer.get(&app, "/dashboard/csat.csv?table=secrets").await;
+    assert_eq!(unknown.status, StatusCode::NOT_FOUND);
+    let bad = viewer
+        .get(&app, "/dashboard/csat.csv?table=ratings&kind=gift")
+        .await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+
     // The viewer reads ratings but not conversations.
     let transcript = viewer
         .get(&app, &format!("/dashboard/conversations/{abandoned}"))

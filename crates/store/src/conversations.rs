@@ -13,6 +13,7 @@ use aurora_core::conversations::{Conversation, ConversationState, Message, Role}
 use aurora_core::store::{
     Appended, ConversationCounts, ConversationStore, StoreError, StoreResult,
 };
+use aurora_nlu::Intent;
 use chrono::{DateTime, Duration, Utc};
 use serde_json::value::RawValue;
 
@@ -24,9 +25,9 @@ const SWEEP_BATCH: i64 = 500;
 
 #[derive(sqlx::FromRow)]
 pub(crate) struct ConversationRow {
-    id: String,
+    pub(crate) id: String,
     visitor_id: String,
-    started_at: DateTime<Utc>,
+    pub(crate) started_at: DateTime<Utc>,
     last_activity_at: DateTime<Utc>,
     ended_at: Option<DateTime<Utc>>,
     replies: i32,
@@ -97,6 +98,31 @@ fn count(messages: &[Message]) -> i32 {
     i32::try_from(messages.len()).unwrap_or(i32::MAX)
 }
 
+/// The bit of `intent` in `conversations.intents`, the intents a conversation's messages were
+/// understood as (what the workspace's intent filter reads, with no index per message).
+/// Stored: never renumber.
+pub(crate) fn intent_bit(intent: Intent) -> i64 {
+    1 << match intent {
+        Intent::Greeting => 0,
+        Intent::FindProduct => 1,
+        Intent::TrackOrder => 2,
+        Intent::Returns => 3,
+        Intent::Stylist => 4,
+        Intent::StyleQuiz => 5,
+        Intent::Shortlist => 6,
+        Intent::Help => 7,
+        Intent::Unknown => 8,
+    }
+}
+
+/// The bits of the intents `messages` were understood as.
+fn intent_bits(messages: &[Message]) -> i64 {
+    messages
+        .iter()
+        .filter_map(|m| m.understood.as_ref())
+        .fold(0, |bits, u| bits | intent_bit(u.intent))
+}
+
 /// The conversations named by `ids`, in one statement: for each id in order, the
 /// conversation or `None`.
 pub(crate) async fn read_batch(
@@ -128,6 +154,7 @@ pub(crate) struct Touched<'a> {
     replies: i32,
     answered: Option<bool>,
     at: DateTime<Utc>,
+    intents: i64,
 }
 
 /// Per conversation, in order of first appearance.
@@ -141,6 +168,7 @@ pub(crate) fn touched(appends: &[Append]) -> Vec<Touched<'_>> {
                 t.replies += append.replies;
                 t.answered = append.answered.or(t.answered);
                 t.at = append.at;
+                t.intents |= intent_bits(&append.messages);
             }
             None => touched.push(Touched {
                 id: &append.id,
@@ -149,6 +177,7 @@ pub(crate) fn touched(appends: &[Append]) -> Vec<Touched<'_>> {
                 replies: append.replies,
                 answered: append.answered,
                 at: append.at,
+                intents: intent_bits(&append.messages),
             }),
         }
     }
@@ -161,7 +190,8 @@ pub(crate) fn push_update<'a>(sql: &mut Query<'a>, touched: &[Touched<'a>]) {
         "UPDATE conversations SET message_count = conversations.message_count + v.column2, \
          state = v.column3, replies = conversations.replies + v.column4, \
          last_activity_at = v.column5, \
-         last_reply_answered = COALESCE(v.column6, conversations.last_reply_answered) FROM (",
+         last_reply_answered = COALESCE(v.column6, conversations.last_reply_answered), \
+         intents = conversations.intents | v.column7 FROM (",
     );
     sql.push_values(touched, |t| {
         [
@@ -171,6 +201,7 @@ pub(crate) fn push_update<'a>(sql: &mut Query<'a>, touched: &[Touched<'a>]) {
             t.replies.into(),
             t.at.into(),
             t.answered.into(),
+            t.intents.into(),
         ]
     });
     sql.push(") AS v WHERE conversations.id = v.column1 RETURNING conversations.id");
@@ -267,8 +298,8 @@ impl ConversationStore for SqlStore {
             .execute(
                 Query::new(
                     "INSERT INTO conversations (id, visitor_id, started_at, last_activity_at, \
-                     ended_at, replies, has_ticket, last_reply_answered, state, message_count) \
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+                     ended_at, replies, has_ticket, last_reply_answered, state, message_count, \
+                     intents) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
                 )
                 .bind(&conversation.id)
                 .bind(&conversation.visitor_id)
@@ -279,7 +310,8 @@ impl ConversationStore for SqlStore {
                 .bind(conversation.has_ticket)
                 .bind(conversation.last_reply_answered)
                 .bind(conversation.state.to_text())
-                .bind(count(messages)),
+                .bind(count(messages))
+                .bind(intent_bits(messages)),
             )
             .await?;
         let rows: Vec<_> = (0..)

@@ -147,6 +147,19 @@ impl SqlStore {
             None => conversations::append_alone(self, append).await,
         }
     }
+
+    /// On SQLite, indexes the shopper messages the full-text index does not cover yet (see
+    /// `sqlite::text_index`); PostgreSQL's index is always current.
+    async fn index_new_messages(&self) -> StoreResult<()> {
+        if let db::Pool::Sqlite(pool) = &self.db {
+            let _turn = self.writes.enter().await;
+            let mut connection = pool.acquire().await.map_err(errors::store_error)?;
+            sqlite::index_new_messages(&mut connection)
+                .await
+                .map_err(errors::store_error)?;
+        }
+        Ok(())
+    }
 }
 
 #[async_trait]

@@ -8,7 +8,7 @@
 use aurora_core::conversations::{Conversation, Message, Outcome, Role};
 use aurora_core::email::Email;
 use aurora_core::insight::conversations::{ConversationQuery, Cursor};
-use aurora_core::insight::csat::CsatQuery;
+use aurora_core::insight::csat::{CsatQuery, ScoreDay};
 use aurora_core::store::{Appended, Store};
 use aurora_core::tickets::{Ticket, TicketKind};
 use aurora_nlu::{Filters, Intent, Understanding};
@@ -21,6 +21,7 @@ backend_tests!(
     conversations_are_found_by_words_email_intent_outcome_and_date,
     a_transcript_carries_understanding_and_misunderstood_marks,
     ratings_filter_by_outcome_kind_and_comment_lowest_first,
+    a_common_word_pages_through_every_match_in_start_order,
 );
 
 fn at(minute: i64) -> DateTime<Utc> {
@@ -333,44 +334,179 @@ async fn ratings_filter_by_outcome_kind_and_comment_lowest_first(store: Arc<dyn 
         lowest_first: true,
         with_comment: false,
         page: 0,
+        per_page: aurora_core::insight::csat::PAGE,
     };
-    let (all, entries, more) = store.ratings(&base, now()).await.unwrap();
-    assert_eq!(all.len(), 3);
+    let total = |counts: Vec<ScoreDay>| counts.iter().map(|c| c.count).sum::<u64>();
+    assert_eq!(total(store.rating_counts(&base, now()).await.unwrap()), 3);
+    let (entries, more) = store.rating_page(&base, now()).await.unwrap();
     assert!(!more);
     let scores: Vec<i32> = entries.iter().map(|e| e.score).collect();
     assert_eq!(scores, [1, 3, 5]);
     assert_eq!(entries[0].outcome, Outcome::Abandoned);
+    let paged = CsatQuery {
+        per_page: 2,
+        page: 1,
+        ..base.clone()
+    };
+    let (entries, more) = store.rating_page(&paged, now()).await.unwrap();
+    assert_eq!((entries.len(), entries[0].score, more), (1, 5, false));
     let newest = CsatQuery {
         lowest_first: false,
         ..base.clone()
     };
-    let (_, entries, _) = store.ratings(&newest, now()).await.unwrap();
+    let (entries, _) = store.rating_page(&newest, now()).await.unwrap();
     assert_eq!(entries[0].conversation_id, "c3");
     let resolved = CsatQuery {
         outcome: Some(Outcome::Resolved),
         ..base.clone()
     };
-    let (all, entries, _) = store.ratings(&resolved, now()).await.unwrap();
-    assert_eq!((all.len(), entries[0].conversation_id.as_str()), (1, "c1"));
+    let (entries, _) = store.rating_page(&resolved, now()).await.unwrap();
+    assert_eq!(entries.len(), 1);
+    assert_eq!(entries[0].conversation_id, "c1");
+    assert_eq!(
+        store.rating_counts(&resolved, now()).await.unwrap(),
+        [ScoreDay {
+            day: at(30).date_naive(),
+            score: 5,
+            count: 1
+        }]
+    );
     let returns = CsatQuery {
         kind: Some(TicketKind::Return),
         ..base.clone()
     };
-    let (_, entries, _) = store.ratings(&returns, now()).await.unwrap();
+    let (entries, _) = store.rating_page(&returns, now()).await.unwrap();
     assert_eq!(entries.len(), 1);
     assert_eq!(entries[0].conversation_id, "c3");
+    assert_eq!(
+        total(store.rating_counts(&returns, now()).await.unwrap()),
+        1
+    );
     let commented = CsatQuery {
         with_comment: true,
         ..base.clone()
     };
-    assert_eq!(store.ratings(&commented, now()).await.unwrap().0.len(), 2);
+    assert_eq!(
+        total(store.rating_counts(&commented, now()).await.unwrap()),
+        2
+    );
     let window = CsatQuery {
         from: at(35),
         to: at(45),
         ..base
     };
     assert_eq!(
-        store.ratings(&window, now()).await.unwrap().0,
-        [(1, at(40))]
+        store.rating_counts(&window, now()).await.unwrap(),
+        [ScoreDay {
+            day: at(40).date_naive(),
+            score: 1,
+            count: 1
+        }]
     );
+}
+
+/// 250 conversations started a minute apart, each writing again 7 minutes after it started,
+/// stored in time order as a live store stores them: the matches of a common word interleave
+/// across conversations and run to several rounds of the search's reading.
+async fn a_common_word_pages_through_every_match_in_start_order(store: Arc<dyn Store>) {
+    let store = store.as_ref();
+    const STARTED: i64 = 250;
+    let id = |i: i64| format!("w{i:03}");
+    let intent = |i: i64| {
+        if i % 4 == 0 {
+            Intent::FindProduct
+        } else {
+            Intent::Help
+        }
+    };
+    for minute in 0..STARTED + 7 {
+        if minute < STARTED {
+            let conversation = Conversation::new(id(minute), format!("v{minute}"), at(minute));
+            store.create_conversation(&conversation, &[]).await.unwrap();
+            let first = if minute % 3 == 0 {
+                "plain words".to_string()
+            } else {
+                format!("rose ring {minute}")
+            };
+            store
+                .append_messages(
+                    &id(minute),
+                    vec![
+                        Message::shopper(first, at(minute))
+                            .understood_as(understood(intent(minute))),
+                        reply("An answer", minute),
+                    ],
+                    &Appended::reply(&conversation.state, true, at(minute)),
+                )
+                .await
+                .unwrap();
+        }
+        let earlier = minute - 7;
+        if (0..STARTED).contains(&earlier) {
+            let again = if earlier % 2 == 0 {
+                "rose again"
+            } else {
+                "nothing else"
+            };
+            let state = Conversation::new(id(earlier), String::new(), at(earlier)).state;
+            store
+                .append_messages(
+                    &id(earlier),
+                    vec![
+                        Message::shopper(again.into(), at(minute))
+                            .understood_as(understood(Intent::Help)),
+                        reply("Another answer", minute),
+                    ],
+                    &Appended::reply(&state, true, at(minute)),
+                )
+                .await
+                .unwrap();
+        }
+    }
+    let matching = |i: &i64| i % 3 != 0 || i % 2 == 0;
+    let all = |query: ConversationQuery| async move {
+        let mut query = ConversationQuery {
+            per_page: 25,
+            ..query
+        };
+        let mut found = Vec::new();
+        loop {
+            let page = store.search_conversations(&query, now()).await.unwrap();
+            assert!(page.conversations.len() <= 25);
+            found.extend(page.conversations.into_iter().map(|c| c.id));
+            match page.next {
+                Some(next) => query.after = Some(Cursor::parse(&next).unwrap()),
+                None => return found,
+            }
+        }
+    };
+    let expected: Vec<String> = (0..STARTED).rev().filter(matching).map(id).collect();
+    assert_eq!(expected.len(), 208);
+    assert_eq!(all(words("rose")).await, expected);
+    let finding = ConversationQuery {
+        intent: Some(Intent::FindProduct),
+        ..words("ros")
+    };
+    let expected: Vec<String> = (0..STARTED)
+        .rev()
+        .filter(|i| matching(i) && i % 4 == 0)
+        .map(id)
+        .collect();
+    assert_eq!(all(finding).await, expected);
+    let recent = ConversationQuery {
+        from: Some(at(200)),
+        ..words("rose")
+    };
+    let expected: Vec<String> = (200..STARTED).rev().filter(matching).map(id).collect();
+    assert_eq!(all(recent).await, expected);
+    let first_page = store
+        .search_conversations(&words("ring"), now())
+        .await
+        .unwrap();
+    assert_eq!(first_page.conversations[0].id, "w248");
+    assert_eq!(
+        first_page.conversations[0].first_message.as_deref(),
+        Some("rose ring 248")
+    );
+    assert!(first_page.next.is_some());
 }

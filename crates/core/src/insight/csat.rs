@@ -5,6 +5,7 @@ use crate::conversations::Outcome;
 use crate::tickets::TicketKind;
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::Serialize;
+use std::collections::BTreeMap;
 use utoipa::ToSchema;
 
 /// Ratings listed per page.
@@ -25,7 +26,9 @@ pub struct CsatQuery {
     pub lowest_first: bool,
     /// Only those with a comment.
     pub with_comment: bool,
+    /// From 0.
     pub page: u32,
+    pub per_page: u32,
 }
 
 /// One rating in the list.
@@ -75,33 +78,46 @@ pub fn average(points: u64, count: u64) -> Option<f64> {
     (count > 0).then(|| (points as f64 / count as f64 * 100.0).round() / 100.0)
 }
 
-/// The distribution and the day-by-day trend of `(score, given at)` ratings over the days from
-/// `first` to `last`.
+/// How many ratings gave one score on one day (UTC).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ScoreDay {
+    pub day: NaiveDate,
+    pub score: i32,
+    pub count: u64,
+}
+
+/// The distribution and the day-by-day trend of the `counts` over the days from `first` to
+/// `last`.
 pub fn summarise(
-    ratings: &[(i32, DateTime<Utc>)],
+    counts: &[ScoreDay],
     first: NaiveDate,
     last: NaiveDate,
 ) -> (Vec<ScoreCount>, Vec<CsatDay>) {
     let distribution = (1..=5)
         .map(|score| ScoreCount {
             score,
-            count: ratings.iter().filter(|(s, _)| *s == score).count() as u64,
+            count: counts
+                .iter()
+                .filter(|c| c.score == score)
+                .map(|c| c.count)
+                .sum(),
         })
         .collect();
+    let mut days: BTreeMap<NaiveDate, (u64, u64)> = BTreeMap::new();
+    for c in counts {
+        let (responses, points) = days.entry(c.day).or_default();
+        *responses += c.count;
+        *points += c.count * u64::try_from(c.score).unwrap_or(0);
+    }
     let trend = first
         .iter_days()
         .take_while(|day| *day <= last)
         .map(|day| {
-            let scores: Vec<i32> = ratings
-                .iter()
-                .filter(|(_, at)| at.date_naive() == day)
-                .map(|(s, _)| *s)
-                .collect();
-            let points: i64 = scores.iter().map(|s| i64::from(*s)).sum();
+            let (responses, points) = days.get(&day).copied().unwrap_or_default();
             CsatDay {
                 day,
-                responses: scores.len() as u64,
-                average: average(u64::try_from(points).unwrap_or(0), scores.len() as u64),
+                responses,
+                average: average(points, responses),
             }
         })
         .collect();
@@ -112,18 +128,34 @@ pub fn summarise(
 mod tests {
     #![allow(clippy::unwrap_used)]
     use super::*;
-    use chrono::TimeZone;
 
     #[test]
     fn every_score_and_every_day_is_listed_even_when_empty() {
-        let at = |d, h| Utc.with_ymd_and_hms(2026, 12, d, h, 0, 0).unwrap();
-        let ratings = [(5, at(1, 9)), (1, at(1, 23)), (4, at(3, 0))];
         let day = |d| NaiveDate::from_ymd_opt(2026, 12, d).unwrap();
-        let (distribution, trend) = summarise(&ratings, day(1), day(3));
+        let counts = [
+            ScoreDay {
+                day: day(1),
+                score: 5,
+                count: 1,
+            },
+            ScoreDay {
+                day: day(1),
+                score: 1,
+                count: 1,
+            },
+            ScoreDay {
+                day: day(3),
+                score: 4,
+                count: 2,
+            },
+        ];
+        let (distribution, trend) = summarise(&counts, day(1), day(3));
         let counts: Vec<u64> = distribution.iter().map(|s| s.count).collect();
-        assert_eq!(counts, [1, 0, 0, 1, 1]);
+        assert_eq!(counts, [1, 0, 0, 2, 1]);
         let averages: Vec<Option<f64>> = trend.iter().map(|d| d.average).collect();
         assert_eq!(averages, [Some(3.0), None, Some(4.0)]);
+        let responses: Vec<u64> = trend.iter().map(|d| d.responses).collect();
+        assert_eq!(responses, [2, 0, 2]);
         assert_eq!(average(14, 3), Some(4.67));
     }
 }

@@ -2,6 +2,7 @@
 //! understood as, "misunderstood" marks, and the shoppers' ratings.
 
 use super::ServiceError;
+use crate::concierge::forms::Invalid;
 use crate::conversations::Role;
 use crate::insight::analytics::{
     Aggregate, Analytics, Day, MINUTES_PER_DAY, Series, breakdown, date_of, day_of, figures,
@@ -9,9 +10,9 @@ use crate::insight::analytics::{
 };
 use crate::insight::conversations::{
     ConversationPage, ConversationQuery, ConversationRecord, ConversationSummary, ConversationView,
-    MOST_PER_PAGE,
+    Cursor, MOST_PER_PAGE,
 };
-use crate::insight::csat::{CsatQuery, CsatReport, average, summarise};
+use crate::insight::csat::{CsatEntry, CsatQuery, CsatReport, average, summarise};
 use crate::staff::Actor;
 use crate::staff::audit::{AuditAction, AuditEntry};
 use crate::store::Store;
@@ -107,13 +108,18 @@ pub async fn csat(
     now: DateTime<Utc>,
 ) -> Result<CsatReport, ServiceError> {
     actor.require(Scope::AnalyticsRead)?;
-    let (all, entries, more) = store.ratings(query, now).await?;
+    let counts = store.rating_counts(query, now).await?;
+    let (entries, more) = store.rating_page(query, now).await?;
     let last = (query.to - chrono::Duration::microseconds(1)).date_naive();
-    let (distribution, trend) = summarise(&all, query.from.date_naive(), last);
-    let points: i64 = all.iter().map(|(score, _)| i64::from(*score)).sum();
+    let (distribution, trend) = summarise(&counts, query.from.date_naive(), last);
+    let responses: u64 = distribution.iter().map(|s| s.count).sum();
+    let points: u64 = distribution
+        .iter()
+        .map(|s| s.count * u64::try_from(s.score).unwrap_or(0))
+        .sum();
     Ok(CsatReport {
-        responses: all.len() as u64,
-        average: average(u64::try_from(points).unwrap_or(0), all.len() as u64),
+        responses,
+        average: average(points, responses),
         distribution,
         trend,
         entries,
@@ -193,6 +199,12 @@ pub async fn purge_minutes(store: &dyn Store, before: DateTime<Utc>) -> Result<u
     Ok(store.purge_minutes(day * MINUTES_PER_DAY).await?)
 }
 
+/// Most conversations one export holds: past it, the export asks for narrower filters rather
+/// than leaving rows out.
+pub const MOST_CONVERSATIONS_EXPORTED: usize = 10_000;
+/// Most ratings one export holds, likewise.
+pub const MOST_RATINGS_EXPORTED: u32 = 100_000;
+
 /// Records in the staff audit log that `actor` exported `what` (a table of a page, with its
 /// range): exports can carry what shoppers wrote.
 pub async fn record_export(
@@ -203,12 +215,77 @@ pub async fn record_export(
     now: DateTime<Utc>,
 ) -> Result<(), ServiceError> {
     actor.require(Scope::AnalyticsRead)?;
+    audit_export(store, actor, what, range, now).await
+}
+
+async fn audit_export(
+    store: &dyn Store,
+    actor: &Actor,
+    what: &str,
+    filters: &str,
+    now: DateTime<Utc>,
+) -> Result<(), ServiceError> {
     let entry = AuditEntry::new(
         now,
         actor.audit_name(),
         AuditAction::DataExported,
         what,
-        range,
+        filters,
     );
     Ok(store.record_audit(&entry).await?)
+}
+
+fn too_many(most: impl std::fmt::Display, what: &str) -> ServiceError {
+    ServiceError::Invalid(vec![Invalid::new(
+        "from",
+        format!("more than {most} {what} match: narrow the dates or filters to export them"),
+    )])
+}
+
+/// Every conversation `query` matches (its page ignored), newest first, for an export
+/// described by `filters` in the audit log; refused past [`MOST_CONVERSATIONS_EXPORTED`].
+pub async fn export_conversations(
+    store: &dyn Store,
+    actor: &Actor,
+    mut query: ConversationQuery,
+    filters: &str,
+    now: DateTime<Utc>,
+) -> Result<Vec<ConversationSummary>, ServiceError> {
+    actor.require(Scope::ConversationsRead)?;
+    query.per_page = MOST_PER_PAGE;
+    query.after = None;
+    let mut all = Vec::new();
+    loop {
+        let page = store.search_conversations(&query, now).await?;
+        all.extend(page.conversations);
+        if all.len() > MOST_CONVERSATIONS_EXPORTED {
+            return Err(too_many(MOST_CONVERSATIONS_EXPORTED, "conversations"));
+        }
+        match page.next.as_deref().and_then(Cursor::parse) {
+            Some(next) => query.after = Some(next),
+            None => break,
+        }
+    }
+    audit_export(store, actor, "conversations", filters, now).await?;
+    Ok(all)
+}
+
+/// Every rating `query` matches (its page ignored), in its order, for an export described by
+/// `filters` in the audit log; refused past [`MOST_RATINGS_EXPORTED`].
+pub async fn export_ratings(
+    store: &dyn Store,
+    actor: &Actor,
+    mut query: CsatQuery,
+    filters: &str,
+    now: DateTime<Utc>,
+) -> Result<Vec<CsatEntry>, ServiceError> {
+    actor.require(Scope::AnalyticsRead)?;
+    query.per_page = MOST_RATINGS_EXPORTED;
+    query.page = 0;
+    let (all, more) = store.rating_page(&query, now).await?;
+    if more {
+        return Err(too_many(MOST_RATINGS_EXPORTED, "ratings"));
+    }
+    audit_export(store, actor, "csat ratings", filters, now).await?;
+    Ok(all)
 }

@@ -2,7 +2,7 @@
 
 use super::StoreResult;
 use crate::insight::conversations::{ConversationPage, ConversationQuery, ConversationRecord};
-use crate::insight::csat::{CsatEntry, CsatQuery};
+use crate::insight::csat::{CsatEntry, CsatQuery, ScoreDay};
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 
@@ -34,13 +34,18 @@ pub trait InsightStore: Send + Sync {
         position: i32,
         misunderstood: bool,
     ) -> StoreResult<bool>;
-    /// Every `(score, given at)` rating the query matches (any page), for the distribution and
-    /// trend; and one page of them in the query's order, with whether more follow.
-    async fn ratings(
+    /// How many ratings the query matches (any page), per day (UTC) and score.
+    async fn rating_counts(
         &self,
         query: &CsatQuery,
         now: DateTime<Utc>,
-    ) -> StoreResult<(Vec<(i32, DateTime<Utc>)>, Vec<CsatEntry>, bool)>;
+    ) -> StoreResult<Vec<ScoreDay>>;
+    /// One page of the ratings the query matches, in its order, with whether more follow.
+    async fn rating_page(
+        &self,
+        query: &CsatQuery,
+        now: DateTime<Utc>,
+    ) -> StoreResult<(Vec<CsatEntry>, bool)>;
     /// Shopper messages from `from` to before `to` understood as `unknown` or marked
     /// misunderstood, newest first, at most `limit`.
     async fn not_understood(

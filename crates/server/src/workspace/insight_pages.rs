@@ -61,6 +61,8 @@ pub(crate) struct ConversationsPage {
     pub outcomes: Vec<Choice>,
     pub errors: Vec<String>,
     pub filtered: bool,
+    /// The filters as a query string, for the CSV export.
+    pub filters: String,
     pub next: Option<String>,
 }
 
@@ -79,16 +81,7 @@ pub(super) async fn conversations(
     };
     let text = |v: &Option<String>| v.clone().unwrap_or_default();
     let intent = text(&params.intent);
-    let filtered = [
-        &params.q,
-        &params.email,
-        &params.intent,
-        &params.outcome,
-        &params.from,
-        &params.to,
-    ]
-    .iter()
-    .any(|v| v.as_deref().is_some_and(|v| !v.trim().is_empty()));
+    let filters = params.filters();
     render(
         status_of(&errors),
         &ConversationsPage {
@@ -117,7 +110,8 @@ pub(super) async fn conversations(
                 .collect(),
             outcomes: outcome_choices(&text(&params.outcome), "Any outcome"),
             errors: problems(&errors),
-            filtered,
+            filtered: !filters.is_empty(),
+            filters,
             next: page
                 .next
                 .map(|next| format!("/dashboard/conversations?{}", params.after(&next))),
@@ -317,6 +311,8 @@ pub(crate) struct CsatPage {
     pub sorts: Vec<Choice>,
     pub comments_only: bool,
     pub errors: Vec<String>,
+    /// The filters as a query string, for the CSV exports.
+    pub filters: String,
     pub previous: Option<String>,
     pub next: Option<String>,
 }
@@ -404,6 +400,7 @@ pub(super) async fn csat(
             ],
             comments_only: query.with_comment,
             errors: problems(&errors),
+            filters: params.filters(),
             previous: (page > 1).then(|| format!("/dashboard/csat?{}", params.on_page(page - 1))),
             next: report
                 .more

@@ -121,18 +121,28 @@ impl ConversationParams {
         (query, errors)
     }
 
-    /// These parameters with `after` set (the next page's link).
-    pub fn after(&self, next: &str) -> String {
-        query_string(&[
+    /// The filters of these parameters, without a page: what an export of them is.
+    pub fn filters(&self) -> String {
+        query_string(&self.filter_pairs())
+    }
+
+    fn filter_pairs(&self) -> Vec<(&'static str, &Option<String>)> {
+        vec![
             ("q", &self.q),
             ("email", &self.email),
             ("intent", &self.intent),
             ("outcome", &self.outcome),
             ("from", &self.from),
             ("to", &self.to),
-            ("after", &Some(next.to_string())),
-            ("per_page", &self.per_page),
-        ])
+        ]
+    }
+
+    /// These parameters with `after` set (the next page's link).
+    pub fn after(&self, next: &str) -> String {
+        let after = Some(next.to_string());
+        let mut pairs = self.filter_pairs();
+        pairs.extend([("after", &after), ("per_page", &self.per_page)]);
+        query_string(&pairs)
     }
 }
 
@@ -170,6 +180,7 @@ impl CsatParams {
             lowest_first: true,
             with_comment: given(&self.comments) == Some("1"),
             page: 0,
+            per_page: aurora_core::insight::csat::PAGE,
         };
         if let Some(value) = given(&self.outcome) {
             query.outcome = outcome(value, &mut errors);
@@ -194,17 +205,28 @@ impl CsatParams {
         (query, errors)
     }
 
-    /// These parameters on page `page`.
-    pub fn on_page(&self, page: u32) -> String {
-        query_string(&[
+    /// The filters of these parameters, without a page: what an export of them is.
+    pub fn filters(&self) -> String {
+        query_string(&self.filter_pairs())
+    }
+
+    fn filter_pairs(&self) -> Vec<(&'static str, &Option<String>)> {
+        vec![
             ("from", &self.from),
             ("to", &self.to),
             ("outcome", &self.outcome),
             ("kind", &self.kind),
             ("sort", &self.sort),
             ("comments", &self.comments),
-            ("page", &Some(page.to_string())),
-        ])
+        ]
+    }
+
+    /// These parameters on page `page`.
+    pub fn on_page(&self, page: u32) -> String {
+        let page = Some(page.to_string());
+        let mut pairs = self.filter_pairs();
+        pairs.push(("page", &page));
+        query_string(&pairs)
     }
 }
 

@@ -10,6 +10,7 @@ mod charts;
 mod csv;
 mod inbox_query;
 pub(crate) mod insight_api;
+mod insight_exports;
 mod insight_pages;
 mod insight_query;
 mod pages;
@@ -59,7 +60,12 @@ pub(crate) fn router(state: &AppState) -> Router<AppState> {
             "/dashboard/conversations/{id}",
             get(insight_pages::conversation).post(insight_pages::mark),
         )
+        .route(
+            "/dashboard/conversations.csv",
+            get(insight_exports::conversations),
+        )
         .route("/dashboard/csat", get(insight_pages::csat))
+        .route("/dashboard/csat.csv", get(insight_exports::csat))
         .route("/dashboard/analytics", get(analytics_page::analytics))
         .route("/dashboard/analytics.csv", get(analytics_page::export))
         .route(
@@ -138,6 +144,7 @@ pub(crate) fn error_page(chrome: Option<views::Chrome>, error: ApiError) -> Resp
             status: status.as_u16(),
             title,
             detail,
+            problems: views::problems(error.field_errors()),
         },
     );
     for (name, value) in error.headers() {

@@ -163,6 +163,8 @@ pub(crate) struct ErrorPage {
     pub status: u16,
     pub title: &'static str,
     pub detail: String,
+    /// Each invalid field, named.
+    pub problems: Vec<String>,
 }
 
 /// One ticket as the inbox lists it.

@@ -1,5 +1,6 @@
 //! SQLite: WAL checkpoints run from a connection of their own, so that copying pages into the
-//! database file and syncing it to disk never holds up the writers.
+//! database file and syncing it to disk never holds up the writers. The same task indexes new
+//! shopper messages for the workspace's word search every second (`text_index`).
 //!
 //! By default SQLite checkpoints inside the commit that takes the WAL past 1,000 pages: that
 //! commit, and every request queued behind it, waits for the disk (under `bench/load`, about
@@ -19,6 +20,8 @@ use tokio::sync::oneshot;
 
 /// How often the WAL is checkpointed.
 const INTERVAL: Duration = Duration::from_millis(100);
+/// Every this many checkpoints, new shopper messages join the full-text index (`text_index`).
+const INDEX_EVERY: u32 = 10;
 /// A WAL this long (pages of 4 KiB) is checkpointed with the writers held back (the default
 /// of [`crate::ConnectOptions::sqlite_wal_restart_pages`]).
 pub(crate) const RESTART_PAGES: u32 = 8192;
@@ -42,10 +45,18 @@ async fn run(
 ) {
     let mut ticks = tokio::time::interval(INTERVAL);
     ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    let mut tick: u32 = 0;
     loop {
         tokio::select! {
             _ = &mut stopped => return,
             _ = ticks.tick() => {}
+        }
+        tick = tick.wrapping_add(1);
+        if tick.is_multiple_of(INDEX_EVERY) {
+            let _turn = gate.enter().await;
+            if let Err(error) = super::index_new_messages(&mut connection).await {
+                tracing::warn!(%error, "indexing new shopper messages for search failed");
+            }
         }
         // (Not "and not all copied": a passive checkpoint reports the WAL as it was when it
         // began, all copied, while writers have added to it since. After a burst, an idle

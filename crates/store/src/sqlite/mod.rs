@@ -3,6 +3,7 @@
 //! [`checkpoint`], on another.
 
 mod checkpoint;
+mod text_index;
 mod worker;
 
 use crate::errors::{migrate_error, store_error};
@@ -16,6 +17,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 pub(crate) use checkpoint::RESTART_PAGES as WAL_RESTART_PAGES;
+pub(crate) use text_index::index_new_messages;
 pub(crate) use worker::ConversationWorker;
 
 /// Opens (creating if missing) the file named by a `sqlite:` URL and migrates it.
