@@ -1,6 +1,6 @@
 //! Word and phrase tables, built once, and the single left-to-right phrase scan.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use crate::jewelry::{Category, Metal};
 use crate::normalize::{Tokens, within_one_edit};
@@ -126,7 +126,12 @@ type Entry = (Vec<&'static str>, &'static [Tag]);
 pub(crate) struct Lexicon {
     phrases: HashMap<&'static str, Vec<Entry>>,
     typos: HashMap<&'static str, &'static str>,
-    fuzzy_targets: Vec<&'static str>,
+    /// Every word of the lexicon long enough to be corrected to, by first letter.
+    targets: HashMap<u8, Vec<&'static str>>,
+    /// The same words, to look one up.
+    words: HashSet<&'static str>,
+    /// Dictionary words one edit from a lexicon word: never "corrected".
+    real_words: HashSet<&'static str>,
 }
 
 impl Lexicon {
@@ -145,32 +150,56 @@ impl Lexicon {
             // Longest phrase first, so "white gold" wins over "white".
             entries.sort_by_key(|(rest, _)| std::cmp::Reverse(rest.len()));
         }
+        let words: HashSet<&'static str> = PHRASES
+            .iter()
+            .flat_map(|(text, _)| text.split(' '))
+            .chain(FUZZY_TARGETS.iter().copied())
+            .filter(|w| correctable(w))
+            .collect();
+        let mut targets: HashMap<u8, Vec<&'static str>> = HashMap::new();
+        let mut sorted: Vec<&'static str> = words.iter().copied().collect();
+        sorted.sort_unstable();
+        for word in sorted {
+            targets.entry(word.as_bytes()[0]).or_default().push(word);
+        }
         Lexicon {
             phrases,
             typos: TYPOS.iter().copied().collect(),
-            fuzzy_targets: FUZZY_TARGETS.to_vec(),
+            targets,
+            words,
+            real_words: real_words().collect(),
         }
     }
 
-    /// A known correction for a misspelt word.
+    /// A correction for a misspelt word: a known typo, or the lexicon word it is one edit
+    /// (insertion, deletion, substitution or swap) away from. Guards: at least
+    /// [`SHORTEST_CORRECTED`] letters, the same first letter, and never a lexicon word or a
+    /// dictionary word (`real_words.txt`).
     pub fn correct(&self, word: &str) -> Option<&'static str> {
         if let Some(fixed) = self.typos.get(word) {
             return Some(fixed);
         }
-        if word.len() < 6
-            || self.phrases.contains_key(word)
-            || !word.is_ascii()
-            || REAL_WORDS.contains(&word)
-        {
+        if !correctable(word) || self.words.contains(word) || self.real_words.contains(word) {
             return None;
         }
-        let first = word.as_bytes()[0];
-        self.fuzzy_targets
+        self.nearest(word)
+    }
+
+    /// A lexicon word one edit from `word`, with its first letter: of the same length if there
+    /// is one (a swap or a wrong letter: "deliveyr" is "delivery", not "deliver"), then the
+    /// first alphabetically.
+    fn nearest(&self, word: &str) -> Option<&'static str> {
+        let targets = self.targets.get(&word.as_bytes()[0])?;
+        let near = |t: &&&'static str| within_one_edit(word, t);
+        targets
             .iter()
-            .find(|t| {
-                t.as_bytes()[0] == first
-                    && t.len().abs_diff(word.len()) <= 1
-                    && within_one_edit(word, t)
+            .filter(|t| t.len() == word.len())
+            .find(near)
+            .or_else(|| {
+                targets
+                    .iter()
+                    .filter(|t| t.len().abs_diff(word.len()) == 1)
+                    .find(near)
             })
             .copied()
     }
@@ -285,11 +314,23 @@ const TYPOS: &[(&str, &str)] = &[
     ("grey", "gray"),
 ];
 
-/// Real words one edit away from a lexicon word: never "corrected".
-const REAL_WORDS: &[&str] = &[
-    "earnings", "earning", "learning", "yearning", "returned", "retuned", "package", "packages",
-    "stylish", "delivers", "tracing", "trading", "shipper", "diamonds", "refunds", "reruns",
-];
+/// Shorter words are never corrected by edit distance (only by [`TYPOS`]): too many short
+/// words are one edit from another.
+pub(crate) const SHORTEST_CORRECTED: usize = 5;
+
+/// Whether `word` is long enough and plain enough (ASCII letters) to correct or correct to.
+fn correctable(word: &str) -> bool {
+    word.len() >= SHORTEST_CORRECTED && word.bytes().all(|b| b.is_ascii_lowercase())
+}
+
+/// Dictionary words one edit from a lexicon word, one per line: never "corrected". Generated
+/// from a word list by `cargo test -p aurora-nlu real_words -- --ignored` (see its test).
+const REAL_WORDS: &str = include_str!("real_words.txt");
+
+/// The words of [`REAL_WORDS`], without its comment lines.
+fn real_words() -> impl Iterator<Item = &'static str> {
+    REAL_WORDS.lines().filter(|l| !l.starts_with('#'))
+}
 
 const FUZZY_TARGETS: &[&str] = &[
     "necklace",
@@ -1241,3 +1282,68 @@ const PHRASES: &[(&str, &[Tag])] = &[
     ("geometric", &[S("geometric")]),
     ("everyday", &[S("everyday")]),
 ];
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used)]
+    use super::*;
+
+    /// Regenerates `real_words.txt` from a word list (Debian: `apt-get install wamerican`):
+    /// `AURORA_WORDS=/usr/share/dict/words cargo test -p aurora-nlu real_words -- --ignored`.
+    #[test]
+    #[ignore = "regenerates src/real_words.txt from the word list in AURORA_WORDS"]
+    fn regenerate_real_words() {
+        let list = std::fs::read_to_string(std::env::var("AURORA_WORDS").unwrap()).unwrap();
+        let lexicon = Lexicon::new();
+        let mut guarded: Vec<String> = list
+            .lines()
+            .map(|w| w.trim().trim_end_matches("'s").to_lowercase())
+            .filter(|w| correctable(w) && !lexicon.words.contains(w.as_str()))
+            .filter(|w| !lexicon.typos.contains_key(w.as_str()))
+            .filter(|w| lexicon.nearest(w).is_some())
+            .collect();
+        guarded.sort();
+        guarded.dedup();
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/src/real_words.txt");
+        let header = "# Dictionary words one edit from a word of the concierge's lexicon, never \
+                      corrected.\n# Derived from SCOWL (the Debian wamerican word list), \
+                      Copyright 2000-2011 Kevin Atkinson: see REAL_WORDS_LICENSE.\n# Generated: \
+                      AURORA_WORDS=/usr/share/dict/words cargo test -p aurora-nlu real_words -- \
+                      --ignored\n";
+        std::fs::write(path, header.to_string() + &guarded.join("\n") + "\n").unwrap();
+    }
+
+    #[test]
+    fn real_words_are_sorted_lowercase_and_never_lexicon_words() {
+        let lexicon = Lexicon::new();
+        let words: Vec<&str> = real_words().collect();
+        assert!(words.len() > 500);
+        assert!(words.windows(2).all(|w| w[0] < w[1]), "sorted, unique");
+        for word in words {
+            assert!(correctable(word), "{word}");
+            assert!(!lexicon.words.contains(word), "{word} is a lexicon word");
+        }
+    }
+
+    #[test]
+    fn misspelt_words_are_corrected_and_real_words_are_not() {
+        let lexicon = Lexicon::new();
+        for (typed, meant) in [
+            ("refnud", "refund"),
+            ("reimbursment", "reimbursement"),
+            ("ordre", "order"),
+            ("purhcase", "purchase"),
+            ("custumer", "customer"),
+            ("shiping", "shipping"),
+            ("neckalce", "necklace"),
+            ("deliveyr", "delivery"),
+        ] {
+            assert_eq!(lexicon.correct(typed), Some(meant), "{typed}");
+        }
+        for real in [
+            "older", "orders", "border", "shopping", "custom", "earnings", "bank",
+        ] {
+            assert_eq!(lexicon.correct(real), None, "{real}");
+        }
+    }
+}

@@ -141,6 +141,16 @@ fn own_in_scope_phrasings_accuracy_stays_above_its_floor() {
     );
 }
 
+#[test]
+fn typing_slips_accuracy_stays_above_its_floor() {
+    check(
+        "typos_check (slips made by make_typos.py in the check sets, not tuned on)",
+        include_str!("data/typos_check.tsv"),
+        0.96,
+        0.75,
+    );
+}
+
 fn parse_price(s: &str) -> Option<f64> {
     (s != "-").then(|| s.parse().unwrap())
 }
