@@ -66,6 +66,18 @@ test('“show me rings” recommends rings, and “under 500” holds for every 
   await expect(lastReply(page).getByRole('group', { name: 'Active filters' })).toContainText('Rings');
 });
 
+test('“what is your cheapest ring” shows rings cheapest first, with the order as a chip', async ({ page }) => {
+  await openWidget(page);
+  await say(page, 'what is your cheapest ring');
+  const shown = await prices(page);
+  expect(shown.length).toBeGreaterThan(1);
+  expect([...shown].sort((a, b) => a - b)).toEqual(shown);
+  await expect(lastReply(page)).toContainText('cheapest first');
+  await lastReply(page).getByRole('button', { name: 'Remove filter: Cheapest first' }).click();
+  await expect(lastReply(page).getByRole('group', { name: 'Active filters' })).not.toContainText('Cheapest');
+  await expect(lastReply(page).getByRole('group', { name: 'Active filters' })).toContainText('Rings');
+});
+
 test('a piece added to the shortlist is on the visitor’s shortlist, and its details open', async ({ page, request }) => {
   await openWidget(page);
   await say(page, 'rose gold earrings');

@@ -1,6 +1,6 @@
 //! Conversations and their messages, as stored.
 
-use crate::catalog::search::ProductQuery;
+use crate::catalog::search::{ProductQuery, Sort};
 use aurora_nlu::Understanding;
 use chrono::{DateTime, Duration, Utc};
 use serde::{Deserialize, Serialize};
@@ -219,6 +219,13 @@ pub struct ConversationState {
     pub offset: usize,
     /// Product ids shown, most recent last.
     pub shown: Vec<String>,
+    /// The order the shopper asked for ("cheapest", "most expensive"); relevance otherwise.
+    #[serde(default, skip_serializing_if = "is_relevance")]
+    pub sort: Sort,
+}
+
+fn is_relevance(sort: &Sort) -> bool {
+    *sort == Sort::Relevance
 }
 
 impl ConversationState {

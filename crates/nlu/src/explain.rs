@@ -31,6 +31,7 @@ fn describe(tag: &Tag) -> String {
         Tag::Cat(c, false) => format!("category {}", c.as_str()),
         Tag::Metal(m) => format!("metal {}", m.as_str()),
         Tag::Style(s) => format!("style {s}"),
+        Tag::Sort(s) => format!("sort {}", s.as_str()),
     }
 }
 

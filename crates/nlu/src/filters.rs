@@ -483,6 +483,13 @@ pub(crate) fn build(
         ready_to_ship: matches.iter().any(|m| m.has(Cue::ReadyShip)),
         styles: Vec::new(),
         query: None,
+        sort: matches
+            .iter()
+            .flat_map(|m| m.tags)
+            .find_map(|tag| match tag {
+                Tag::Sort(order) => Some(*order),
+                _ => None,
+            }),
     };
     if intent != Intent::FindProduct {
         return out;

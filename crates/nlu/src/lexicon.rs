@@ -4,6 +4,7 @@ use std::collections::{HashMap, HashSet};
 
 use crate::jewelry::{Category, Metal};
 use crate::normalize::{Tokens, within_one_edit};
+use crate::types::SortOrder;
 
 /// A signal a phrase carries towards an intent (or against one).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -102,6 +103,7 @@ pub(crate) enum Tag {
     Cat(Category, bool),
     Metal(Metal),
     Style(&'static str),
+    Sort(SortOrder),
 }
 
 /// One phrase found in the message: tokens `start..start + len`.
@@ -377,8 +379,20 @@ const EAR_AMB: Tag = Cat(Category::Earrings, true);
 const BRACE: Tag = Cat(Category::Bracelets, false);
 const BRACE_AMB: Tag = Cat(Category::Bracelets, true);
 
+const CHEAPEST: Tag = Tag::Sort(SortOrder::PriceAsc);
+const DEAREST: Tag = Tag::Sort(SortOrder::PriceDesc);
+
 /// Every phrase the concierge knows. Words are already normalised: lower-case, no apostrophes.
 const PHRASES: &[(&str, &[Tag])] = &[
+    ("cheapest", &[CHEAPEST]),
+    ("least expensive", &[CHEAPEST]),
+    ("lowest price", &[CHEAPEST]),
+    ("lowest priced", &[CHEAPEST]),
+    ("most affordable", &[CHEAPEST]),
+    ("most expensive", &[DEAREST]),
+    ("priciest", &[DEAREST]),
+    ("highest price", &[DEAREST]),
+    ("highest priced", &[DEAREST]),
     // --- categories
     ("ring", &[RINGS]),
     ("rings", &[RINGS]),

@@ -372,3 +372,28 @@ fn long_messages_are_truncated_not_rejected() {
     let explained = u().explain(&long);
     assert_eq!(explained.text.chars().count(), aurora_nlu::MAX_CHARS);
 }
+
+#[test]
+fn cheapest_and_most_expensive_ask_for_an_order_not_for_words() {
+    let cheapest = understand("what is your cheapest ring");
+    assert_eq!(cheapest.intent, Intent::FindProduct);
+    assert_eq!(cheapest.filters.category, Some(Category::Rings));
+    assert_eq!(cheapest.filters.sort, Some(aurora_nlu::SortOrder::PriceAsc));
+    assert_eq!(
+        cheapest.filters.query, None,
+        "`cheapest` is not searched for"
+    );
+    let dearest = understand("show me your most expensive necklaces");
+    assert_eq!(dearest.filters.sort, Some(aurora_nlu::SortOrder::PriceDesc));
+    assert_eq!(dearest.filters.category, Some(Category::Necklaces));
+    assert_eq!(understand("gold rings").filters.sort, None);
+    let json = serde_json::to_value(&cheapest).unwrap();
+    assert_eq!(json["filters"]["sort"], "price_asc");
+    assert!(
+        u().explain("cheapest rings")
+            .to_string()
+            .contains("sort price_asc"),
+        "{}",
+        u().explain("cheapest rings")
+    );
+}

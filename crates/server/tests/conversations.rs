@@ -18,6 +18,7 @@ backend_tests!(
     the_ready_to_ship_button_keeps_only_pieces_that_ship_now,
     show_more_pages_through_the_results_without_repeating_a_card,
     removing_the_price_chip_drops_the_price_filter_only,
+    the_cheapest_ring_comes_first_and_the_order_is_a_removable_chip,
     no_results_says_so_and_offers_a_start_price_honest_alternatives_and_a_stylist,
     every_way_of_asking_for_a_human_offers_the_stylist_form,
     the_quiz_command_offers_style_quick_links,
@@ -588,4 +589,39 @@ async fn starting_again_with_the_same_idempotency_key_resumes_the_same_conversat
         first.json()["conversation_id"],
         second.json()["conversation_id"]
     );
+}
+
+async fn the_cheapest_ring_comes_first_and_the_order_is_a_removable_chip(store: Arc<dyn Store>) {
+    let app = demo_app(store).await;
+    let (shopper, id, _) = Shopper::start(&app).await;
+    let reply = shopper.say(&app, &id, "what is your cheapest ring").await;
+    let shown = cards(&reply);
+    assert!(shown.len() > 1, "{reply}");
+    assert!(shown.iter().all(|c| c["category"] == "rings"), "{reply}");
+    let prices: Vec<f64> = shown.iter().map(price).collect();
+    assert!(prices.windows(2).all(|p| p[0] <= p[1]), "{prices:?}");
+    assert!(words(&reply).contains("cheapest first"), "{reply}");
+    let products = common::blocks_of(&reply, "products")[0].clone();
+    let chips: Vec<&str> = products["filters"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["remove_action"].as_str().unwrap())
+        .collect();
+    assert_eq!(chips, ["remove:category", "remove:sort"]);
+    // The order carries over to the next page, then "most expensive" turns it round.
+    let more = shopper.press(&app, &id, "more").await;
+    let next: Vec<f64> = cards(&more).iter().map(price).collect();
+    assert!(
+        next.iter().all(|p| *p >= prices[prices.len() - 1]),
+        "{next:?}"
+    );
+    let dearest = shopper.say(&app, &id, "most expensive ones").await;
+    let prices: Vec<f64> = cards(&dearest).iter().map(price).collect();
+    assert!(prices.len() > 1, "{dearest}");
+    assert!(prices.windows(2).all(|p| p[0] >= p[1]), "{dearest}");
+    assert!(cards(&dearest).iter().all(|c| c["category"] == "rings"));
+    let removed = shopper.press(&app, &id, "remove:sort").await;
+    assert!(!cards(&removed).is_empty(), "{removed}");
+    assert!(!words(&removed).contains("first"), "{removed}");
 }

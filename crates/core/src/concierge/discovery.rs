@@ -4,14 +4,21 @@ use super::blocks::{Block, FilterChip, ProductCard, QuickReply, text};
 use crate::catalog::search::{ProductQuery, Relaxed, SearchIndex, Sort, describe};
 use crate::conversations::ConversationState;
 use crate::money::Currency;
-use aurora_nlu::Filters;
+use aurora_nlu::{Filters, SortOrder};
 
 /// Cards per reply.
 pub const PAGE: usize = 6;
 
-/// Merges what the shopper just asked for into the active filters: what they name replaces
-/// the same filter, the rest carries over.
-pub fn merge(query: &mut ProductQuery, filters: &Filters, currency: Currency) {
+/// Merges what the shopper just asked for into the active filters and order: what they name
+/// replaces the same filter, the rest carries over.
+pub fn merge(state: &mut ConversationState, filters: &Filters, currency: Currency) {
+    if let Some(order) = filters.sort {
+        state.sort = match order {
+            SortOrder::PriceAsc => Sort::PriceAsc,
+            SortOrder::PriceDesc => Sort::PriceDesc,
+        };
+    }
+    let query = &mut state.query;
     if let Some(category) = filters.category {
         if query.category != Some(category) {
             query.text = None;
@@ -36,8 +43,8 @@ pub fn merge(query: &mut ProductQuery, filters: &Filters, currency: Currency) {
     }
 }
 
-/// The active filters as removable chips.
-pub fn chips(query: &ProductQuery, currency: Currency) -> Vec<FilterChip> {
+/// The active filters and order as removable chips.
+pub fn chips(query: &ProductQuery, sort: Sort, currency: Currency) -> Vec<FilterChip> {
     let format_price = |amount| currency.format(amount);
     let chip = |label: String, filter: &str| FilterChip {
         label,
@@ -69,12 +76,26 @@ pub fn chips(query: &ProductQuery, currency: Currency) -> Vec<FilterChip> {
     if let Some(words) = &query.text {
         chips.push(chip(format!("“{words}”"), "text"));
     }
+    if let Some(order) = sort_label(sort) {
+        chips.push(chip(capitalised(order), "sort"));
+    }
     chips
 }
 
-/// Removes one filter by the name its chip uses; `false` for an unknown name.
-pub fn remove(query: &mut ProductQuery, filter: &str) -> bool {
+/// How results in `sort` are described ("cheapest first"); `None` for relevance.
+fn sort_label(sort: Sort) -> Option<&'static str> {
+    match sort {
+        Sort::Relevance => None,
+        Sort::PriceAsc => Some("cheapest first"),
+        Sort::PriceDesc => Some("most expensive first"),
+    }
+}
+
+/// Removes one filter (or the order) by the name its chip uses; `false` for an unknown name.
+pub fn remove(state: &mut ConversationState, filter: &str) -> bool {
+    let query = &mut state.query;
     match filter {
+        "sort" => state.sort = Sort::Relevance,
         "category" => query.category = None,
         "metals" => query.metals.clear(),
         "price" => {
@@ -95,7 +116,7 @@ pub fn products_reply(
     state: &mut ConversationState,
     currency: Currency,
 ) -> (Vec<Block>, usize) {
-    let found = index.search(&state.query, Sort::Relevance, state.offset, PAGE);
+    let found = index.search(&state.query, state.sort, state.offset, PAGE);
     if found.total == 0 {
         return (no_results(index, state, currency), 0);
     }
@@ -119,7 +140,10 @@ pub fn products_reply(
     let last = state.offset + found.products.len();
     state.offset = last;
     state.remember_shown(found.products.iter().map(|p| p.id.as_str()));
-    let what = describe(&state.query, currency);
+    let mut what = describe(&state.query, currency);
+    if let Some(order) = sort_label(state.sort) {
+        what = format!("{what}, {order}");
+    }
     let intro = if found.total == found.products.len() && first == 1 {
         format!("Here are the {} {what} we have.", found.total)
     } else {
@@ -140,7 +164,7 @@ pub fn products_reply(
                 .map(|p| ProductCard::new(p, currency))
                 .collect(),
             total: found.total,
-            filters: chips(&state.query, currency),
+            filters: chips(&state.query, state.sort, currency),
         },
     ];
     if !unfiltered(&state.query) {
@@ -215,7 +239,7 @@ fn no_results(
                 .map(|p| ProductCard::new(p, currency))
                 .collect(),
             total: first.total,
-            filters: chips(&first.query, currency),
+            filters: chips(&first.query, Sort::Relevance, currency),
         });
         replies.push(QuickReply::new(
             &format!("See all {}", describe(&first.query, currency)),

@@ -14,7 +14,7 @@ pub use support::{
 };
 
 use crate::catalog::Category;
-use crate::catalog::search::{ProductQuery, SearchIndex};
+use crate::catalog::search::{ProductQuery, SearchIndex, Sort};
 use crate::conversations::ConversationState;
 use crate::email::Email;
 use crate::money::Currency;
@@ -180,11 +180,7 @@ impl Concierge {
                 let intent = understanding.intent;
                 let (blocks, shown) = match intent {
                     Intent::FindProduct => {
-                        discovery::merge(
-                            &mut state.query,
-                            &understanding.filters,
-                            self.settings.currency,
-                        );
+                        discovery::merge(state, &understanding.filters, self.settings.currency);
                         state.offset = 0;
                         discovery::products_reply(turn.index, state, self.settings.currency)
                     }
@@ -227,7 +223,8 @@ impl Concierge {
             || filters.min_price.is_some()
             || filters.max_price.is_some()
             || filters.ready_to_ship
-            || !filters.styles.is_empty();
+            || !filters.styles.is_empty()
+            || filters.sort.is_some();
         (reading.intent == Intent::FindProduct && narrows).then_some(filters)
     }
 
@@ -320,7 +317,7 @@ impl Concierge {
                 search(state)
             }
             ("remove", filter) => {
-                if discovery::remove(&mut state.query, filter) {
+                if discovery::remove(state, filter) {
                     search(state)
                 } else {
                     None
@@ -328,6 +325,7 @@ impl Concierge {
             }
             ("clear_filters", "") => {
                 state.query = ProductQuery::default();
+                state.sort = Sort::Relevance;
                 search(state)
             }
             ("more", "") => Some(discovery::products_reply(
