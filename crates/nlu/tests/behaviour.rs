@@ -397,3 +397,17 @@ fn cheapest_and_most_expensive_ask_for_an_order_not_for_words() {
         u().explain("cheapest rings")
     );
 }
+
+#[test]
+fn changing_a_ring_size_is_a_resize_not_a_ring_search() {
+    for text in [
+        "can I change my ring size",
+        "change ring size please",
+        "how do I adjust my ring size?",
+    ] {
+        let got = understand(text);
+        assert_eq!(got.intent, Intent::Returns, "{text}");
+        assert_eq!(got.filters.category, None, "{text}");
+    }
+    assert_eq!(intent("rings in size 7"), Intent::FindProduct);
+}

@@ -21,6 +21,7 @@ backend_tests!(
     the_cheapest_ring_comes_first_and_the_order_is_a_removable_chip,
     no_results_says_so_and_offers_a_start_price_honest_alternatives_and_a_stylist,
     every_way_of_asking_for_a_human_offers_the_stylist_form,
+    changing_a_ring_size_offers_the_return_or_resize_form_not_rings,
     the_quiz_command_offers_style_quick_links,
     an_unknown_action_is_a_422_naming_the_action,
     gibberish_gets_an_honest_not_sure_with_quick_links,
@@ -624,4 +625,13 @@ async fn the_cheapest_ring_comes_first_and_the_order_is_a_removable_chip(store: 
     let removed = shopper.press(&app, &id, "remove:sort").await;
     assert!(!cards(&removed).is_empty(), "{removed}");
     assert!(!words(&removed).contains("first"), "{removed}");
+}
+
+async fn changing_a_ring_size_offers_the_return_or_resize_form_not_rings(store: Arc<dyn Store>) {
+    let app = demo_app(store).await;
+    let (shopper, id, _) = Shopper::start(&app).await;
+    let reply = shopper.say(&app, &id, "can I change my ring size").await;
+    assert!(cards(&reply).is_empty(), "{reply}");
+    let form = form(&reply);
+    assert_eq!(form["form"], "return_or_resize", "{reply}");
 }
