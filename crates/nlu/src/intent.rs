@@ -474,6 +474,9 @@ fn quiz(s: &Signals) -> Verdict {
 }
 
 fn find_product(s: &Signals) -> Verdict {
+    if s.strength == 0 && s.has(Cue::Gift) && s.price && !s.any_neg() && !s.payment() {
+        return Ok("a gift with a budget");
+    }
     if s.strength == 0 && !(s.price_currency && s.has(Cue::Shop)) {
         return Err("no jewelry category, metal or gem words");
     }

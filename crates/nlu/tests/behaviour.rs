@@ -411,3 +411,19 @@ fn changing_a_ring_size_is_a_resize_not_a_ring_search() {
     }
     assert_eq!(intent("rings in size 7"), Intent::FindProduct);
 }
+
+#[test]
+fn a_gift_with_a_budget_is_a_product_search() {
+    let gift = understand("gift ideas under 150");
+    assert_eq!(gift.intent, Intent::FindProduct);
+    assert_eq!(gift.filters.max_price, Some(150.0));
+    assert_eq!(
+        intent("a birthday present around $200"),
+        Intent::FindProduct
+    );
+    assert_eq!(
+        intent("birthday party for under 100 people"),
+        Intent::Unknown
+    );
+    assert_eq!(intent("ideas under 150"), Intent::Unknown);
+}

@@ -19,6 +19,7 @@ backend_tests!(
     show_more_pages_through_the_results_without_repeating_a_card,
     removing_the_price_chip_drops_the_price_filter_only,
     the_cheapest_ring_comes_first_and_the_order_is_a_removable_chip,
+    gift_ideas_under_150_show_pieces_at_or_under_150,
     no_results_says_so_and_offers_a_start_price_honest_alternatives_and_a_stylist,
     every_way_of_asking_for_a_human_offers_the_stylist_form,
     changing_a_ring_size_offers_the_return_or_resize_form_not_rings,
@@ -634,4 +635,14 @@ async fn changing_a_ring_size_offers_the_return_or_resize_form_not_rings(store: 
     assert!(cards(&reply).is_empty(), "{reply}");
     let form = form(&reply);
     assert_eq!(form["form"], "return_or_resize", "{reply}");
+}
+
+async fn gift_ideas_under_150_show_pieces_at_or_under_150(store: Arc<dyn Store>) {
+    let app = demo_app(store).await;
+    let (shopper, id, _) = Shopper::start(&app).await;
+    let reply = shopper.say(&app, &id, "gift ideas under 150").await;
+    let shown = cards(&reply);
+    assert!(!shown.is_empty(), "{reply}");
+    assert!(shown.iter().all(|c| price(c) <= 150.0), "{reply}");
+    assert!(words(&reply).contains("under $150"), "{reply}");
 }
