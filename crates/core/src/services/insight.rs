@@ -10,7 +10,7 @@ use crate::insight::analytics::{
 };
 use crate::insight::conversations::{
     ConversationPage, ConversationQuery, ConversationRecord, ConversationSummary, ConversationView,
-    Cursor, MOST_PER_PAGE,
+    MOST_PER_PAGE,
 };
 use crate::insight::csat::{CsatEntry, CsatQuery, CsatReport, average, summarise};
 use crate::staff::Actor;
@@ -201,7 +201,7 @@ pub async fn purge_minutes(store: &dyn Store, before: DateTime<Utc>) -> Result<u
 
 /// Most conversations one export holds: past it, the export asks for narrower filters rather
 /// than leaving rows out.
-pub const MOST_CONVERSATIONS_EXPORTED: usize = 10_000;
+pub const MOST_CONVERSATIONS_EXPORTED: u32 = 10_000;
 /// Most ratings one export holds, likewise.
 pub const MOST_RATINGS_EXPORTED: u32 = 100_000;
 
@@ -252,22 +252,15 @@ pub async fn export_conversations(
     now: DateTime<Utc>,
 ) -> Result<Vec<ConversationSummary>, ServiceError> {
     actor.require(Scope::ConversationsRead)?;
-    query.per_page = MOST_PER_PAGE;
+    // One page as long as the export may be: a word search reads its matches once.
+    query.per_page = MOST_CONVERSATIONS_EXPORTED;
     query.after = None;
-    let mut all = Vec::new();
-    loop {
-        let page = store.search_conversations(&query, now).await?;
-        all.extend(page.conversations);
-        if all.len() > MOST_CONVERSATIONS_EXPORTED {
-            return Err(too_many(MOST_CONVERSATIONS_EXPORTED, "conversations"));
-        }
-        match page.next.as_deref().and_then(Cursor::parse) {
-            Some(next) => query.after = Some(next),
-            None => break,
-        }
+    let page = store.search_conversations(&query, now).await?;
+    if page.next.is_some() {
+        return Err(too_many(MOST_CONVERSATIONS_EXPORTED, "conversations"));
     }
     audit_export(store, actor, "conversations", filters, now).await?;
-    Ok(all)
+    Ok(page.conversations)
 }
 
 /// Every rating `query` matches (its page ignored), in its order, for an export described by
