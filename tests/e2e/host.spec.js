@@ -182,6 +182,8 @@ test('loads, opens, details opened, shortlists and closes are reported in one ba
   await page.goto(store());
   await launcher(page).click();
   await expect(panel(page)).toBeVisible();
+  // The welcome first: `say` counts the replies before it types.
+  await expect(page.locator('.msg.bot')).toHaveCount(1);
   await say(page, 'rose gold rings');
   const card = lastReply(page).locator('.card').first();
   const title = (await card.locator('.ptitle').textContent()) || '';
