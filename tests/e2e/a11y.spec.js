@@ -239,3 +239,20 @@ test('with reduced motion, nothing animates', async ({ page }) => {
   await page.emulateMedia({ reducedMotion: 'no-preference' });
   expect(await page.evaluate(() => getComputedStyle(/** @type {Element} */ (document.querySelector('aurora-concierge')?.shadowRoot?.querySelector('.panel'))).animationName)).toBe('ac-in');
 });
+
+test('a knowledge answer: its text and source, no axe violations, keyboard to its buttons, announced', async ({ page }) => {
+  await openWidget(page);
+  await say(page, 'do you ship to Canada?');
+  const answer = lastReply(page).locator('.answer');
+  await expect(answer).toContainText('Canada');
+  await expect(answer).toContainText('From “Shipping destinations”');
+  await expect(lastReply(page).locator('.card')).toHaveCount(0);
+  await expect(liveRegion(page)).toContainText('Canada');
+  await expectAccessible(page, 'a knowledge answer');
+  await shot(page, '42-knowledge-answer', 'widget-answer.png');
+  await tabTo(page, /^Not helpful$/);
+  await page.keyboard.press('Enter');
+  await expect(lastReply(page)).toContainText("Sorry it didn't help");
+  await tap(page, 'Talk to a stylist');
+  await expect(lastReply(page).getByRole('form', { name: 'Talk to a stylist' })).toBeVisible();
+});

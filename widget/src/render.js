@@ -49,13 +49,14 @@ function renderBlock(block, ctx, live) {
         h('p', null, h('span', { class: 'vh' }, t.notice[block.level] || t.notice.info, ' '), block.text),
       );
     case 'quick_replies':
+      return chips(block.replies, ctx);
+    case 'answer':
       return h(
         'div',
-        { class: 'chips', role: 'group', 'aria-label': t.suggestions },
-        block.replies.map((reply) => {
-          ctx.remember(reply.action, reply.label);
-          return h('button', { type: 'button', class: 'chip', onclick: () => ctx.send({ action: reply.action }, reply.label) }, reply.label);
-        }),
+        { class: 'answer' },
+        h('div', { class: 'text' }, prose(block.text)),
+        block.source ? h('p', { class: 'muted source' }, t.answerSource(block.source)) : null,
+        block.follow_ups && block.follow_ups.length ? chips(block.follow_ups, ctx) : null,
       );
     case 'products':
       return products(block.products, block.total, block.filters, ctx);
@@ -69,6 +70,50 @@ function renderBlock(block, ctx, live) {
       // A block type from a newer schema: skipped rather than shown wrong.
       return null;
   }
+}
+
+/** Buttons that send their action as the shopper's message. @param {QuickReply[]} replies @param {Ctx} ctx */
+function chips(replies, ctx) {
+  return h(
+    'div',
+    { class: 'chips', role: 'group', 'aria-label': t.suggestions },
+    replies.map((reply) => {
+      ctx.remember(reply.action, reply.label);
+      return h('button', { type: 'button', class: 'chip', onclick: () => ctx.send({ action: reply.action }, reply.label) }, reply.label);
+    }),
+  );
+}
+
+/**
+ * A store's plain-text answer: paragraphs at blank lines (single line breaks kept by the CSS),
+ * and each run of lines starting with "- " as a list. Text nodes only.
+ * @param {string} text
+ */
+function prose(text) {
+  /** @type {HTMLElement[]} */
+  const out = [];
+  /** @type {string[]} */
+  let lines = [];
+  /** @type {HTMLUListElement | null} */
+  let list = null;
+  const flush = () => {
+    if (lines.length) out.push(h('p', null, lines.join('\n')));
+    lines = [];
+  };
+  for (const line of text.split(/\r?\n/)) {
+    const item = /^\s*- (.*)$/.exec(line);
+    if (item) {
+      flush();
+      if (!list) out.push((list = h('ul', null)));
+      list.append(h('li', null, item[1]));
+    } else {
+      list = null;
+      if (line.trim()) lines.push(line);
+      else flush();
+    }
+  }
+  flush();
+  return out;
 }
 
 /**
@@ -204,7 +249,7 @@ export function summary(blocks) {
   /** @type {string[]} */
   const parts = [];
   for (const block of blocks) {
-    if (block.type === 'text' || block.type === 'notice') parts.push(block.text);
+    if (block.type === 'text' || block.type === 'notice' || block.type === 'answer') parts.push(block.text);
     else if (block.type === 'products' && block.products.length) parts.push(t.productList(block.products.length, block.total) + '.');
     else if (block.type === 'form') parts.push(block.title + '.');
     else if (block.type === 'order_timeline') parts.push(`${t.order(block.order_number)}: ${block.status_label}.`);

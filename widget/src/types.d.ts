@@ -107,10 +107,21 @@ declare global {
     items: { title: string; quantity: number; ring_size?: string; made_to_order: boolean }[];
   }
 
+  /** A store's own answer from its knowledge file: plain text (never HTML), its section title, and follow-up replies. */
+  interface AnswerBlock {
+    type: 'answer';
+    /** Paragraphs separated by blank lines; lines starting with "- " are list items. */
+    text: string;
+    /** The knowledge file section the answer comes from. */
+    source: string;
+    follow_ups: QuickReply[];
+  }
+
   type Block =
     | { type: 'text'; text: string }
     | { type: 'products'; products: ProductCard[]; total: number; filters: FilterChip[] }
     | { type: 'quick_replies'; replies: QuickReply[] }
+    | AnswerBlock
     | ({ type: 'form' } & Form)
     | ({ type: 'order_timeline' } & Timeline)
     | { type: 'csat_prompt'; question: string }

@@ -47,6 +47,10 @@ pub enum Command {
     /// Manage the product catalog.
     #[command(subcommand)]
     Catalog(CatalogCommand),
+    /// Check or import the store's knowledge file: its own answers to shoppers' questions
+    /// (shipping, returns, materials, payment, …). See docs/knowledge.md for the format.
+    #[command(subcommand)]
+    Knowledge(KnowledgeCommand),
     /// Bring in the store's orders from its platform's export.
     #[command(subcommand)]
     Orders(OrdersCommand),
@@ -163,6 +167,23 @@ pub enum TicketsCommand {
         /// Print it as JSON.
         #[arg(long)]
         json: bool,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum KnowledgeCommand {
+    /// Check a knowledge file and list its sections; every problem is reported with its line.
+    /// Exits 1 when the file has any problem. Changes nothing.
+    Check {
+        /// The Markdown file.
+        file: PathBuf,
+    },
+    /// Check a knowledge file and, when it has no problem, store it in the database in place
+    /// of the previous one. A running server answers from it within
+    /// AURORA_CATALOG_POLL_SECONDS, without a restart. A file with problems changes nothing.
+    Import {
+        /// The Markdown file.
+        file: PathBuf,
     },
 }
 

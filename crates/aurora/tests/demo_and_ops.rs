@@ -139,14 +139,7 @@ async fn a_running_server_picks_up_an_import_from_another_process_without_a_rest
         "the server never saw the imported product: {}",
         running.logs()
     );
-    let search: serde_json::Value = client
-        .get(running.url("/api/support/products?q=zephyrine"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let search = common::json(client.get(running.url("/api/support/products?q=zephyrine"))).await;
     assert_eq!(
         search["products"][0]["id"], id,
         "the search index follows the import"

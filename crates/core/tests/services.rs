@@ -56,6 +56,7 @@ impl World {
             identity_email: None,
             identity_name: None,
             now,
+            knowledge: Arc::new(aurora_core::knowledge::KnowledgeIndex::empty()),
         }
     }
 

@@ -35,6 +35,8 @@ pub(crate) struct Signals {
     pronoun: bool,
     /// Words not explained by greeting or filler words.
     greet_leftover: usize,
+    /// Starts like a question ("is", "do you", "how", …).
+    question: bool,
 }
 
 const PRONOUNS: &[&str] = &[
@@ -52,6 +54,11 @@ const PRONOUNS: &[&str] = &[
     "anything",
     "stuff",
     "gift",
+];
+/// First words of a question.
+const QUESTION_STARTS: &[&str] = &[
+    "is", "are", "do", "does", "can", "will", "how", "what", "whats", "which", "where", "why",
+    "could", "would", "should",
 ];
 const ORDER_VERB_BEFORE: &[&str] = &[
     "to", "i", "we", "can", "will", "please", "could", "lets", "should", "want", "id", "ill",
@@ -190,6 +197,7 @@ impl Signals {
             pronoun: false,
             item_word: false,
             greet_leftover: 0,
+            question: QUESTION_STARTS.contains(&t.word(0)),
         };
         let mut greet_covered = vec![false; t.len()];
         for m in matches {
@@ -476,6 +484,18 @@ fn quiz(s: &Signals) -> Verdict {
 fn find_product(s: &Signals) -> Verdict {
     if s.strength == 0 && s.has(Cue::Gift) && s.price && !s.any_neg() && !s.payment() {
         return Ok("a gift with a budget");
+    }
+    if s.has(Cue::Genuine)
+        && s.question
+        && !s.has_category
+        && !s.price
+        && !s.has(Cue::Shop)
+        && !s.has(Cue::Want)
+    {
+        return Err("asks what jewelry is made of (real, solid, plated…), not for a piece");
+    }
+    if s.question && s.owned_item && !s.price && !s.has(Cue::Shop) && !s.has(Cue::Want) {
+        return Err("a question about the shopper's own piece, not a search for a new one");
     }
     if s.strength == 0 && !(s.price_currency && s.has(Cue::Shop)) {
         return Err("no jewelry category, metal or gem words");

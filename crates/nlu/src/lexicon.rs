@@ -45,6 +45,7 @@ pub(crate) enum Cue {
     NegMedia,
     NegPhone,
     NegOther,
+    Genuine,
     Policy,
 }
 
@@ -90,6 +91,7 @@ impl Cue {
             Cue::NegMedia => "music/sport/media words",
             Cue::NegPhone => "phone/call/alarm words",
             Cue::NegOther => "a non-jewelry sense",
+            Cue::Genuine => "real/solid/plated/certified (what a piece is made of)",
             Cue::Policy => "policy",
         }
     }
@@ -914,6 +916,20 @@ const PHRASES: &[(&str, &[Tag])] = &[
     ("bought", &[Q(C::Ordered)]),
     ("purchased", &[Q(C::Ordered)]),
     ("paid for", &[Q(C::Ordered)]),
+    // --- what a piece is made of: asked as a question, not a product search
+    ("real", &[Q(C::Genuine)]),
+    ("genuine", &[Q(C::Genuine)]),
+    ("authentic", &[Q(C::Genuine)]),
+    ("fake", &[Q(C::Genuine)]),
+    ("solid", &[Q(C::Genuine)]),
+    ("plated", &[Q(C::Genuine)]),
+    ("filled", &[Q(C::Genuine)]),
+    ("certified", &[Q(C::Genuine)]),
+    ("hallmarked", &[Q(C::Genuine)]),
+    ("hypoallergenic", &[Q(C::Genuine)]),
+    ("nickel", &[Q(C::Genuine)]),
+    ("natural", &[Q(C::Genuine)]),
+    ("conflict free", &[Q(C::Genuine)]),
     // --- returns
     ("return", &[Q(C::Return)]),
     ("returns", &[Q(C::Return), Q(C::Policy)]),

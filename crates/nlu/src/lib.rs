@@ -20,7 +20,7 @@ use regex::Regex;
 
 pub use explain::Explanation;
 pub use jewelry::{Category, Metal, UnknownName};
-pub use normalize::MAX_CHARS;
+pub use normalize::{MAX_CHARS, within_one_edit};
 pub use order_number::OrderNumber;
 pub use types::{Filters, Intent, SortOrder, Understanding};
 
@@ -116,6 +116,7 @@ impl Understander {
                 intent: decision.intent,
                 filters,
                 order_number: order.as_ref().map(|o| o.normalized.clone()),
+                answer: None,
             },
             text,
             tokens,

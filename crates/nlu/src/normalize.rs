@@ -202,7 +202,7 @@ fn push(
 }
 
 /// Damerau-Levenshtein distance of at most one (one insertion, deletion, substitution or swap).
-pub(crate) fn within_one_edit(a: &str, b: &str) -> bool {
+pub fn within_one_edit(a: &str, b: &str) -> bool {
     let (a, b) = (a.as_bytes(), b.as_bytes());
     if a == b {
         return true;

@@ -119,4 +119,8 @@ pub struct Understanding {
     pub filters: Filters,
     /// The order number, normalised (no `#`, upper-case).
     pub order_number: Option<OrderNumber>,
+    /// The title of the knowledge-file section that answered the message. Set by the
+    /// concierge, which holds the store's knowledge file; never by this crate.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub answer: Option<String>,
 }

@@ -427,3 +427,29 @@ fn a_gift_with_a_budget_is_a_product_search() {
     );
     assert_eq!(intent("ideas under 150"), Intent::Unknown);
 }
+
+#[test]
+fn asking_what_jewelry_is_made_of_is_not_a_product_search() {
+    // The store's knowledge file answers these (the concierge's `answer` block).
+    for text in [
+        "is this real gold?",
+        "is your gold solid or plated",
+        "are your diamonds natural?",
+        "is the silver hypoallergenic",
+        "is it gold filled or solid",
+        "how do I clean my silver necklace?",
+        "how should I store my gold bracelet",
+    ] {
+        assert_eq!(intent(text), Intent::Unknown, "{text}");
+    }
+    // Still products: a category, a budget or a shopping word.
+    for text in [
+        "is there a solid gold ring under 500?",
+        "real gold necklaces",
+        "solid gold hoops",
+        "do you have natural diamond earrings",
+        "I want solid gold",
+    ] {
+        assert_eq!(intent(text), Intent::FindProduct, "{text}");
+    }
+}

@@ -3,7 +3,6 @@
 //! [`Application`] puts it together; the binary serves it and the tests drive it.
 
 mod api_tokens;
-mod catalog_watch;
 mod client_ip;
 mod email;
 mod error;
@@ -19,6 +18,7 @@ mod middleware;
 mod openapi;
 mod purge;
 mod routes;
+mod snapshots;
 mod startup;
 mod state;
 mod storefront;
@@ -29,7 +29,6 @@ mod workspace;
 pub use api_tokens::{
     SECRET_PREFIX as API_TOKEN_PREFIX, create as create_api_token, hash as hash_api_token,
 };
-pub use catalog_watch::watch_catalog;
 pub use client_ip::TrustedProxies;
 pub use email::{Mailer, SmtpSettings, deliver_emails_once};
 pub use error::{ApiError, FieldError};
@@ -41,6 +40,7 @@ pub use metrics::aggregates::write_once as write_aggregates_once;
 pub use metrics::{flag_state, sweep_idle_conversations, sweep_idle_conversations_once};
 pub use purge::{purge_old_data, purge_once};
 pub use routes::{document as openapi_document, json as openapi_json};
+pub use snapshots::watch_snapshots;
 pub use startup::{AppSettings, Application, Background, StartupError};
 pub use state::{AppState, ServerSettings, Shared};
 pub use webhook::deliver_webhooks;

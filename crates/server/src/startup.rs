@@ -104,6 +104,7 @@ impl Application {
         let tokens = Tokens::new(&settings.secret_key, settings.identity_secret.as_deref());
         let state = AppState::new(store, settings.server.clone(), catalog, concierge, tokens)?;
         crate::flags::refresh(&state).await?;
+        crate::snapshots::refresh_knowledge(&state).await?;
         let mailer = settings
             .server
             .smtp
@@ -132,7 +133,7 @@ impl Application {
         let state = &self.state;
         let settings = &self.settings;
         let mut tasks = vec![
-            tokio::spawn(crate::watch_catalog(state.clone(), settings.catalog_poll)),
+            tokio::spawn(crate::watch_snapshots(state.clone(), settings.catalog_poll)),
             tokio::spawn(crate::watch_flags(state.clone(), settings.flags_poll)),
             tokio::spawn(crate::limits::forget_idle(state.clone())),
             tokio::spawn(crate::sweep_idle_conversations(

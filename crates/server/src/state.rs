@@ -8,6 +8,7 @@ use aurora_core::catalog::{Catalog, Product};
 use aurora_core::concierge::blocks::ProductCard;
 use aurora_core::concierge::{Concierge, Turn};
 use aurora_core::flags::FlagSettings;
+use aurora_core::knowledge::KnowledgeIndex;
 use aurora_core::money::Currency;
 use aurora_core::store::Store;
 use chrono::{DateTime, Utc};
@@ -98,6 +99,7 @@ pub struct Shared {
     /// start: a restarted instance writes rows of its own).
     pub instance: Arc<str>,
     snapshot: Arc<RwLock<Arc<Snapshot>>>,
+    knowledge: Arc<RwLock<Arc<KnowledgeIndex>>>,
     clock: Clock,
 }
 
@@ -110,7 +112,7 @@ impl std::ops::Deref for AppState {
 }
 
 impl AppState {
-    /// State over `store`, starting from `catalog` (see [`crate::watch_catalog`] to keep it fresh).
+    /// State over `store`, starting from `catalog` (see [`crate::watch_snapshots`] to keep it fresh).
     pub fn new(
         store: Arc<dyn Store>,
         settings: ServerSettings,
@@ -127,6 +129,7 @@ impl AppState {
             concierge: Arc::new(concierge),
             tokens: Arc::new(tokens),
             snapshot: Arc::new(RwLock::new(Arc::new(snapshot))),
+            knowledge: Arc::new(RwLock::new(Arc::new(KnowledgeIndex::empty()))),
             clock: Arc::new(Utc::now),
             metrics: Arc::default(),
             inbox: Arc::default(),
@@ -174,6 +177,7 @@ impl AppState {
             identity_email: identity.as_ref().map(|i| &i.email),
             identity_name: identity.as_ref().and_then(|i| i.name.as_deref()),
             now: self.now(),
+            knowledge: self.knowledge(),
         }
     }
 
@@ -182,6 +186,23 @@ impl AppState {
         match self.snapshot.read() {
             Ok(guard) => guard.clone(),
             Err(poisoned) => poisoned.into_inner().clone(),
+        }
+    }
+
+    /// The knowledge file as of the last import this instance has seen, indexed.
+    pub fn knowledge(&self) -> Arc<KnowledgeIndex> {
+        match self.knowledge.read() {
+            Ok(guard) => guard.clone(),
+            Err(poisoned) => poisoned.into_inner().clone(),
+        }
+    }
+
+    /// Replaces the knowledge file (after an import).
+    pub fn set_knowledge(&self, knowledge: KnowledgeIndex) {
+        let fresh = Arc::new(knowledge);
+        match self.knowledge.write() {
+            Ok(mut guard) => *guard = fresh,
+            Err(poisoned) => *poisoned.into_inner() = fresh,
         }
     }
 

@@ -34,6 +34,9 @@ backend_tests!(
     a_conversation_idle_for_thirty_minutes_has_ended,
     asking_to_track_an_order_by_number_prefills_the_form,
     starting_again_with_the_same_idempotency_key_resumes_the_same_conversation,
+    questions_the_knowledge_file_answers_get_an_answer_block_and_no_products,
+    an_answer_asks_whether_it_helped_and_a_no_offers_a_stylist,
+    a_question_the_knowledge_file_cannot_answer_stays_not_understood,
 );
 
 fn messages_path(id: &str) -> String {
@@ -637,4 +640,90 @@ async fn gift_ideas_under_150_show_pieces_at_or_under_150(store: Arc<dyn Store>)
     assert!(!shown.is_empty(), "{reply}");
     assert!(shown.iter().all(|c| price(c) <= 150.0), "{reply}");
     assert!(words(&reply).contains("under $150"), "{reply}");
+}
+
+/// The one `answer` block of a reply.
+fn answer_block(reply: &Value) -> Value {
+    let answers = common::blocks_of(reply, "answer");
+    assert_eq!(answers.len(), 1, "{reply}");
+    answers[0].clone()
+}
+
+async fn questions_the_knowledge_file_answers_get_an_answer_block_and_no_products(
+    store: Arc<dyn Store>,
+) {
+    let app = demo_app(store).await;
+    let (shopper, id, _) = Shopper::start(&app).await;
+    for (question, section) in [
+        ("do you ship to Canada?", "Shipping destinations"),
+        ("how long does shipping take", "Shipping times"),
+        ("is this real gold?", "Materials and metals"),
+        (
+            "Do you offer gift wrapping?",
+            "Gift wrapping and gift messages",
+        ),
+        (
+            "can i pay with klarna",
+            "Financing and paying in installments",
+        ),
+    ] {
+        let reply = shopper.say(&app, &id, question).await;
+        let answer = answer_block(&reply);
+        assert_eq!(answer["source"], section, "{question}: {reply}");
+        assert!(!answer["text"].as_str().unwrap().is_empty(), "{reply}");
+        assert!(cards(&reply).is_empty(), "{question}: {reply}");
+    }
+    // A reload shows the answers again.
+    let history = shopper
+        .get(&app, &format!("/api/support/conversations/{id}"))
+        .await
+        .json();
+    let answers: Vec<&Value> = history["messages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|m| m["blocks"].as_array().unwrap())
+        .filter(|b| b["type"] == "answer")
+        .collect();
+    assert_eq!(answers.len(), 5, "{history}");
+}
+
+async fn an_answer_asks_whether_it_helped_and_a_no_offers_a_stylist(store: Arc<dyn Store>) {
+    let app = demo_app(store).await;
+    let (shopper, id, _) = Shopper::start(&app).await;
+    let reply = shopper
+        .say(&app, &id, "how do I clean my silver necklace?")
+        .await;
+    let answer = answer_block(&reply);
+    assert_eq!(answer["source"], "Jewelry care", "{reply}");
+    let follow_ups: Vec<&str> = answer["follow_ups"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["action"].as_str().unwrap())
+        .collect();
+    assert_eq!(follow_ups, ["helpful:yes", "helpful:no", "stylist"]);
+    let no = shopper.press(&app, &id, "helpful:no").await;
+    assert!(actions(&no).contains(&"stylist".to_string()), "{no}");
+    let yes = shopper.press(&app, &id, "helpful:yes").await;
+    assert!(words(&yes).contains("Glad it helped"), "{yes}");
+    let stylist = shopper.press(&app, &id, "stylist").await;
+    assert_eq!(form(&stylist)["form"], "stylist", "{stylist}");
+}
+
+async fn a_question_the_knowledge_file_cannot_answer_stays_not_understood(store: Arc<dyn Store>) {
+    let app = demo_app(store).await;
+    let (shopper, id, _) = Shopper::start(&app).await;
+    for question in [
+        "what's the weather like in paris",
+        "can you write me a poem",
+        "how are the stocks doing today",
+    ] {
+        let reply = shopper.say(&app, &id, question).await;
+        assert!(
+            common::blocks_of(&reply, "answer").is_empty(),
+            "{question}: {reply}"
+        );
+        assert!(words(&reply).contains("not sure"), "{question}: {reply}");
+    }
 }

@@ -11,6 +11,7 @@ mod flags;
 mod idempotency;
 mod inbox;
 mod insight;
+mod knowledge;
 mod metrics;
 mod orders;
 mod outbox;

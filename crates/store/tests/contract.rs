@@ -20,6 +20,7 @@ backend_tests!(
     a_second_order_with_the_same_number_is_a_conflict,
     an_unknown_order_or_product_is_none,
     the_first_stored_setting_wins,
+    each_knowledge_import_replaces_the_file_and_bumps_its_version,
 );
 
 fn product(id: &str, price_cents: i64) -> Product {
@@ -213,4 +214,19 @@ async fn the_first_stored_setting_wins(store: Arc<dyn Store>) {
         store.setting("secret").await.unwrap().as_deref(),
         Some("one")
     );
+}
+
+async fn each_knowledge_import_replaces_the_file_and_bumps_its_version(store: Arc<dyn Store>) {
+    assert_eq!(store.knowledge_version().await.unwrap(), 0);
+    assert_eq!(store.knowledge().await.unwrap(), Default::default());
+    let at = Utc.with_ymd_and_hms(2026, 12, 1, 9, 0, 0).unwrap();
+    let first = "## Shipping\nWe ship to Canada — and “quotes” ' too.\n";
+    assert_eq!(store.save_knowledge(first, at).await.unwrap(), 1);
+    let second = "## Care\nPolish gently.\n";
+    assert_eq!(store.save_knowledge(second, at).await.unwrap(), 2);
+    assert_eq!(store.knowledge_version().await.unwrap(), 2);
+    let stored = store.knowledge().await.unwrap();
+    assert_eq!((stored.version, stored.text.as_str()), (2, second));
+    assert_eq!(store.save_knowledge(first, at).await.unwrap(), 3);
+    assert_eq!(store.knowledge().await.unwrap().text, first);
 }

@@ -62,6 +62,8 @@ export const ringSize = (size) => `ring size ${size}`;
 export const madeToOrder = 'made to order';
 export const trackParcel = 'Track the parcel';
 export const newTab = '(opens in a new tab)';
+/** Where a store's answer comes from: its knowledge file section. @param {string} title */
+export const answerSource = (title) => `From “${title}”`;
 export const notice = { info: 'Note:', warning: 'Please note:', error: 'Problem:' };
 
 // Forms.

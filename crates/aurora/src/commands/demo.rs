@@ -52,6 +52,18 @@ async fn seed(store: &dyn Store, config: &Config) -> anyhow::Result<()> {
             Err(error) => return Err(error.into()),
         }
     }
+    if store.knowledge_version().await? == 0 {
+        let imported = aurora_core::services::knowledge::import(
+            store,
+            aurora_core::demo::KNOWLEDGE,
+            chrono::Utc::now(),
+        )
+        .await?;
+        tracing::info!(
+            sections = imported.sections,
+            "seeded the demo's knowledge file"
+        );
+    }
     if store.user_by_email(DEMO_OWNER_EMAIL).await?.is_none() {
         aurora_core::services::staff::add_user(
             store,

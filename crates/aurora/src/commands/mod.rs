@@ -4,6 +4,7 @@ mod catalog;
 mod demo;
 mod flags;
 mod import;
+mod knowledge;
 mod migrate;
 mod orders;
 mod serve;
@@ -13,8 +14,8 @@ mod understand;
 mod users;
 
 use crate::cli::{
-    CatalogCommand, Cli, Command, FlagsCommand, OrdersCommand, TicketsCommand, TokensCommand,
-    UsersCommand,
+    CatalogCommand, Cli, Command, FlagsCommand, KnowledgeCommand, OrdersCommand, TicketsCommand,
+    TokensCommand, UsersCommand,
 };
 use crate::config::{Config, Mode};
 use std::process::ExitCode;
@@ -35,6 +36,10 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Demo => demo::run(config).await,
         Command::Catalog(CatalogCommand::Import { file, format }) => {
             catalog::import(config, &file, format).await
+        }
+        Command::Knowledge(KnowledgeCommand::Check { file }) => knowledge::check(&file),
+        Command::Knowledge(KnowledgeCommand::Import { file }) => {
+            knowledge::import(config, &file).await
         }
         Command::Orders(OrdersCommand::Import { file, format }) => {
             orders::import(config, &file, format).await

@@ -120,3 +120,8 @@ pub fn fixture(name: &str) -> PathBuf {
         .join("../core/tests/fixtures")
         .join(name)
 }
+
+/// The JSON answer to `request`.
+pub async fn json(request: reqwest::RequestBuilder) -> serde_json::Value {
+    request.send().await.unwrap().json().await.unwrap()
+}

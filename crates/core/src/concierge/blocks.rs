@@ -32,16 +32,27 @@ pub enum Block {
     OrderTimeline(Timeline),
     /// A 1–5 satisfaction question for the conversation.
     CsatPrompt { question: String },
+    /// The store's own answer to a question, from a section of its knowledge file.
+    Answer {
+        /// Plain text (never HTML): paragraphs separated by a blank line, list items
+        /// starting with "- ".
+        text: String,
+        /// The title of the section it comes from.
+        source: String,
+        /// What the shopper can say next: whether it helped, or to talk to a stylist.
+        follow_ups: Vec<QuickReply>,
+    },
     /// Something the shopper should notice (an error, a limit, a pause).
     Notice { level: NoticeLevel, text: String },
 }
 
-/// Whether a reply answered the shopper: it shows products or an order's timeline. The
+/// Whether a reply answered the shopper: it shows products, an order's timeline or one of the
+/// store's answers. The
 /// conversation's [`Outcome`](crate::conversations::Outcome) rests on its last reply.
 pub fn answers(blocks: &[Block]) -> bool {
     blocks.iter().any(|block| match block {
         Block::Products { products, .. } => !products.is_empty(),
-        Block::OrderTimeline(_) => true,
+        Block::OrderTimeline(_) | Block::Answer { .. } => true,
         _ => false,
     })
 }

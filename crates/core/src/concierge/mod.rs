@@ -17,6 +17,7 @@ use crate::catalog::Category;
 use crate::catalog::search::{ProductQuery, SearchIndex, Sort};
 use crate::conversations::ConversationState;
 use crate::email::Email;
+use crate::knowledge::KnowledgeIndex;
 use crate::money::Currency;
 use crate::orders::OrderNumber;
 use crate::store::{Store, StoreResult};
@@ -78,6 +79,19 @@ pub struct Turn<'a> {
     /// The name of a valid signed identity, if it carries one.
     pub identity_name: Option<&'a str>,
     pub now: DateTime<Utc>,
+    /// The store's knowledge file, indexed, as this instance last loaded it.
+    pub knowledge: std::sync::Arc<KnowledgeIndex>,
+}
+
+/// What the knowledge file did for one input (counted by the metrics).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum KnowledgeUse {
+    /// A question was looked up and a section answered it.
+    Answered,
+    /// A question was looked up and no section answered it.
+    Unanswered,
+    /// The shopper said an answer helped (`true`) or did not.
+    Feedback(bool),
 }
 
 /// The concierge's answer to one input.
@@ -89,6 +103,8 @@ pub struct Reply {
     pub understanding: Option<aurora_nlu::Understanding>,
     /// How many product cards it shows.
     pub products_shown: usize,
+    /// Whether the knowledge file was asked, and what came of it.
+    pub knowledge: Option<KnowledgeUse>,
 }
 
 /// An action that names nothing the concierge knows.
@@ -108,6 +124,49 @@ pub fn quick_links() -> Vec<QuickReply> {
         QuickReply::new("Returns & resizing", "returns"),
         QuickReply::new("Talk to a stylist", "stylist"),
     ]
+}
+
+/// The store's answer from `section`, with what the shopper can say next.
+fn answer_blocks(section: &crate::knowledge::Section) -> Vec<Block> {
+    vec![Block::Answer {
+        text: section.answer.clone(),
+        source: section.title.clone(),
+        follow_ups: vec![
+            QuickReply::new("Yes, this helped", "helpful:yes"),
+            QuickReply::new("Not helpful", "helpful:no"),
+            QuickReply::new("Talk to a stylist", "stylist"),
+        ],
+    }]
+}
+
+/// The shopper's word on an answer: `helpful:yes` or `helpful:no`.
+fn helpful(action: &str) -> Option<bool> {
+    match action {
+        "helpful:yes" => Some(true),
+        "helpful:no" => Some(false),
+        _ => None,
+    }
+}
+
+fn feedback_blocks(helped: bool) -> Vec<Block> {
+    if helped {
+        vec![
+            text("Glad it helped! Anything else I can do?"),
+            Block::QuickReplies {
+                replies: quick_links(),
+            },
+        ]
+    } else {
+        vec![
+            text("Sorry it didn't help. A stylist can answer you in person:"),
+            Block::QuickReplies {
+                replies: vec![
+                    QuickReply::new("Talk to a stylist", "stylist"),
+                    QuickReply::new("Something else", "help"),
+                ],
+            },
+        ]
+    }
 }
 
 /// Style tags offered by the style quick links.
@@ -177,6 +236,33 @@ impl Concierge {
                     understanding.intent = Intent::FindProduct;
                     understanding.filters = filters;
                 }
+                let mut knowledge = None;
+                if matches!(understanding.intent, Intent::Unknown | Intent::Help)
+                    && !message.trim_start().starts_with('/')
+                {
+                    let found = turn.knowledge.lookup(message);
+                    knowledge = Some(if found.is_some() {
+                        KnowledgeUse::Answered
+                    } else {
+                        KnowledgeUse::Unanswered
+                    });
+                    if let Some(found) = found {
+                        // Answered from the store's own words: understood as a question for
+                        // help, so it never joins what the concierge did not understand.
+                        understanding.intent = Intent::Help;
+                        understanding.answer = Some(found.section.title.clone());
+                        return Ok(Ok(Reply {
+                            blocks: answer_blocks(found.section),
+                            understanding: Some(understanding),
+                            products_shown: 0,
+                            knowledge,
+                        }));
+                    }
+                    if understanding.intent == Intent::Help {
+                        // "What can you do" is answered by the concierge itself.
+                        knowledge = None;
+                    }
+                }
                 let intent = understanding.intent;
                 let (blocks, shown) = match intent {
                     Intent::FindProduct => {
@@ -195,9 +281,18 @@ impl Concierge {
                     blocks,
                     understanding: Some(understanding),
                     products_shown: shown,
+                    knowledge,
                 }))
             }
             Input::Action(action) => {
+                if let Some(helped) = helpful(action) {
+                    return Ok(Ok(Reply {
+                        blocks: feedback_blocks(helped),
+                        understanding: None,
+                        products_shown: 0,
+                        knowledge: Some(KnowledgeUse::Feedback(helped)),
+                    }));
+                }
                 let Some((blocks, shown)) = self.action_reply(turn, state, action).await? else {
                     return Ok(Err(UnknownAction(action.clone())));
                 };
@@ -205,6 +300,7 @@ impl Concierge {
                     blocks,
                     understanding: None,
                     products_shown: shown,
+                    knowledge: None,
                 }))
             }
         }
@@ -492,7 +588,6 @@ fn style_links() -> Vec<Block> {
     ]
 }
 
-/// The text of a reply's blocks, for transcripts.
 /// The stored message of a reply: its blocks serialized once, and their plain text.
 pub fn answer(
     blocks: &[Block],
@@ -501,6 +596,7 @@ pub fn answer(
     crate::conversations::Message::concierge(blocks_text(blocks), blocks::to_json(blocks), at)
 }
 
+/// The text of a reply's blocks, for transcripts.
 pub fn blocks_text(blocks: &[Block]) -> String {
     let mut lines = Vec::new();
     for block in blocks {
@@ -518,6 +614,9 @@ pub fn blocks_text(blocks: &[Block]) -> String {
                 "[order {}: {}]",
                 timeline.order_number, timeline.status_label
             )),
+            Block::Answer { text, source, .. } => {
+                lines.push(format!("{text}\n[answer from “{source}”]"));
+            }
             Block::QuickReplies { .. } | Block::CsatPrompt { .. } => {}
         }
     }

@@ -22,5 +22,8 @@ mod words;
 pub use orders::orders;
 pub use products::products;
 
+/// Gilded Grove's knowledge file: its answers on shipping, returns, materials, payment, ….
+pub const KNOWLEDGE: &str = include_str!("knowledge.md");
+
 #[cfg(test)]
 mod tests;

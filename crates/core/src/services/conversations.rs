@@ -38,6 +38,8 @@ pub struct Replied {
     pub products_shown: usize,
     /// Whether it was the shopper's first message or button in the conversation.
     pub first: bool,
+    /// Whether the knowledge file was asked, and what came of it.
+    pub knowledge: Option<crate::concierge::KnowledgeUse>,
 }
 
 /// A conversation ended.
@@ -141,6 +143,7 @@ pub async fn reply(
         intent,
         products_shown: reply.products_shown,
         first,
+        knowledge: reply.knowledge,
     })
 }
 

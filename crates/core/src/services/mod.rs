@@ -9,6 +9,7 @@ pub mod flags;
 pub mod import;
 pub mod insight;
 pub mod integrations;
+pub mod knowledge;
 pub mod orders;
 pub mod shortlist;
 pub mod staff;

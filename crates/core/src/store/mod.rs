@@ -9,6 +9,7 @@ mod flags;
 mod idempotency;
 mod inbox;
 mod insight;
+mod knowledge;
 mod metrics;
 mod orders;
 mod outbox;
@@ -25,6 +26,7 @@ pub use flags::{FlagAuditEntry, FlagStore};
 pub use idempotency::{IdempotencyClaim, IdempotencyStore, IdempotencyWrites};
 pub use inbox::{ClaimedDelivery, Delivery, Inbox, InboxCounts};
 pub use insight::{InsightStore, NotUnderstood};
+pub use knowledge::KnowledgeStore;
 pub use metrics::MetricStore;
 pub use orders::{OrderImport, OrderImportSummary, OrderStore, OrderWrite};
 pub use outbox::{OutboxItem, OutboxWrites, WebhookOutbox};
@@ -88,6 +90,7 @@ pub trait Store:
     + TokenStore
     + StaffStore
     + InsightStore
+    + KnowledgeStore
     + MetricStore
     + EmailOutbox
     + Send

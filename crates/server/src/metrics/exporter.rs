@@ -120,6 +120,14 @@ fn describe() {
         "Messages the concierge answered, by understood intent (action for buttons)."
     );
     describe_counter!(
+        "aurora_knowledge_lookups_total",
+        "Questions looked up in the store's knowledge file, by outcome (answered, unanswered)."
+    );
+    describe_counter!(
+        "aurora_knowledge_feedback_total",
+        "Shoppers' word on a knowledge answer, by whether it helped (yes, no)."
+    );
+    describe_counter!(
         "aurora_products_shown_total",
         "Product cards shown in concierge replies."
     );
@@ -207,7 +215,7 @@ fn register() {
     ] {
         metrics::counter!(name).increment(0);
     }
-    let labelled: [(&'static str, &'static str, &[&'static str]); 6] = [
+    let labelled: [(&'static str, &'static str, &[&'static str]); 8] = [
         (
             "aurora_tickets_total",
             "kind",
@@ -237,6 +245,12 @@ fn register() {
             ],
         ),
         ("aurora_messages_total", "intent", &["action"]),
+        (
+            "aurora_knowledge_lookups_total",
+            "outcome",
+            &["answered", "unanswered"],
+        ),
+        ("aurora_knowledge_feedback_total", "helpful", &["yes", "no"]),
         (
             "aurora_integration_deliveries_total",
             "outcome",

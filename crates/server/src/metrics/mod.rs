@@ -71,6 +71,26 @@ pub fn message(state: &AppState, answered: &Answered) {
     }
 }
 
+/// What the knowledge file did for a message: answered it or not, or the shopper's word on
+/// an answer.
+pub fn knowledge(used: aurora_core::concierge::KnowledgeUse) {
+    use aurora_core::concierge::KnowledgeUse;
+    match used {
+        KnowledgeUse::Answered => {
+            metrics::counter!("aurora_knowledge_lookups_total", "outcome" => "answered")
+                .increment(1);
+        }
+        KnowledgeUse::Unanswered => {
+            metrics::counter!("aurora_knowledge_lookups_total", "outcome" => "unanswered")
+                .increment(1);
+        }
+        KnowledgeUse::Feedback(helped) => {
+            let label = if helped { "yes" } else { "no" };
+            metrics::counter!("aurora_knowledge_feedback_total", "helpful" => label).increment(1);
+        }
+    }
+}
+
 /// A product added to a shortlist.
 pub fn shortlist_add() {
     metrics::counter!("aurora_shortlist_adds_total").increment(1);

@@ -247,6 +247,9 @@ async fn message(
                 && replied.products_shown == 0,
         },
     );
+    if let Some(knowledge) = replied.knowledge {
+        crate::metrics::knowledge(knowledge);
+    }
     Ok(Json(Reply::stored(replied.blocks)))
 }
 

@@ -160,6 +160,9 @@ pub(crate) fn understood_line(u: &Understanding) -> String {
     if let Some(number) = &u.order_number {
         parts.push(format!("order {number}"));
     }
+    if let Some(section) = &u.answer {
+        parts.push(format!("answered from “{section}”"));
+    }
     parts.join(" · ")
 }
 

@@ -95,8 +95,16 @@ pub async fn get(app: &Router, path: &str) -> Answer {
     send(app, Request::get(path).body(Body::empty()).unwrap()).await
 }
 
-/// Fills `store` with the demo catalog and the demo orders (their timelines ending before now).
+/// Fills `store` with the demo catalog, the demo orders (their timelines ending before now) and
+/// the demo's knowledge file.
 pub async fn seed_demo(store: &Arc<dyn Store>) {
+    aurora_core::services::knowledge::import(
+        store.as_ref(),
+        aurora_core::demo::KNOWLEDGE,
+        chrono::Utc::now(),
+    )
+    .await
+    .unwrap();
     let mut import = store.begin_import().await.unwrap();
     import.write(&aurora_core::demo::products()).await.unwrap();
     import.commit().await.unwrap();

@@ -2,22 +2,17 @@
 //! with an exact (BM25), a fuzzy and a prefix clause so typos still find products.
 
 use crate::catalog::{Category, DiamondOrigin, Metal, Product};
+use crate::text_index::{finish, folded_words, in_ram, text_field};
 use tantivy::query::{
     BooleanQuery, BoostQuery, EnableScoring, FuzzyTermQuery, Occur, Query, TermQuery,
 };
-use tantivy::schema::{
-    Field, IndexRecordOption, NumericOptions, Schema, TextFieldIndexing, TextOptions,
-};
-use tantivy::tokenizer::{
-    AsciiFoldingFilter, LowerCaser, RemoveLongFilter, SimpleTokenizer, StopWordFilter, TextAnalyzer,
-};
-use tantivy::{Index, IndexWriter, ReloadPolicy, Searcher, TantivyDocument, Term};
+use tantivy::schema::{Field, IndexRecordOption, NumericOptions, Schema};
+use tantivy::tokenizer::TextAnalyzer;
+use tantivy::{Searcher, TantivyDocument, Term};
 
 const TOKENIZER: &str = "aurora_words";
 /// The ordinal field: a document's position in the snapshot.
 const POSITION: &str = "position";
-/// Tantivy's smallest budget for one indexing thread; a catalog fits in it many times over.
-const WRITER_BUDGET_BYTES: usize = 15_000_000;
 /// More words than this add cost, not precision.
 const MAX_WORDS: usize = 12;
 
@@ -39,14 +34,7 @@ const STOP_WORDS: &[&str] = &[
 
 /// Lowercased, accent-folded words, no stemming: typos are the fuzzy clauses' job.
 fn analyzer() -> TextAnalyzer {
-    TextAnalyzer::builder(SimpleTokenizer::default())
-        .filter(RemoveLongFilter::limit(40))
-        .filter(LowerCaser)
-        .filter(AsciiFoldingFilter)
-        .filter(StopWordFilter::remove(
-            STOP_WORDS.iter().map(|w| (*w).to_string()),
-        ))
-        .build()
+    folded_words(STOP_WORDS).build()
 }
 
 /// Both forms, since nothing stems: "ring" and "rings" each find rings.
@@ -106,18 +94,10 @@ pub(super) struct TextIndex {
 impl TextIndex {
     pub(super) fn build(products: &[Product]) -> tantivy::Result<TextIndex> {
         let mut schema = Schema::builder();
-        let words = TextOptions::default().set_indexing_options(
-            TextFieldIndexing::default()
-                .set_tokenizer(TOKENIZER)
-                .set_index_option(IndexRecordOption::WithFreqs),
-        );
-        let title = schema.add_text_field("title", words.clone());
-        let body = schema.add_text_field("body", words);
+        let title = schema.add_text_field("title", text_field(TOKENIZER));
+        let body = schema.add_text_field("body", text_field(TOKENIZER));
         let position = schema.add_u64_field(POSITION, NumericOptions::default().set_fast());
-        let index = Index::builder().schema(schema.build()).create_in_ram()?;
-        index.tokenizers().register(TOKENIZER, analyzer());
-
-        let mut writer: IndexWriter = index.writer_with_num_threads(1, WRITER_BUDGET_BYTES)?;
+        let (index, writer) = in_ram(schema.build(), TOKENIZER, analyzer())?;
         for (i, product) in (0u64..).zip(products) {
             let mut doc = TantivyDocument::default();
             doc.add_text(title, &product.title);
@@ -141,14 +121,7 @@ impl TextIndex {
             doc.add_u64(position, i);
             writer.add_document(doc)?;
         }
-        writer.commit()?;
-        writer.wait_merging_threads()?;
-
-        let searcher = index
-            .reader_builder()
-            .reload_policy(ReloadPolicy::Manual)
-            .try_into()?
-            .searcher();
+        let searcher = finish(&index, writer)?;
         let positions = searcher
             .segment_readers()
             .iter()
