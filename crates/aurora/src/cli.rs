@@ -39,7 +39,8 @@ pub enum Command {
     /// number, and why other intents lost ("why did the widget say that?"). Without arguments,
     /// reads one message per line on stdin and writes one JSON object per line, in order:
     /// {"intent": …, "filters": {"category", "metals", "min_price", "max_price",
-    /// "ready_to_ship", …}, "order_number": …}.
+    /// "ready_to_ship", …}, "order_number": …}, and "request": "cancellation" for "cancel my
+    /// order" (intent returns).
     Understand {
         /// The message to explain.
         message: Vec<String>,

@@ -7,7 +7,7 @@ use aurora_core::catalog::search::SearchIndex;
 use aurora_core::concierge::{Concierge, ConciergeSettings, Input, Turn};
 use aurora_core::services::ServiceError;
 use aurora_core::services::conversations;
-use aurora_core::services::support::{self, ReturnOutcome};
+use aurora_core::services::support::{self, RequestOutcome};
 use aurora_core::store::Store;
 use aurora_core::tickets::TicketKind;
 use aurora_store::testing::TestDb;
@@ -210,17 +210,17 @@ async fn returns_follow_the_window_and_made_to_order_rules_and_land_in_the_conve
     )
     .await
     .unwrap();
-    assert!(matches!(refused, ReturnOutcome::Refused(_)), "{refused:?}");
+    assert!(matches!(refused, RequestOutcome::Refused(_)), "{refused:?}");
     let outside = request("GG-104017", "hannah.wright@example.org", "return");
     let refused = support::request_return(&world.concierge, &turn, None, &outside, &reference)
         .await
         .unwrap();
-    assert!(matches!(refused, ReturnOutcome::Refused(_)), "{refused:?}");
+    assert!(matches!(refused, RequestOutcome::Refused(_)), "{refused:?}");
     let resize = request("GG-104187", "liam.carter@example.org", "resize");
     let opened = support::request_return(&world.concierge, &turn, Some(&id), &resize, &reference)
         .await
         .unwrap();
-    let ReturnOutcome::Opened(receipt) = opened else {
+    let RequestOutcome::Opened(receipt) = opened else {
         panic!("a made-to-order piece can be resized: {opened:?}");
     };
     assert_eq!(receipt.ticket.kind, TicketKind::Resize);
@@ -269,13 +269,13 @@ async fn without_a_delivery_the_return_window_counts_from_the_shipment() {
     let recent = support::request_return(&world.concierge, &turn, None, &ask("1001"), &reference)
         .await
         .unwrap();
-    assert!(matches!(recent, ReturnOutcome::Opened(_)), "{recent:?}");
+    assert!(matches!(recent, RequestOutcome::Opened(_)), "{recent:?}");
     for (number, says) in [("1002", "was shipped on"), ("1003", "was refunded")] {
         let refused =
             support::request_return(&world.concierge, &turn, None, &ask(number), &reference)
                 .await
                 .unwrap();
-        let ReturnOutcome::Refused(blocks) = refused else {
+        let RequestOutcome::Refused(blocks) = refused else {
             panic!("{number} was accepted");
         };
         let text = serde_json::to_string(&blocks).unwrap();

@@ -261,6 +261,11 @@ impl Signals {
         self.cues[c as usize] > 0
     }
 
+    /// Asks to cancel an order ("cancel my order", "cancel order GG-104233").
+    pub(crate) fn cancellation(&self) -> bool {
+        self.has(Cue::Cancel) && (self.order_noun || self.order_number)
+    }
+
     fn any_neg(&self) -> bool {
         [
             Cue::NegBank,

@@ -22,7 +22,7 @@ pub use explain::Explanation;
 pub use jewelry::{Category, Metal, UnknownName};
 pub use normalize::{MAX_CHARS, within_one_edit};
 pub use order_number::OrderNumber;
-pub use types::{Filters, Intent, SortOrder, Understanding};
+pub use types::{Filters, Intent, Request, SortOrder, Understanding};
 
 /// The default order-number pattern: the demo store's `GG-` + six digits, or 4–12 digits.
 pub const DEFAULT_ORDER_NUMBER_PATTERN: &str = r"(?i:GG-\d{6})|\d{4,12}";
@@ -116,6 +116,8 @@ impl Understander {
                 intent: decision.intent,
                 filters,
                 order_number: order.as_ref().map(|o| o.normalized.clone()),
+                request: (decision.intent == Intent::Returns && signals.cancellation())
+                    .then_some(Request::Cancellation),
                 answer: None,
             },
             text,

@@ -84,6 +84,14 @@ impl SortOrder {
     }
 }
 
+/// What a shopper asks the store to do that has no intent of its own.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Request {
+    /// Cancel an order ("I want to cancel my order"): understood as `returns`.
+    Cancellation,
+}
+
 /// Catalog filters found in a message.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Filters {
@@ -119,6 +127,9 @@ pub struct Understanding {
     pub filters: Filters,
     /// The order number, normalised (no `#`, upper-case).
     pub order_number: Option<OrderNumber>,
+    /// A request within the intent: `cancellation` for "cancel my order" (intent `returns`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub request: Option<Request>,
     /// The title of the knowledge-file section that answered the message. Set by the
     /// concierge, which holds the store's knowledge file; never by this crate.
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -453,3 +453,27 @@ fn asking_what_jewelry_is_made_of_is_not_a_product_search() {
         assert_eq!(intent(text), Intent::FindProduct, "{text}");
     }
 }
+
+#[test]
+fn cancelling_an_order_is_returns_with_a_cancellation_request() {
+    for text in [
+        "I want to cancel my order",
+        "cancel order GG-104233 please",
+        "can i cancel my purchase",
+    ] {
+        let understood = understand(text);
+        assert_eq!(understood.intent, Intent::Returns, "{text}");
+        assert_eq!(
+            understood.request,
+            Some(aurora_nlu::Request::Cancellation),
+            "{text}"
+        );
+    }
+    assert_eq!(
+        understand("cancel order GG-104233").order_number.as_deref(),
+        Some("GG-104233")
+    );
+    for text in ["I want to return my order", "my ring is too small"] {
+        assert_eq!(understand(text).request, None, "{text}");
+    }
+}

@@ -33,6 +33,9 @@ backend_tests!(
     an_idempotency_key_is_bound_to_its_visitor_body_and_address,
     a_rate_limited_answer_is_not_replayed_for_the_same_idempotency_key,
     csat_is_taken_once_and_only_after_it_was_offered,
+    an_order_that_has_not_shipped_gets_a_cancellation_ticket,
+    a_shipped_cancelled_or_unknown_order_cannot_be_cancelled,
+    cancellations_count_as_order_lookups_against_the_limit,
 );
 
 const ORDERS: &str = "/api/support/orders/lookup";
@@ -644,4 +647,115 @@ async fn a_rate_limited_answer_is_not_replayed_for_the_same_idempotency_key(stor
             "attempt {attempt}"
         );
     }
+}
+
+fn cancellation(number: &str, email: &str) -> Value {
+    json!({ "order_number": number, "email": email, "reason": "Ordered the wrong size" })
+}
+
+async fn an_order_that_has_not_shipped_gets_a_cancellation_ticket(store: Arc<dyn Store>) {
+    let app = demo_app(store.clone()).await;
+    let (shopper, id, _) = Shopper::start(&app).await;
+    let asked = shopper.say(&app, &id, "I want to cancel my order").await;
+    let form = &blocks_of(&asked, "form")[0];
+    assert_eq!(form["form"], "cancellation", "{asked}");
+    assert_eq!(form["endpoint"], "/api/support/cancellations");
+    let paid = store.order(&"GG-104281".into()).await.unwrap().unwrap();
+    assert_eq!(paid.status(), OrderStatus::Paid);
+    let mut body = cancellation("gg-104281", "Charlotte.Hughes@example.com");
+    body["conversation_id"] = json!(id);
+    let answer = shopper.post(&app, "/api/support/cancellations", body).await;
+    assert_eq!(answer.status, StatusCode::CREATED, "{}", answer.text());
+    let reply = answer.json();
+    let reference = reply["reference"].as_str().unwrap();
+    assert!(reference.starts_with("CX-"), "{reference}");
+    assert!(words(&reply).contains(reference), "{reply}");
+    let ticket = store.ticket(reference).await.unwrap().unwrap();
+    assert_eq!(ticket.kind, TicketKind::Cancellation);
+    assert_eq!(ticket.details["order_number"], "GG-104281");
+    assert_eq!(ticket.details["reason"], "Ordered the wrong size");
+    assert_eq!(ticket.conversation_id.as_deref(), Some(id.as_str()));
+}
+
+async fn a_shipped_cancelled_or_unknown_order_cannot_be_cancelled(store: Arc<dyn Store>) {
+    let app = demo_app(store.clone()).await;
+    let (shopper, _, _) = Shopper::start(&app).await;
+    for (number, email, says) in [
+        (
+            "GG-104233",
+            "ava.thompson@example.com",
+            "can no longer be cancelled",
+        ),
+        (
+            "GG-104052",
+            "sofia.martinez@example.com",
+            "can no longer be cancelled",
+        ),
+        ("GG-104160", "mason.bailey@example.com", "already cancelled"),
+    ] {
+        let answer = shopper
+            .post(
+                &app,
+                "/api/support/cancellations",
+                cancellation(number, email),
+            )
+            .await;
+        assert_eq!(answer.status, StatusCode::OK, "{number}: {}", answer.text());
+        let reply = answer.json();
+        assert_eq!(reply["reference"], Value::Null);
+        assert!(words(&reply).contains(says), "{number}: {reply}");
+    }
+    let unknown = shopper
+        .post(
+            &app,
+            "/api/support/cancellations",
+            cancellation("GG-104281", "someone.else@example.com"),
+        )
+        .await;
+    assert_eq!(
+        invalid_fields(&unknown),
+        ["order_number"],
+        "{}",
+        unknown.text()
+    );
+    let empty = shopper
+        .post(&app, "/api/support/cancellations", json!({}))
+        .await;
+    assert_eq!(
+        invalid_fields(&empty),
+        ["order_number", "email"],
+        "{}",
+        empty.text()
+    );
+    assert!(store.recent_tickets(10).await.unwrap().is_empty());
+}
+
+async fn cancellations_count_as_order_lookups_against_the_limit(store: Arc<dyn Store>) {
+    let settings = ServerSettings {
+        limits: LimitSettings {
+            order_lookups_per_15_minutes: 2,
+            ..LimitSettings::default()
+        },
+        ..ServerSettings::default()
+    };
+    let app = demo_app_with(store, settings).await;
+    let (shopper, _, _) = Shopper::start(&app).await;
+    for _ in 0..2 {
+        let answer = shopper
+            .post(
+                &app,
+                "/api/support/cancellations",
+                cancellation("GG-104281", "guess@example.com"),
+            )
+            .await;
+        assert_eq!(answer.status, StatusCode::UNPROCESSABLE_ENTITY);
+    }
+    let limited = shopper
+        .post(
+            &app,
+            "/api/support/cancellations",
+            cancellation("GG-104281", "charlotte.hughes@example.com"),
+        )
+        .await;
+    assert_problem(&limited, StatusCode::TOO_MANY_REQUESTS, "rate_limited");
 }

@@ -38,6 +38,7 @@ fn understood(intent: Intent) -> Option<Understanding> {
         intent,
         filters: Filters::default(),
         order_number: None,
+        request: None,
         answer: None,
     })
 }

@@ -153,6 +153,7 @@ pub enum FormKind {
     ReturnOrResize,
     Stylist,
     Csat,
+    Cancellation,
 }
 
 /// A form: fields with their rules, where to submit, what the button says.

@@ -142,6 +142,25 @@ pub fn return_or_resize(prefill: &Prefill, order_hint: &str) -> Form {
     }
 }
 
+/// Ask to cancel an order that has not shipped.
+pub fn cancellation(prefill: &Prefill, order_hint: &str) -> Form {
+    let mut fields = order_fields(prefill, order_hint);
+    fields.push(field(
+        "reason",
+        "Why would you like to cancel? (optional)",
+        FieldType::Textarea,
+        false,
+        2000,
+    ));
+    Form {
+        form: FormKind::Cancellation,
+        title: "Cancel an order".to_string(),
+        endpoint: "/api/support/cancellations".to_string(),
+        submit_label: "Ask to cancel".to_string(),
+        fields,
+    }
+}
+
 /// Hand over to a human stylist.
 pub fn stylist(prefill: &Prefill) -> Form {
     Form {

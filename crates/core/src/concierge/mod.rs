@@ -9,8 +9,8 @@ mod support;
 
 pub use discovery::PAGE;
 pub use support::{
-    LookupOutcome, TicketReceipt, csat_prompt, lookup_order, submit_csat, submit_return,
-    submit_stylist, webhook_payload,
+    LookupOutcome, TicketReceipt, csat_prompt, lookup_order, submit_cancellation, submit_csat,
+    submit_return, submit_stylist, webhook_payload,
 };
 
 use crate::catalog::Category;
@@ -275,6 +275,14 @@ impl Concierge {
                             .await?,
                         0,
                     ),
+                    Intent::Returns
+                        if understanding.request == Some(aurora_nlu::Request::Cancellation) =>
+                    {
+                        (
+                            self.cancellation_form(turn, understanding.order_number.clone()),
+                            0,
+                        )
+                    }
                     other => self.intent_reply(turn, state, other).await?,
                 };
                 Ok(Ok(Reply {
@@ -511,6 +519,18 @@ impl Concierge {
             )),
             Block::Form(forms::return_or_resize(
                 &self.prefill(turn, None),
+                &self.order_hint(),
+            )),
+        ]
+    }
+
+    fn cancellation_form(&self, turn: &Turn<'_>, number: Option<OrderNumber>) -> Vec<Block> {
+        vec![
+            text(
+                "An order can be cancelled until it ships: our team does it and confirms by email. Which order is it?",
+            ),
+            Block::Form(forms::cancellation(
+                &self.prefill(turn, number.map(String::from)),
                 &self.order_hint(),
             )),
         ]

@@ -155,15 +155,7 @@ pub async fn submit_return(
             }
         }
     }
-    let order = match turn.store.order(&number).await? {
-        Some(order) if order.email_matches(&email) => order,
-        _ => {
-            return Err(ServiceError::Invalid(vec![Invalid::new(
-                "order_number",
-                "We couldn't find an order with that number and email.",
-            )]));
-        }
-    };
+    let order = shoppers_order(turn, &number, &email).await?;
     if let Some(reason) = refusal(concierge, turn, &order, kind) {
         return Ok(Err(vec![
             notice(NoticeLevel::Info, reason),
@@ -172,16 +164,7 @@ pub async fn submit_return(
             },
         ]));
     }
-    let ticket = new_ticket(
-        turn,
-        conversation_id,
-        kind,
-        None,
-        &email,
-        Value::Object(details),
-    )
-    .await?;
-    let ticket = store_ticket(turn, ticket, references).await?;
+    let ticket = order_ticket(turn, conversation_id, kind, &email, details, references).await?;
     let what = if kind == TicketKind::Resize {
         "resize"
     } else {
@@ -195,6 +178,108 @@ pub async fn submit_return(
         csat_prompt(),
     ];
     Ok(Ok(TicketReceipt { ticket, blocks }))
+}
+
+/// Asks staff to cancel an order that has not shipped (the store's platform cancels it, not the
+/// concierge); one that has shipped, or is already cancelled, is refused with what to do instead.
+pub async fn submit_cancellation(
+    concierge: &Concierge,
+    turn: &Turn<'_>,
+    conversation_id: Option<&str>,
+    body: &Map<String, Value>,
+    references: &(dyn Fn(TicketKind) -> String + Sync),
+) -> Result<Result<TicketReceipt, Vec<Block>>, ServiceError> {
+    let form = forms::cancellation(&Default::default(), "");
+    let values =
+        forms::validate(&form, body, &["conversation_id"]).map_err(ServiceError::Invalid)?;
+    let (number, email) = order_and_email(concierge, &values)?;
+    let order = shoppers_order(turn, &number, &email).await?;
+    let refused = match order.status() {
+        OrderStatus::Cancelled | OrderStatus::Refunded => Some(format!(
+            "Order {} was already {}: there is nothing left to cancel.",
+            order.number,
+            order.status().label().to_lowercase()
+        )),
+        _ => order.shipped_at().map(|at| {
+            format!(
+                "Order {} shipped on {}, so it can no longer be cancelled. Once it arrives you can return it within {} days.",
+                order.number,
+                at.format("%B %-d, %Y"),
+                concierge.settings().return_window_days
+            )
+        }),
+    };
+    if let Some(reason) = refused {
+        return Ok(Err(vec![
+            notice(NoticeLevel::Info, reason),
+            Block::QuickReplies {
+                replies: vec![
+                    QuickReply::new("Returns & resizing", "returns"),
+                    QuickReply::new("Talk to a stylist", "stylist"),
+                ],
+            },
+        ]));
+    }
+    let mut details = values.clone();
+    details.insert("order_number".into(), Value::String(number.to_string()));
+    let ticket = order_ticket(
+        turn,
+        conversation_id,
+        TicketKind::Cancellation,
+        &email,
+        details,
+        references,
+    )
+    .await?;
+    let blocks = vec![
+        text(format!(
+            "Your cancellation request {} for order {} is in. Our team will cancel it before it ships and confirm by email to {} {}.",
+            ticket.reference,
+            order.number,
+            ticket.email,
+            concierge.settings().stylist_response_time
+        )),
+        csat_prompt(),
+    ];
+    Ok(Ok(TicketReceipt { ticket, blocks }))
+}
+
+/// The order of `number` when `email` is the one it was placed with; the same refusal for a
+/// wrong email and an unknown number.
+async fn shoppers_order(
+    turn: &Turn<'_>,
+    number: &OrderNumber,
+    email: &Email,
+) -> Result<Order, ServiceError> {
+    match turn.store.order(number).await? {
+        Some(order) if order.email_matches(email) => Ok(order),
+        _ => Err(ServiceError::Invalid(vec![Invalid::new(
+            "order_number",
+            "We couldn't find an order with that number and email.",
+        )])),
+    }
+}
+
+/// Opens and stores a ticket about one of the shopper's orders (a return, resize or
+/// cancellation), with the form's values as its details.
+async fn order_ticket(
+    turn: &Turn<'_>,
+    conversation_id: Option<&str>,
+    kind: TicketKind,
+    email: &Email,
+    details: Values,
+    references: &(dyn Fn(TicketKind) -> String + Sync),
+) -> Result<Ticket, ServiceError> {
+    let ticket = new_ticket(
+        turn,
+        conversation_id,
+        kind,
+        None,
+        email,
+        Value::Object(details),
+    )
+    .await?;
+    Ok(store_ticket(turn, ticket, references).await?)
 }
 
 /// Why a return or resize of `order` is refused, in words the shopper can act on.

@@ -7,8 +7,8 @@ use super::conversations::{owned, record};
 use crate::concierge::blocks::Block;
 use crate::concierge::forms::Invalid;
 use crate::concierge::{
-    Concierge, LookupOutcome, TicketReceipt, Turn, lookup_order, submit_csat, submit_return,
-    submit_stylist,
+    Concierge, LookupOutcome, TicketReceipt, Turn, lookup_order, submit_cancellation, submit_csat,
+    submit_return, submit_stylist,
 };
 use crate::tickets::TicketKind;
 use serde_json::{Map, Value};
@@ -19,9 +19,10 @@ pub type Body = Map<String, Value>;
 /// Makes a ticket reference for a kind (randomness is the caller's).
 pub type References<'a> = &'a (dyn Fn(TicketKind) -> String + Sync);
 
-/// A return or resize request: a ticket, or the blocks that say why it was refused.
+/// A return, resize or cancellation request: a ticket, or the blocks that say why it was
+/// refused.
 #[derive(Debug, Clone, PartialEq)]
-pub enum ReturnOutcome {
+pub enum RequestOutcome {
     Opened(Box<TicketReceipt>),
     Refused(Vec<Block>),
 }
@@ -75,25 +76,44 @@ pub async fn request_return(
     conversation: Option<&str>,
     body: &Body,
     references: References<'_>,
-) -> Result<ReturnOutcome, ServiceError> {
+) -> Result<RequestOutcome, ServiceError> {
     let submit = async |conversation: Option<&str>| {
-        Ok(
-            match submit_return(concierge, turn, conversation, body, references).await? {
-                Ok(receipt) => ReturnOutcome::Opened(Box::new(receipt)),
-                Err(blocks) => ReturnOutcome::Refused(blocks),
-            },
-        )
+        submit_return(concierge, turn, conversation, body, references).await
     };
-    answered(
-        turn,
-        conversation,
-        "return or resize request",
-        submit,
-        |outcome| match outcome {
-            ReturnOutcome::Opened(receipt) => &receipt.blocks,
-            ReturnOutcome::Refused(blocks) => blocks,
-        },
-    )
+    requested(turn, conversation, "return or resize request", submit).await
+}
+
+/// Asks staff to cancel an order that has not shipped, or says why it cannot be.
+pub async fn request_cancellation(
+    concierge: &Concierge,
+    turn: &Turn<'_>,
+    conversation: Option<&str>,
+    body: &Body,
+    references: References<'_>,
+) -> Result<RequestOutcome, ServiceError> {
+    let submit = async |conversation: Option<&str>| {
+        submit_cancellation(concierge, turn, conversation, body, references).await
+    };
+    requested(turn, conversation, "cancellation request", submit).await
+}
+
+/// A request that opens a ticket or is refused, answered in the conversation it names.
+async fn requested(
+    turn: &Turn<'_>,
+    conversation: Option<&str>,
+    what: &str,
+    submit: impl AsyncFnOnce(Option<&str>) -> Result<Result<TicketReceipt, Vec<Block>>, ServiceError>,
+) -> Result<RequestOutcome, ServiceError> {
+    let outcome = async |conversation: Option<&str>| {
+        Ok(match submit(conversation).await? {
+            Ok(receipt) => RequestOutcome::Opened(Box::new(receipt)),
+            Err(blocks) => RequestOutcome::Refused(blocks),
+        })
+    };
+    answered(turn, conversation, what, outcome, |outcome| match outcome {
+        RequestOutcome::Opened(receipt) => &receipt.blocks,
+        RequestOutcome::Refused(blocks) => blocks,
+    })
     .await
 }
 

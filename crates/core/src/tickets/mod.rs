@@ -17,11 +17,18 @@ pub enum TicketKind {
     Return,
     Resize,
     Stylist,
+    /// Cancel an order that has not shipped: staff do it on the store's platform.
+    Cancellation,
 }
 
 impl TicketKind {
     /// Every kind.
-    pub const ALL: [TicketKind; 3] = [TicketKind::Return, TicketKind::Resize, TicketKind::Stylist];
+    pub const ALL: [TicketKind; 4] = [
+        TicketKind::Return,
+        TicketKind::Resize,
+        TicketKind::Stylist,
+        TicketKind::Cancellation,
+    ];
 
     /// The stable machine name.
     pub fn as_str(self) -> &'static str {
@@ -29,6 +36,7 @@ impl TicketKind {
             TicketKind::Return => "return",
             TicketKind::Resize => "resize",
             TicketKind::Stylist => "stylist",
+            TicketKind::Cancellation => "cancellation",
         }
     }
 
@@ -38,14 +46,17 @@ impl TicketKind {
             TicketKind::Return => "Return",
             TicketKind::Resize => "Resize",
             TicketKind::Stylist => "Stylist",
+            TicketKind::Cancellation => "Cancellation",
         }
     }
 
-    /// The reference prefix: `RT-` for returns and resizes, `ST-` for stylist requests.
+    /// The reference prefix: `RT-` for returns and resizes, `ST-` for stylist requests, `CX-`
+    /// for cancellations.
     pub fn prefix(self) -> &'static str {
         match self {
             TicketKind::Return | TicketKind::Resize => "RT",
             TicketKind::Stylist => "ST",
+            TicketKind::Cancellation => "CX",
         }
     }
 }

@@ -137,7 +137,7 @@ fn describe() {
     );
     describe_counter!(
         "aurora_tickets_total",
-        "Tickets created, by kind (stylist, return, resize)."
+        "Tickets created, by kind (stylist, return, resize, cancellation)."
     );
     describe_counter!(
         "aurora_csat_responses_total",
@@ -219,7 +219,7 @@ fn register() {
         (
             "aurora_tickets_total",
             "kind",
-            &["stylist", "return", "resize"],
+            &["stylist", "return", "resize", "cancellation"],
         ),
         (
             "aurora_rate_limited_total",

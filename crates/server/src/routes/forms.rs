@@ -9,7 +9,7 @@ use crate::{ApiError, AppState, FieldError};
 use aurora_core::concierge::blocks::{Block, FieldType, Form, SCHEMA_VERSION};
 use aurora_core::concierge::forms::{self, Prefill};
 use aurora_core::concierge::{LookupOutcome, TicketReceipt};
-use aurora_core::services::support::{self, ReturnOutcome};
+use aurora_core::services::support::{self, RequestOutcome};
 use aurora_core::tickets::TicketKind;
 use axum::Json;
 use axum::extract::State;
@@ -26,6 +26,7 @@ pub(crate) fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(order_lookup))
         .routes(routes!(returns))
+        .routes(routes!(cancellations))
         .routes(routes!(stylist))
         .routes(routes!(csat))
 }
@@ -127,6 +128,11 @@ form_body!(
     "The return-or-resize form's fields."
 );
 form_body!(
+    CancellationRequest,
+    forms::cancellation(&Prefill::default(), ""),
+    "The cancellation form's fields."
+);
+form_body!(
     StylistRequest,
     forms::stylist(&Prefill::default()),
     "The stylist form's fields."
@@ -169,17 +175,7 @@ async fn order_lookup(
     body: JsonObject,
 ) -> Result<Json<LookupAnswer>, ApiError> {
     let conversation = conversation_id(&body)?;
-    // Keyed by the number as the lookup reads it, so "# gg-104233" counts for "GG-104233".
-    let typed = body
-        .0
-        .get("order_number")
-        .and_then(Value::as_str)
-        .unwrap_or("");
-    let understander = state.concierge.understander();
-    let number = understander.parse_order_number(typed);
-    state
-        .limits
-        .order_lookup(ip, &visitor, number.as_deref().unwrap_or(typed.trim()))?;
+    limit_lookups(&state, ip, &visitor, &body)?;
     let index = state.index();
     let turn = state.turn(&index, &visitor, &identity);
     let outcome = support::order_lookup(&state.concierge, &turn, conversation, &body.0).await?;
@@ -192,6 +188,26 @@ async fn order_lookup(
         found,
         blocks,
     }))
+}
+
+/// Counts an order lookup against the visitor's, the address's and the order number's limits.
+fn limit_lookups(
+    state: &AppState,
+    ip: std::net::IpAddr,
+    visitor: &str,
+    body: &JsonObject,
+) -> Result<(), ApiError> {
+    // Keyed by the number as the lookup reads it, so "# gg-104233" counts for "GG-104233".
+    let typed = body
+        .0
+        .get("order_number")
+        .and_then(Value::as_str)
+        .unwrap_or("");
+    let number = state.concierge.understander().parse_order_number(typed);
+    state
+        .limits
+        .order_lookup(ip, visitor, number.as_deref().unwrap_or(typed.trim()))?;
+    Ok(())
 }
 
 /// `RT-482193`: a prefix and six random digits.
@@ -224,9 +240,44 @@ async fn returns(
     let turn = state.turn(&index, &visitor, &identity);
     let outcome =
         support::request_return(&state.concierge, &turn, conversation, &body.0, &reference).await?;
-    Ok(match outcome {
-        ReturnOutcome::Opened(receipt) => ticket_created(&state, *receipt),
-        ReturnOutcome::Refused(blocks) => (
+    Ok(ticket_answer(&state, outcome))
+}
+
+/// Asks staff to cancel an order that has not shipped; a shipped or cancelled order is refused
+/// with what to do instead.
+#[utoipa::path(post, path = "/api/support/cancellations", tag = "forms",
+    security(("visitor" = [])),
+    request_body = CancellationRequest,
+    responses(
+        (status = 201, description = "A ticket was opened.", body = TicketAnswer),
+        (status = 200, description = "Not possible: `reference` is null and the blocks say why.", body = TicketAnswer),
+        (status = 404, description = "`conversation_id` is not the visitor's conversation.", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Every invalid field.", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "Too many order lookups for this visitor, address or order number (`rate_limited`, with `Retry-After`).", body = Problem, content_type = "application/problem+json"),
+    ))]
+async fn cancellations(
+    State(state): State<AppState>,
+    Visitor(visitor): Visitor,
+    ClientIp(ip): ClientIp,
+    Identity(identity): Identity,
+    body: JsonObject,
+) -> Result<(StatusCode, Json<TicketAnswer>), ApiError> {
+    let conversation = conversation_id(&body)?;
+    // It says whether an order exists for a number and email, as a lookup does.
+    limit_lookups(&state, ip, &visitor, &body)?;
+    let index = state.index();
+    let turn = state.turn(&index, &visitor, &identity);
+    let outcome =
+        support::request_cancellation(&state.concierge, &turn, conversation, &body.0, &reference)
+            .await?;
+    Ok(ticket_answer(&state, outcome))
+}
+
+/// A request's answer: 201 with the new ticket's reference, or 200 with why it was refused.
+fn ticket_answer(state: &AppState, outcome: RequestOutcome) -> (StatusCode, Json<TicketAnswer>) {
+    match outcome {
+        RequestOutcome::Opened(receipt) => ticket_created(state, *receipt),
+        RequestOutcome::Refused(blocks) => (
             StatusCode::OK,
             Json(TicketAnswer {
                 schema_version: SCHEMA_VERSION,
@@ -234,7 +285,7 @@ async fn returns(
                 blocks,
             }),
         ),
-    })
+    }
 }
 
 /// Counts a new ticket and answers 201 with its reference.
