@@ -267,7 +267,17 @@ pub(crate) fn collect(t: &Tokens<'_>, matches: &[Match], price: &PriceScan) -> F
     }
     let has_metal = !f.metal_list.is_empty();
     let explicit = f.cats.iter().any(|c| !c.ambiguous && c.ignored.is_none());
-    let context = has_metal || jewel || custom || f.karat || explicit || shop || price.currency;
+    // A message that is nothing but the word ("hoops", "studs please"): the shopper is naming
+    // what they want, whatever else the word can mean.
+    let bare = !f.cats.is_empty()
+        && (0..t.len()).all(|i| {
+            let w = t.word(i);
+            w.is_empty()
+                || matches!(w, "please" | "pls" | "plz")
+                || f.cats.iter().any(|c| c.token == i)
+        });
+    let context =
+        has_metal || jewel || custom || f.karat || explicit || shop || price.currency || bare;
     for c in &mut f.cats {
         if c.ignored.is_none() && c.ambiguous && !context {
             c.ignored = Some("has other meanings and nothing else here is about jewelry");

@@ -477,3 +477,24 @@ fn cancelling_an_order_is_returns_with_a_cancellation_request() {
         assert_eq!(understand(text).request, None, "{text}");
     }
 }
+
+#[test]
+fn a_word_with_other_meanings_alone_is_what_the_shopper_wants() {
+    for (text, category) in [
+        ("hoops", Category::Earrings),
+        ("studs please", Category::Earrings),
+        ("chain", Category::Necklaces),
+    ] {
+        let understood = understand(text);
+        assert_eq!(understood.intent, Intent::FindProduct, "{text}");
+        assert_eq!(understood.filters.category, Some(category), "{text}");
+    }
+    // With other words it still needs jewelry around it.
+    for text in [
+        "jump through hoops",
+        "the band was great",
+        "chain of command",
+    ] {
+        assert_ne!(intent(text), Intent::FindProduct, "{text}");
+    }
+}

@@ -35,6 +35,7 @@ backend_tests!(
     asking_to_track_an_order_by_number_prefills_the_form,
     starting_again_with_the_same_idempotency_key_resumes_the_same_conversation,
     questions_the_knowledge_file_answers_get_an_answer_block_and_no_products,
+    a_bare_hoops_shows_earrings,
     an_answer_asks_whether_it_helped_and_a_no_offers_a_stylist,
     a_question_the_knowledge_file_cannot_answer_stays_not_understood,
 );
@@ -726,4 +727,13 @@ async fn a_question_the_knowledge_file_cannot_answer_stays_not_understood(store:
         );
         assert!(words(&reply).contains("not sure"), "{question}: {reply}");
     }
+}
+
+async fn a_bare_hoops_shows_earrings(store: Arc<dyn Store>) {
+    let app = demo_app(store).await;
+    let (shopper, id, _) = Shopper::start(&app).await;
+    let reply = shopper.say(&app, &id, "hoops").await;
+    let shown = cards(&reply);
+    assert!(!shown.is_empty(), "{reply}");
+    assert!(shown.iter().all(|c| c["category"] == "earrings"), "{reply}");
 }
