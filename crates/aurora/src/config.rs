@@ -73,6 +73,7 @@ pub struct Config {
     pub stylist_response_time: String,
     pub return_window_days: u32,
     pub order_number_pattern: String,
+    pub price_around_percent: u8,
     pub order_number_example: String,
     pub currency: String,
     pub concierge_enabled: bool,
@@ -95,7 +96,7 @@ pub struct Config {
 }
 
 /// The setting names, as they appear in aurora.toml (and, upper-cased with `AURORA_`, the env).
-const KEYS: [&str; 42] = [
+const KEYS: [&str; 43] = [
     "listen",
     "database_url",
     "secret_key",
@@ -119,6 +120,7 @@ const KEYS: [&str; 42] = [
     "stylist_response_time",
     "return_window_days",
     "order_number_pattern",
+    "price_around_percent",
     "order_number_example",
     "currency",
     "concierge_enabled",
@@ -169,6 +171,7 @@ impl Default for Config {
             stylist_response_time: "within one business day".to_string(),
             return_window_days: 30,
             order_number_pattern: aurora_nlu::DEFAULT_ORDER_NUMBER_PATTERN.to_string(),
+            price_around_percent: aurora_nlu::DEFAULT_AROUND_PERCENT,
             order_number_example: "GG-104233".to_string(),
             currency: "USD".to_string(),
             concierge_enabled: true,
@@ -299,6 +302,9 @@ impl Config {
         }
         if self.orders_made_to_order_tag.trim().is_empty() {
             bail!("AURORA_ORDERS_MADE_TO_ORDER_TAG: must not be empty");
+        }
+        if self.price_around_percent > 90 {
+            bail!("AURORA_PRICE_AROUND_PERCENT: must be from 0 to 90");
         }
         if self.concierge_rollout_percentage > 100 {
             bail!("AURORA_CONCIERGE_ROLLOUT_PERCENTAGE: must be from 0 to 100");
@@ -448,6 +454,7 @@ impl Config {
     pub fn nlu(&self) -> aurora_nlu::NluConfig {
         aurora_nlu::NluConfig {
             order_number_pattern: self.order_number_pattern.clone(),
+            around_percent: self.price_around_percent,
         }
     }
 

@@ -32,12 +32,18 @@ pub const DEFAULT_ORDER_NUMBER_PATTERN: &str = r"(?i:GG-\d{6})|\d{4,12}";
 pub struct NluConfig {
     /// Regular expression for an order number itself (no anchors needed; it must match whole).
     pub order_number_pattern: String,
+    /// "Around 500" reads as 500 less and more this many percent (0 to 90).
+    pub around_percent: u8,
 }
+
+/// The default of [`NluConfig::around_percent`]: "around 500" is 400 to 600.
+pub const DEFAULT_AROUND_PERCENT: u8 = 20;
 
 impl Default for NluConfig {
     fn default() -> Self {
         Self {
             order_number_pattern: DEFAULT_ORDER_NUMBER_PATTERN.to_owned(),
+            around_percent: DEFAULT_AROUND_PERCENT,
         }
     }
 }
@@ -72,6 +78,8 @@ impl std::error::Error for ConfigError {}
 pub struct Understander {
     order_re: Regex,
     lexicon: Lexicon,
+    /// The share "around N" spans either side of N.
+    around: f64,
 }
 
 impl Understander {
@@ -81,6 +89,7 @@ impl Understander {
         Ok(Understander {
             order_re,
             lexicon: Lexicon::new(),
+            around: f64::from(config.around_percent.min(90)) / 100.0,
         })
     }
 
@@ -106,7 +115,11 @@ impl Understander {
         let tokens = normalize::tokenize(text, &self.lexicon);
         let matches = self.lexicon.scan(&tokens);
         let order = order_number::find(&self.order_re, text);
-        let price = price::scan(&tokens, order.as_ref().map(|o| (o.start, o.end)));
+        let price = price::scan(
+            &tokens,
+            order.as_ref().map(|o| (o.start, o.end)),
+            self.around,
+        );
         let found = filters::collect(&tokens, &matches, &price);
         let signals = intent::Signals::new(&tokens, &matches, &found, &price, order.is_some());
         let decision = intent::decide(text, &signals);

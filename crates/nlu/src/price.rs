@@ -29,7 +29,10 @@ enum Bound {
     Min,
     Between,
     From,
+    /// A budget without a direction ("for 500", "$500"): at most that.
     Around,
+    /// "around 500", "about 500", "roughly 500": that much, give or take (a range).
+    Near,
 }
 
 /// One price found, for explanations: tokens `from..to` and what they set.
@@ -343,16 +346,18 @@ fn is_filler(w: &str) -> bool {
 fn bound_before(t: &Tokens<'_>, i: usize) -> (Option<Bound>, bool) {
     let mut k = i;
     let mut approx = false;
+    let mut near = false;
     let mut skipped = 0;
     while k > 0 && skipped < 4 {
         let w = t.word(k - 1);
         if is_filler(w)
             && !(w == "at" && matches!(t.word(k.saturating_sub(2)), "least" | "most" | "starting"))
         {
-            approx |= matches!(
+            near |= matches!(
                 w,
-                "around" | "about" | "approximately" | "roughly" | "approx" | "spend" | "spending"
+                "around" | "about" | "approximately" | "roughly" | "approx"
             );
+            approx |= near || matches!(w, "spend" | "spending");
             if w == "at" && t.word(k.saturating_sub(2)) == "starting" {
                 return (Some(Bound::Min), approx);
             }
@@ -362,8 +367,9 @@ fn bound_before(t: &Tokens<'_>, i: usize) -> (Option<Bound>, bool) {
         }
         break;
     }
+    let vague = if near { Bound::Near } else { Bound::Around };
     if k == 0 {
-        return (approx.then_some(Bound::Around), approx);
+        return (approx.then_some(vague), approx);
     }
     let w1 = t.word(k - 1);
     let w2 = if k >= 2 { t.word(k - 2) } else { "" };
@@ -401,7 +407,7 @@ fn bound_before(t: &Tokens<'_>, i: usize) -> (Option<Bound>, bool) {
                 _ => None,
             }
         };
-    (bound.or(approx.then_some(Bound::Around)), approx)
+    (bound.or(approx.then_some(vague)), approx)
 }
 
 /// A price word after an amount: "$500 or less", "1k and up", "500+".
@@ -437,7 +443,8 @@ fn preceded_by_size(t: &Tokens<'_>, i: usize) -> bool {
 }
 
 /// Scans the tokens for price bounds; `order` is the byte range of an order number to skip.
-pub(crate) fn scan(t: &Tokens<'_>, order: Option<(usize, usize)>) -> PriceScan {
+/// The prices of a message; `around` is the share "around N" spans either side of N.
+pub(crate) fn scan(t: &Tokens<'_>, order: Option<(usize, usize)>, around: f64) -> PriceScan {
     let mut out = PriceScan::default();
     let n = t.len();
     let mut i = 0;
@@ -472,7 +479,7 @@ pub(crate) fn scan(t: &Tokens<'_>, order: Option<(usize, usize)>) -> PriceScan {
             continue;
         }
         let (before, _) = bound_before(t, a.start);
-        if a.karat_like && !(before.is_some_and(|b| b != Bound::Around)) {
+        if a.karat_like && !(before.is_some_and(|b| !matches!(b, Bound::Around | Bound::Near))) {
             out.rejected.push((a.start, a.end, "a karat, not a price"));
             i = a.end;
             continue;
@@ -525,7 +532,9 @@ pub(crate) fn scan(t: &Tokens<'_>, order: Option<(usize, usize)>) -> PriceScan {
         let after = bound_after(t, a.end);
         let bound = match (after, before) {
             (Some((b, _)), _) => Some(b),
-            (None, Some(Bound::Around)) => (a.value >= 20.0 || a.currency).then_some(Bound::Around),
+            (None, Some(b @ (Bound::Around | Bound::Near))) => {
+                (a.value >= 20.0 || a.currency).then_some(b)
+            }
             (None, Some(b)) => Some(b),
             (None, None) => a.currency.then_some(Bound::Around),
         };
@@ -538,6 +547,19 @@ pub(crate) fn scan(t: &Tokens<'_>, order: Option<(usize, usize)>) -> PriceScan {
                     from: a.start,
                     to: end,
                     what: format!("max {}", a.value),
+                });
+            }
+            Some(Bound::Near) => {
+                let (lo, hi) = (
+                    cents(a.value * (1.0 - around)),
+                    cents(a.value * (1.0 + around)),
+                );
+                out.min = Some(lo);
+                out.max = Some(hi);
+                out.notes.push(PriceNote {
+                    from: a.start,
+                    to: end,
+                    what: format!("around {}: min {lo}, max {hi}", a.value),
                 });
             }
             Some(Bound::Min | Bound::From) => {
@@ -559,6 +581,11 @@ pub(crate) fn scan(t: &Tokens<'_>, order: Option<(usize, usize)>) -> PriceScan {
         out.max = Some(lo);
     }
     out
+}
+
+/// An amount rounded to the cent.
+fn cents(value: f64) -> f64 {
+    (value * 100.0).round() / 100.0
 }
 
 fn skip_range(t: &Tokens<'_>, end: usize) -> usize {

@@ -315,6 +315,7 @@ fn order_numbers_count_with_prefix_hash_or_order_words() {
 fn the_order_number_pattern_is_a_setting() {
     let custom = Understander::new(&NluConfig {
         order_number_pattern: r"AB\d{3}".to_owned(),
+        ..NluConfig::default()
     })
     .unwrap();
     assert_eq!(
@@ -331,6 +332,7 @@ fn the_order_number_pattern_is_a_setting() {
 fn a_bad_order_number_pattern_is_a_clear_config_error() {
     let err = Understander::new(&NluConfig {
         order_number_pattern: "(unclosed".to_owned(),
+        ..NluConfig::default()
     })
     .unwrap_err();
     assert!(matches!(err, ConfigError::InvalidOrderNumberPattern { .. }));
@@ -497,4 +499,33 @@ fn a_word_with_other_meanings_alone_is_what_the_shopper_wants() {
     ] {
         assert_ne!(intent(text), Intent::FindProduct, "{text}");
     }
+}
+
+#[test]
+fn around_an_amount_is_a_range_either_side_of_it_by_a_setting() {
+    assert_eq!(
+        prices("rose gold rings around $500"),
+        (Some(400.0), Some(600.0))
+    );
+    assert_eq!(prices("necklace about 50 bucks"), (Some(40.0), Some(60.0)));
+    assert_eq!(
+        prices("roughly 1k for a bracelet"),
+        (Some(800.0), Some(1200.0))
+    );
+    // A budget without "around" stays an upper bound.
+    assert_eq!(prices("rings for $500"), (None, Some(500.0)));
+    assert_eq!(
+        prices("I want to spend 300 on earrings"),
+        (None, Some(300.0))
+    );
+    let wide = Understander::new(&NluConfig {
+        around_percent: 50,
+        ..NluConfig::default()
+    })
+    .unwrap();
+    let filters = wide.understand("earrings around 200").filters;
+    assert_eq!(
+        (filters.min_price, filters.max_price),
+        (Some(100.0), Some(300.0))
+    );
 }
