@@ -3,7 +3,7 @@
 
 use crate::filters::Found;
 use crate::lexicon::{Cue, Match, Tag};
-use crate::normalize::Tokens;
+use crate::normalize::{Kind, Tokens};
 use crate::price::PriceScan;
 use crate::types::Intent;
 
@@ -37,6 +37,9 @@ pub(crate) struct Signals {
     greet_leftover: usize,
     /// Starts like a question ("is", "do you", "how", …).
     question: bool,
+    /// Nothing but a budget: every word is a price or a word around one ("below 2k",
+    /// "anything between 200 and 400", "my budget is about 300").
+    budget_only: bool,
 }
 
 const PRONOUNS: &[&str] = &[
@@ -55,6 +58,60 @@ const PRONOUNS: &[&str] = &[
     "stuff",
     "gift",
 ];
+/// The words a budget comes with when it is all the message says.
+const BUDGET_WORDS: &[&str] = &[
+    "my",
+    "budget",
+    "is",
+    "about",
+    "around",
+    "roughly",
+    "anything",
+    "something",
+    "nothing",
+    "over",
+    "under",
+    "below",
+    "above",
+    "between",
+    "and",
+    "please",
+    "pls",
+    "show",
+    "me",
+    "what",
+    "whats",
+    "do",
+    "you",
+    "have",
+    "for",
+    "less",
+    "than",
+    "more",
+    "up",
+    "to",
+    "max",
+    "maximum",
+    "at",
+    "most",
+    "i",
+    "can",
+    "spend",
+    "only",
+    "just",
+    "got",
+    "any",
+    "a",
+    "the",
+    "of",
+    "or",
+    "within",
+    "around",
+    "dollars",
+    "bucks",
+    "usd",
+];
+
 /// First words of a question.
 const QUESTION_STARTS: &[&str] = &[
     "is", "are", "do", "does", "can", "will", "how", "what", "whats", "which", "where", "why",
@@ -198,6 +255,13 @@ impl Signals {
             item_word: false,
             greet_leftover: 0,
             question: QUESTION_STARTS.contains(&t.word(0)),
+            budget_only: price.any()
+                && (0..t.len()).all(|i| {
+                    let w = t.word(i);
+                    price.notes.iter().any(|n| n.from <= i && i < n.to)
+                        || (t.toks[i].kind != Kind::Num
+                            && (w.is_empty() || BUDGET_WORDS.contains(&w)))
+                }),
         };
         let mut greet_covered = vec![false; t.len()];
         for m in matches {
@@ -489,6 +553,13 @@ fn quiz(s: &Signals) -> Verdict {
 fn find_product(s: &Signals) -> Verdict {
     if s.strength == 0 && s.has(Cue::Gift) && s.price && !s.any_neg() && !s.payment() {
         return Ok("a gift with a budget");
+    }
+    let shopping_cues: usize = [Cue::Shop, Cue::Want, Cue::Gift]
+        .iter()
+        .map(|c| usize::from(s.cues[*c as usize]))
+        .sum();
+    if s.strength == 0 && s.budget_only && s.other_cues == shopping_cues {
+        return Ok("a budget and nothing else: what is there for it");
     }
     if s.has(Cue::Genuine)
         && s.question

@@ -375,38 +375,43 @@ fn bound_before(t: &Tokens<'_>, i: usize) -> (Option<Bound>, bool) {
     let w2 = if k >= 2 { t.word(k - 2) } else { "" };
     let w3 = if k >= 3 { t.word(k - 3) } else { "" };
     let negated = matches!(w3, "no" | "not");
-    let bound =
-        if t.is_sym(k - 1, "<") || (t.is_sym(k - 1, "=") && k >= 2 && t.is_sym(k - 2, "<")) {
-            Some(Bound::Max)
-        } else if t.is_sym(k - 1, ">") || (t.is_sym(k - 1, "=") && k >= 2 && t.is_sym(k - 2, ">")) {
-            Some(Bound::Min)
-        } else {
-            match w1 {
-                "than" => match w2 {
-                    "less" | "cheaper" | "lower" | "under" | "below" => {
-                        Some(if negated { Bound::Min } else { Bound::Max })
-                    }
-                    "more" | "greater" | "higher" | "over" | "above" | "pricier" => {
-                        Some(if negated { Bound::Max } else { Bound::Min })
-                    }
-                    _ => None,
-                },
-                "under" | "below" | "beneath" | "max" | "maximum" | "budget" | "within"
-                | "upto" | "less" | "cheaper" | "tops" | "sub" | "lower" | "cap" | "capped"
-                | "limit" => Some(Bound::Max),
-                "to" if w2 == "up" => Some(Bound::Max),
-                "most" if w2 == "at" => Some(Bound::Max),
-                "least" if w2 == "at" => Some(Bound::Min),
-                "over" | "above" | "min" | "minimum" | "exceeding" | "beyond" => Some(Bound::Min),
-                "more" if negated || w2 == "no" || w2 == "not" => Some(Bound::Max),
-                "starting" => Some(Bound::Min),
-                "of" if w2 == "north" => Some(Bound::Min),
-                "between" | "btw" | "btwn" => Some(Bound::Between),
-                "from" => Some(Bound::From),
-                "for" => Some(Bound::Around),
+    let bound = if t.is_sym(k - 1, "<") || (t.is_sym(k - 1, "=") && k >= 2 && t.is_sym(k - 2, "<"))
+    {
+        Some(Bound::Max)
+    } else if t.is_sym(k - 1, ">") || (t.is_sym(k - 1, "=") && k >= 2 && t.is_sym(k - 2, ">")) {
+        Some(Bound::Min)
+    } else {
+        match w1 {
+            "than" => match w2 {
+                "less" | "cheaper" | "lower" | "under" | "below" => {
+                    Some(if negated { Bound::Min } else { Bound::Max })
+                }
+                "more" | "greater" | "higher" | "over" | "above" | "pricier" => {
+                    Some(if negated { Bound::Max } else { Bound::Min })
+                }
                 _ => None,
+            },
+            "under" | "below" | "beneath" | "max" | "maximum" | "budget" | "within" | "upto"
+            | "less" | "cheaper" | "tops" | "sub" | "lower" | "cap" | "capped" | "limit" => {
+                Some(Bound::Max)
             }
-        };
+            "to" if w2 == "up" => Some(Bound::Max),
+            "most" if w2 == "at" => Some(Bound::Max),
+            "least" if w2 == "at" => Some(Bound::Min),
+            // "nothing over 500", "not above 300": at most.
+            "over" | "above" | "exceeding" | "beyond" if matches!(w2, "nothing" | "not" | "no") => {
+                Some(Bound::Max)
+            }
+            "over" | "above" | "min" | "minimum" | "exceeding" | "beyond" => Some(Bound::Min),
+            "more" if negated || w2 == "no" || w2 == "not" => Some(Bound::Max),
+            "starting" => Some(Bound::Min),
+            "of" if w2 == "north" => Some(Bound::Min),
+            "between" | "btw" | "btwn" => Some(Bound::Between),
+            "from" => Some(Bound::From),
+            "for" => Some(Bound::Around),
+            _ => None,
+        }
+    };
     (bound.or(approx.then_some(vague)), approx)
 }
 

@@ -529,3 +529,25 @@ fn around_an_amount_is_a_range_either_side_of_it_by_a_setting() {
         (Some(100.0), Some(300.0))
     );
 }
+
+#[test]
+fn a_budget_alone_is_a_product_search_within_it() {
+    for (text, min, max) in [
+        ("below 2k", None, Some(2000.0)),
+        ("nothing over 500 please", None, Some(500.0)),
+        ("anything between 200 and 400", Some(200.0), Some(400.0)),
+        ("my budget is about 300", None, Some(300.0)),
+    ] {
+        let understood = understand(text);
+        assert_eq!(understood.intent, Intent::FindProduct, "{text}");
+        let f = understood.filters;
+        assert_eq!((f.min_price, f.max_price), (min, max), "{text}");
+    }
+    for text in [
+        "set a budget of 300 for groceries",
+        "transfer 500 to my account",
+        "what is 200 plus 300",
+    ] {
+        assert_ne!(intent(text), Intent::FindProduct, "{text}");
+    }
+}
