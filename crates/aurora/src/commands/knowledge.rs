@@ -8,7 +8,7 @@ use std::process::ExitCode;
 /// `aurora knowledge check FILE`: the sections, or every problem with its line.
 pub fn check(file: &Path) -> anyhow::Result<ExitCode> {
     let (name, text) = read(file)?;
-    match knowledge::check(&text) {
+    match aurora_core::knowledge::parse(&text) {
         Ok(sections) => {
             for section in &sections {
                 println!(

@@ -240,27 +240,22 @@ impl Concierge {
                 if matches!(understanding.intent, Intent::Unknown | Intent::Help)
                     && !message.trim_start().starts_with('/')
                 {
-                    let found = turn.knowledge.lookup(message);
-                    knowledge = Some(if found.is_some() {
-                        KnowledgeUse::Answered
-                    } else {
-                        KnowledgeUse::Unanswered
-                    });
-                    if let Some(found) = found {
-                        // Answered from the store's own words: understood as a question for
-                        // help, so it never joins what the concierge did not understand.
-                        understanding.intent = Intent::Help;
-                        understanding.answer = Some(found.section.title.clone());
-                        return Ok(Ok(Reply {
-                            blocks: answer_blocks(found.section),
-                            understanding: Some(understanding),
-                            products_shown: 0,
-                            knowledge,
-                        }));
-                    }
-                    if understanding.intent == Intent::Help {
+                    match turn.knowledge.lookup(message) {
+                        Some(found) => {
+                            // Answered from the store's own words: understood as a question
+                            // for help, so it never joins what the concierge did not understand.
+                            understanding.intent = Intent::Help;
+                            understanding.answer = Some(found.section.title.clone());
+                            return Ok(Ok(Reply {
+                                blocks: answer_blocks(found.section),
+                                understanding: Some(understanding),
+                                products_shown: 0,
+                                knowledge: Some(KnowledgeUse::Answered),
+                            }));
+                        }
                         // "What can you do" is answered by the concierge itself.
-                        knowledge = None;
+                        None if understanding.intent == Intent::Help => {}
+                        None => knowledge = Some(KnowledgeUse::Unanswered),
                     }
                 }
                 let intent = understanding.intent;

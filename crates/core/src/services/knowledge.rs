@@ -1,7 +1,8 @@
-//! The knowledge file's use cases: check a file, import it (checked first: a file with any
-//! problem stores nothing), and load a newer one than the one being served.
+//! The knowledge file's use cases: import it (checked first with
+//! [`crate::knowledge::parse`]: a file with any problem stores nothing), and load a newer one
+//! than the one being served.
 
-use crate::knowledge::{FileProblem, KnowledgeIndex, Section, StoredKnowledge, parse};
+use crate::knowledge::{FileProblem, KnowledgeIndex, StoredKnowledge, parse};
 use crate::store::{KnowledgeStore, StoreError};
 use chrono::{DateTime, Utc};
 
@@ -20,11 +21,6 @@ pub enum KnowledgeImportError {
 pub struct KnowledgeImported {
     pub version: i64,
     pub sections: usize,
-}
-
-/// The sections of a knowledge file, or its problems.
-pub fn check(text: &str) -> Result<Vec<Section>, Vec<FileProblem>> {
-    parse(text)
 }
 
 /// Checks `text` and stores it as the store's knowledge file; every instance serves it within
