@@ -40,7 +40,9 @@ pub enum Command {
     /// reads one message per line on stdin and writes one JSON object per line, in order:
     /// {"intent": …, "filters": {"category", "metals", "min_price", "max_price",
     /// "ready_to_ship", …}, "order_number": …}, and "request": "cancellation" for "cancel my
-    /// order" (intent returns).
+    /// order" (intent returns). Filters name only what the message says: also "kind" (a type
+    /// word: "hoops" → earrings of type hoops), "sort" (price_asc, price_desc, newest),
+    /// "occasion" and "recipient" (a gift's context: "anniversary gift for my wife").
     Understand {
         /// The message to explain.
         message: Vec<String>,

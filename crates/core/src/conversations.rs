@@ -219,9 +219,16 @@ pub struct ConversationState {
     pub offset: usize,
     /// Product ids shown, most recent last.
     pub shown: Vec<String>,
-    /// The order the shopper asked for ("cheapest", "most expensive"); relevance otherwise.
+    /// The order the shopper asked for ("cheapest", "most expensive", "newest"); relevance
+    /// otherwise.
     #[serde(default, skip_serializing_if = "is_relevance")]
     pub sort: Sort,
+    /// What the pieces are a gift for ("our anniversary"), as the shopper said.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub occasion: Option<aurora_nlu::Occasion>,
+    /// Who the pieces are a gift for ("my wife"), as the shopper said.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub recipient: Option<aurora_nlu::Recipient>,
 }
 
 fn is_relevance(sort: &Sort) -> bool {

@@ -36,6 +36,11 @@ mod search {
             && query.max_price.is_none_or(|max| p.price_range().0 <= max)
             && (!query.ready_to_ship || p.ready_to_ship)
             && (query.styles.is_empty() || p.styles.iter().any(|s| query.styles.contains(s)))
+            && query.kind.as_deref().is_none_or(|kind| {
+                p.kind
+                    .as_deref()
+                    .is_some_and(|own| own.eq_ignore_ascii_case(kind.trim()))
+            })
     }
 
     fn all(query: &ProductQuery, sort: Sort) -> Vec<Product> {
@@ -627,6 +632,90 @@ mod search {
         let mut all = products().to_vec();
         all.extend([ring, studs, watch]);
         SearchIndex::build(Arc::new(Catalog::new(9, all))).unwrap()
+    }
+
+    #[test]
+    fn a_type_narrows_its_category_in_any_case_and_an_unknown_type_matches_nothing() {
+        for kind in ["hoops", "studs", "engagement ring", "pendant", "bangle"] {
+            let query = ProductQuery {
+                kind: Some(kind.to_uppercase()),
+                ..ProductQuery::default()
+            };
+            let found = index().search(&query, Sort::Relevance, 0, usize::MAX);
+            let expected = products().iter().filter(|p| passes(&query, p)).count();
+            assert!(expected > 0, "the demo has {kind}");
+            assert_eq!(found.total, expected, "{kind}");
+            assert!(
+                found
+                    .products
+                    .iter()
+                    .all(|p| p.kind.as_deref() == Some(kind)),
+                "{kind}"
+            );
+        }
+        let tiaras = ProductQuery {
+            category: Some(Category::Earrings),
+            kind: Some("tiaras".into()),
+            ..ProductQuery::default()
+        };
+        assert_eq!(index().search(&tiaras, Sort::Relevance, 0, 10).total, 0);
+        // The nearest thing: the category without the type, before any category at all.
+        let relaxations = index().alternatives(&tiaras, 3).relaxations;
+        assert_eq!(relaxations[0].relaxed, Relaxed::Kind, "{relaxations:?}");
+        assert_eq!(relaxations[0].query.category, Some(Category::Earrings));
+        assert_eq!(relaxations[0].query.kind, None);
+        assert_eq!(
+            describe(
+                &ProductQuery {
+                    kind: Some("engagement ring".into()),
+                    metals: vec![Metal::Platinum],
+                    ..ProductQuery::default()
+                },
+                Currency::USD
+            ),
+            "platinum engagement rings"
+        );
+    }
+
+    #[test]
+    fn newest_comes_first_on_every_page_and_undated_products_last() {
+        let mut all = products().to_vec();
+        let mut undated = all[0].clone();
+        undated.id = "an-undated-ring".into();
+        undated.added_at = None;
+        all.push(undated);
+        let index = SearchIndex::build(Arc::new(Catalog::new(2, all))).unwrap();
+        for query in [
+            ProductQuery::default(),
+            ProductQuery {
+                category: Some(Category::Rings),
+                ..ProductQuery::default()
+            },
+            ProductQuery {
+                text: Some("diamond".into()),
+                ..ProductQuery::default()
+            },
+        ] {
+            let mut dates = Vec::new();
+            let mut offset = 0;
+            loop {
+                let page = index.search(&query, Sort::Newest, offset, 7);
+                if page.products.is_empty() {
+                    break;
+                }
+                offset += page.products.len();
+                dates.extend(page.products.iter().map(|p| p.added_at));
+            }
+            assert!(dates.len() > 7, "{query:?}");
+            // `None` orders below every date: newest first means undated last.
+            assert!(
+                dates.windows(2).all(|d| d[0] >= d[1]),
+                "{query:?}: {dates:?}"
+            );
+            assert!(dates[0] > dates[dates.len() - 1], "{query:?}");
+        }
+        let everything = index.search(&ProductQuery::default(), Sort::Newest, 0, usize::MAX);
+        assert_eq!(everything.products.last().unwrap().id, "an-undated-ring");
     }
 
     fn found_ids(index: &SearchIndex, query: &ProductQuery) -> Vec<String> {

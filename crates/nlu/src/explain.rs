@@ -32,6 +32,9 @@ fn describe(tag: &Tag) -> String {
         Tag::Metal(m) => format!("metal {}", m.as_str()),
         Tag::Style(s) => format!("style {s}"),
         Tag::Sort(s) => format!("sort {}", s.as_str()),
+        Tag::Kind(k) => format!("type {k}"),
+        Tag::Occasion(o) => format!("occasion: {}", o.label()),
+        Tag::Recipient(r) => format!("a gift for {}", r.label()),
     }
 }
 
@@ -144,6 +147,9 @@ impl fmt::Display for Explanation {
             "  category: {}",
             fl.category.map_or("none", |c| c.as_str())
         )?;
+        if let Some(kind) = &fl.kind {
+            writeln!(f, "  type: {kind}")?;
+        }
         let metals: Vec<&str> = fl.metals.iter().map(|m| m.as_str()).collect();
         writeln!(
             f,
@@ -171,6 +177,15 @@ impl fmt::Display for Explanation {
         }
         if let Some(q) = &fl.query {
             writeln!(f, "  query: {q}")?;
+        }
+        if let Some(order) = fl.sort {
+            writeln!(f, "  sort: {}", order.as_str())?;
+        }
+        if let Some(occasion) = fl.occasion {
+            writeln!(f, "  occasion: {}", occasion.label())?;
+        }
+        if let Some(recipient) = fl.recipient {
+            writeln!(f, "  a gift for: {}", recipient.label())?;
         }
         writeln!(
             f,

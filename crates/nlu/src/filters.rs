@@ -11,6 +11,8 @@ use crate::types::{Filters, Intent};
 pub(crate) struct CatMention {
     pub category: Category,
     pub ambiguous: bool,
+    /// The finer type the word names ("hoops"), if any.
+    pub kind: Option<&'static str>,
     pub token: usize,
     /// Why it was ignored, if it was.
     pub ignored: Option<&'static str>,
@@ -31,6 +33,8 @@ pub(crate) struct Found {
     pub cats: Vec<CatMention>,
     pub metals: Vec<MetalMention>,
     pub category: Option<Category>,
+    /// The finer type within `category`, from any counted word of that category.
+    pub kind: Option<&'static str>,
     pub metal_list: Vec<Metal>,
     /// A karat mark (`14k`, `18kt`) was seen.
     pub karat: bool,
@@ -197,9 +201,14 @@ pub(crate) fn collect(t: &Tokens<'_>, matches: &[Match], price: &PriceScan) -> F
             match *tag {
                 Tag::Cat(category, ambiguous) => {
                     let ignored = is_ring_verb(t, m).then_some("used as a verb (to ring)");
+                    let kind = m.tags.iter().find_map(|tag| match tag {
+                        Tag::Kind(kind) => Some(*kind),
+                        _ => None,
+                    });
                     f.cats.push(CatMention {
                         category,
                         ambiguous,
+                        kind,
                         token: m.start,
                         ignored,
                     });
@@ -290,6 +299,12 @@ pub(crate) fn collect(t: &Tokens<'_>, matches: &[Match], price: &PriceScan) -> F
         .filter(|c| c.ignored.is_none())
         .min_by_key(|c| (c.ambiguous, c.token))
         .map(|c| c.category);
+    // "hoop earrings", "gold hoops": the type comes from whichever word of the category has one.
+    f.kind = f
+        .cats
+        .iter()
+        .filter(|c| c.ignored.is_none() && Some(c.category) == f.category)
+        .find_map(|c| c.kind);
     f.strength = u8::from(f.category.is_some())
         + u8::from(has_metal)
         + u8::from(jewel)
@@ -485,32 +500,44 @@ pub(crate) fn build(
     if matches!(intent, Intent::Unknown | Intent::Greeting | Intent::Help) {
         return Filters::default();
     }
+    let tags = || matches.iter().flat_map(|m| m.tags);
     let mut out = Filters {
         category: f.category,
+        kind: f.kind.map(str::to_owned),
         metals: f.metal_list.clone(),
         min_price: price.min,
         max_price: price.max,
         ready_to_ship: matches.iter().any(|m| m.has(Cue::ReadyShip)),
         styles: Vec::new(),
         query: None,
-        sort: matches
-            .iter()
-            .flat_map(|m| m.tags)
-            .find_map(|tag| match tag {
-                Tag::Sort(order) => Some(*order),
-                _ => None,
-            }),
+        sort: tags().find_map(|tag| match tag {
+            Tag::Sort(order) => Some(*order),
+            _ => None,
+        }),
+        occasion: None,
+        recipient: None,
     };
     if intent != Intent::FindProduct {
         return out;
     }
+    out.occasion = tags().find_map(|tag| match tag {
+        Tag::Occasion(occasion) => Some(*occasion),
+        _ => None,
+    });
+    out.recipient = tags().find_map(|tag| match tag {
+        Tag::Recipient(recipient) => Some(*recipient),
+        _ => None,
+    });
     let mut covered = vec![false; t.len()];
     let mut kept = vec![false; t.len()];
     for m in matches {
+        // Gift words are context (occasion, recipient), not words a product's text would have;
+        // an order ("new arrivals") is not text either.
         let keep = m
             .tags
             .iter()
-            .any(|tag| matches!(tag, Tag::Cue(Cue::Jewel | Cue::Custom | Cue::Gift)));
+            .any(|tag| matches!(tag, Tag::Cue(Cue::Jewel | Cue::Custom)))
+            && !m.tags.iter().any(|tag| matches!(tag, Tag::Sort(_)));
         for tag in m.tags {
             if let Tag::Style(s) = tag
                 && !out.styles.iter().any(|x| x == s)

@@ -37,6 +37,10 @@ pub(crate) struct Signals {
     greet_leftover: usize,
     /// Starts like a question ("is", "do you", "how", …).
     question: bool,
+    /// Names an occasion a gift is for ("anniversary").
+    occasion: bool,
+    /// Names a person a gift is for ("for my wife").
+    recipient: bool,
     /// Nothing but a budget: every word is a price or a word around one ("below 2k",
     /// "anything between 200 and 400", "my budget is about 300").
     budget_only: bool,
@@ -255,6 +259,14 @@ impl Signals {
             item_word: false,
             greet_leftover: 0,
             question: QUESTION_STARTS.contains(&t.word(0)),
+            occasion: matches
+                .iter()
+                .flat_map(|m| m.tags)
+                .any(|tag| matches!(tag, Tag::Occasion(_))),
+            recipient: matches
+                .iter()
+                .flat_map(|m| m.tags)
+                .any(|tag| matches!(tag, Tag::Recipient(_))),
             budget_only: price.any()
                 && (0..t.len()).all(|i| {
                     let w = t.word(i);
@@ -553,6 +565,13 @@ fn quiz(s: &Signals) -> Verdict {
 fn find_product(s: &Signals) -> Verdict {
     if s.strength == 0 && s.has(Cue::Gift) && s.price && !s.any_neg() && !s.payment() {
         return Ok("a gift with a budget");
+    }
+    // "a gift for my wife", "something for our anniversary", "what should I get my wife for
+    // our anniversary"; not "let my wife see where I am" or "add our anniversary dinner".
+    let gift_for = (s.occasion || s.recipient) && (s.has(Cue::Present) || s.has(Cue::Shop))
+        || (s.occasion && s.recipient && s.has(Cue::Want));
+    if s.strength == 0 && gift_for && !s.any_neg() && !s.payment() {
+        return Ok("a gift for an occasion or a person");
     }
     let shopping_cues: usize = [Cue::Shop, Cue::Want, Cue::Gift]
         .iter()

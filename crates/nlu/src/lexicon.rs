@@ -4,7 +4,7 @@ use std::collections::{HashMap, HashSet};
 
 use crate::jewelry::{Category, Metal};
 use crate::normalize::{Tokens, within_one_edit};
-use crate::types::SortOrder;
+use crate::types::{Occasion, Recipient, SortOrder};
 
 /// A signal a phrase carries towards an intent (or against one).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -47,11 +47,12 @@ pub(crate) enum Cue {
     NegOther,
     Genuine,
     Policy,
+    Present,
 }
 
 impl Cue {
     /// Number of cues (for bit sets).
-    pub const COUNT: usize = Cue::Policy as usize + 1;
+    pub const COUNT: usize = Cue::Present as usize + 1;
 
     /// A short name for explanations.
     pub fn name(self) -> &'static str {
@@ -93,6 +94,7 @@ impl Cue {
             Cue::NegOther => "a non-jewelry sense",
             Cue::Genuine => "real/solid/plated/certified (what a piece is made of)",
             Cue::Policy => "policy",
+            Cue::Present => "a gift or present",
         }
     }
 }
@@ -106,6 +108,10 @@ pub(crate) enum Tag {
     Metal(Metal),
     Style(&'static str),
     Sort(SortOrder),
+    /// The finer type within the category, as the default catalog mapping names it.
+    Kind(&'static str),
+    Occasion(Occasion),
+    Recipient(Recipient),
 }
 
 /// One phrase found in the message: tokens `start..start + len`.
@@ -370,7 +376,7 @@ const FUZZY_TARGETS: &[&str] = &[
 ];
 
 use Cue as C;
-use Tag::{Cat, Cue as Q, Metal as M, Style as S};
+use Tag::{Cat, Cue as Q, Kind as K, Metal as M, Style as S};
 
 const RINGS: Tag = Cat(Category::Rings, false);
 const RINGS_AMB: Tag = Cat(Category::Rings, true);
@@ -383,6 +389,19 @@ const BRACE_AMB: Tag = Cat(Category::Bracelets, true);
 
 const CHEAPEST: Tag = Tag::Sort(SortOrder::PriceAsc);
 const DEAREST: Tag = Tag::Sort(SortOrder::PriceDesc);
+const NEWEST: Tag = Tag::Sort(SortOrder::Newest);
+
+const GIFT: Tag = Q(C::Gift);
+const ANNIVERSARY: Tag = Tag::Occasion(Occasion::Anniversary);
+const BIRTHDAY: Tag = Tag::Occasion(Occasion::Birthday);
+const ENGAGEMENT: Tag = Tag::Occasion(Occasion::Engagement);
+const WEDDING: Tag = Tag::Occasion(Occasion::Wedding);
+const VALENTINES: Tag = Tag::Occasion(Occasion::Valentines);
+const MOTHERS_DAY: Tag = Tag::Occasion(Occasion::MothersDay);
+const GRADUATION: Tag = Tag::Occasion(Occasion::Graduation);
+const HER: Tag = Tag::Recipient(Recipient::Her);
+const HIM: Tag = Tag::Recipient(Recipient::Him);
+const MOM: Tag = Tag::Recipient(Recipient::Mom);
 
 /// Every phrase the concierge knows. Words are already normalised: lower-case, no apostrophes.
 const PHRASES: &[(&str, &[Tag])] = &[
@@ -395,65 +414,85 @@ const PHRASES: &[(&str, &[Tag])] = &[
     ("priciest", &[DEAREST]),
     ("highest price", &[DEAREST]),
     ("highest priced", &[DEAREST]),
-    // --- categories
+    ("newest", &[NEWEST]),
+    ("latest", &[NEWEST]),
+    ("most recent", &[NEWEST]),
+    // A store's word for its newest pieces: asking for them is asking for jewelry.
+    ("new arrivals", &[NEWEST, Q(C::Jewel)]),
+    ("new arrival", &[NEWEST, Q(C::Jewel)]),
+    // --- categories, with the finer type the default catalog mapping gives such products
     ("ring", &[RINGS]),
     ("rings", &[RINGS]),
-    ("band", &[RINGS_AMB]),
-    ("bands", &[RINGS_AMB]),
-    ("wedding band", &[RINGS, Q(C::Gift)]),
-    ("wedding bands", &[RINGS, Q(C::Gift)]),
-    ("wedding ring", &[RINGS, Q(C::Gift)]),
-    ("wedding rings", &[RINGS, Q(C::Gift)]),
-    ("engagement ring", &[RINGS, Q(C::Gift)]),
-    ("engagement rings", &[RINGS, Q(C::Gift)]),
-    ("promise ring", &[RINGS, Q(C::Gift)]),
-    ("eternity band", &[RINGS]),
-    ("eternity bands", &[RINGS]),
-    ("eternity ring", &[RINGS]),
-    ("eternity", &[RINGS_AMB]),
-    ("solitaire", &[RINGS_AMB]),
-    ("solitaires", &[RINGS_AMB]),
-    ("signet", &[RINGS]),
-    ("signets", &[RINGS]),
-    ("stacking ring", &[RINGS]),
-    ("stackable", &[RINGS_AMB]),
+    ("band", &[RINGS_AMB, K("wedding band")]),
+    ("bands", &[RINGS_AMB, K("wedding band")]),
+    ("wedding band", &[RINGS, K("wedding band"), GIFT, WEDDING]),
+    ("wedding bands", &[RINGS, K("wedding band"), GIFT, WEDDING]),
+    ("wedding ring", &[RINGS, K("wedding band"), GIFT, WEDDING]),
+    ("wedding rings", &[RINGS, K("wedding band"), GIFT, WEDDING]),
+    (
+        "engagement ring",
+        &[RINGS, K("engagement ring"), GIFT, ENGAGEMENT],
+    ),
+    (
+        "engagement rings",
+        &[RINGS, K("engagement ring"), GIFT, ENGAGEMENT],
+    ),
+    ("promise ring", &[RINGS, K("engagement ring"), GIFT]),
+    ("eternity band", &[RINGS, K("eternity ring")]),
+    ("eternity bands", &[RINGS, K("eternity ring")]),
+    ("eternity ring", &[RINGS, K("eternity ring")]),
+    ("eternity", &[RINGS_AMB, K("eternity ring")]),
+    // A setting, not a type the catalog mapping gives: the word stays in the text search.
+    ("solitaire", &[RINGS_AMB, Q(C::Jewel)]),
+    ("solitaires", &[RINGS_AMB, Q(C::Jewel)]),
+    ("signet", &[RINGS, K("signet ring")]),
+    ("signets", &[RINGS, K("signet ring")]),
+    ("stacking ring", &[RINGS, K("stacking ring")]),
+    ("stacking rings", &[RINGS, K("stacking ring")]),
+    ("stackable", &[RINGS_AMB, K("stacking ring")]),
+    ("cocktail ring", &[RINGS, K("cocktail ring")]),
+    ("cocktail rings", &[RINGS, K("cocktail ring")]),
     ("necklace", &[NECK]),
     ("necklaces", &[NECK]),
-    ("pendant", &[NECK]),
-    ("pendants", &[NECK]),
-    ("chain", &[NECK_AMB]),
-    ("chains", &[NECK_AMB]),
-    ("choker", &[NECK]),
-    ("chokers", &[NECK]),
-    ("lariat", &[NECK]),
-    ("lariats", &[NECK]),
-    ("locket", &[NECK]),
-    ("lockets", &[NECK]),
-    ("tennis necklace", &[NECK]),
+    ("pendant", &[NECK, K("pendant")]),
+    ("pendants", &[NECK, K("pendant")]),
+    ("chain", &[NECK_AMB, K("chain")]),
+    ("chains", &[NECK_AMB, K("chain")]),
+    ("choker", &[NECK, K("choker")]),
+    ("chokers", &[NECK, K("choker")]),
+    ("lariat", &[NECK, K("lariat")]),
+    ("lariats", &[NECK, K("lariat")]),
+    ("locket", &[NECK, K("locket")]),
+    ("lockets", &[NECK, K("locket")]),
+    ("tennis necklace", &[NECK, K("tennis necklace")]),
+    ("tennis necklaces", &[NECK, K("tennis necklace")]),
     ("earring", &[EAR]),
     ("earrings", &[EAR]),
-    ("stud", &[EAR_AMB]),
-    ("studs", &[EAR_AMB]),
-    ("stud earrings", &[EAR]),
-    ("hoop", &[EAR_AMB]),
-    ("hoops", &[EAR_AMB]),
-    ("huggie", &[EAR]),
-    ("huggies", &[EAR]),
-    ("drops", &[EAR_AMB]),
-    ("drop earrings", &[EAR]),
-    ("dangle earrings", &[EAR]),
-    ("dangles", &[EAR_AMB]),
-    ("ear cuff", &[EAR]),
-    ("ear cuffs", &[EAR]),
+    ("stud", &[EAR_AMB, K("studs")]),
+    ("studs", &[EAR_AMB, K("studs")]),
+    ("stud earrings", &[EAR, K("studs")]),
+    ("hoop", &[EAR_AMB, K("hoops")]),
+    ("hoops", &[EAR_AMB, K("hoops")]),
+    ("hoop earrings", &[EAR, K("hoops")]),
+    ("huggie", &[EAR, K("huggies")]),
+    ("huggies", &[EAR, K("huggies")]),
+    ("drops", &[EAR_AMB, K("drops")]),
+    ("drop earrings", &[EAR, K("drops")]),
+    ("dangle earrings", &[EAR, K("drops")]),
+    ("dangles", &[EAR_AMB, K("drops")]),
+    ("ear cuff", &[EAR, K("ear cuff")]),
+    ("ear cuffs", &[EAR, K("ear cuff")]),
     ("bracelet", &[BRACE]),
     ("bracelets", &[BRACE]),
-    ("bangle", &[BRACE]),
-    ("bangles", &[BRACE]),
-    ("cuff", &[BRACE_AMB]),
-    ("cuffs", &[BRACE_AMB]),
-    ("tennis bracelet", &[BRACE]),
-    ("tennis bracelets", &[BRACE]),
-    ("charm bracelet", &[BRACE]),
+    ("bangle", &[BRACE, K("bangle")]),
+    ("bangles", &[BRACE, K("bangle")]),
+    ("cuff", &[BRACE_AMB, K("cuff")]),
+    ("cuffs", &[BRACE_AMB, K("cuff")]),
+    ("cuff bracelet", &[BRACE, K("cuff")]),
+    ("tennis bracelet", &[BRACE, K("tennis bracelet")]),
+    ("tennis bracelets", &[BRACE, K("tennis bracelet")]),
+    ("charm bracelet", &[BRACE, K("charm bracelet")]),
+    ("charm bracelets", &[BRACE, K("charm bracelet")]),
     ("anklet", &[BRACE]),
     ("anklets", &[BRACE]),
     // --- metals
@@ -1198,23 +1237,42 @@ const PHRASES: &[(&str, &[Tag])] = &[
     ("available", &[Q(C::Want)]),
     ("price", &[Q(C::Want)]),
     ("cost", &[Q(C::Want)]),
-    ("gift", &[Q(C::Gift)]),
-    ("gifts", &[Q(C::Gift)]),
-    ("present", &[Q(C::Gift)]),
-    ("anniversary", &[Q(C::Gift)]),
-    ("birthday", &[Q(C::Gift)]),
-    ("engagement", &[Q(C::Gift)]),
-    ("proposal", &[Q(C::Gift)]),
-    ("propose", &[Q(C::Gift)]),
-    ("wedding", &[Q(C::Gift)]),
-    ("bridal", &[Q(C::Gift)]),
-    ("valentines", &[Q(C::Gift)]),
-    ("for her", &[Q(C::Gift)]),
-    ("for him", &[Q(C::Gift)]),
-    ("wife", &[Q(C::Gift)]),
-    ("girlfriend", &[Q(C::Gift)]),
-    ("fiance", &[Q(C::Gift)]),
-    ("fiancee", &[Q(C::Gift)]),
+    ("gift", &[GIFT, Q(C::Present)]),
+    ("gifts", &[GIFT, Q(C::Present)]),
+    ("gift ideas", &[GIFT, Q(C::Present)]),
+    ("present", &[GIFT, Q(C::Present)]),
+    ("presents", &[GIFT, Q(C::Present)]),
+    ("anniversary", &[GIFT, ANNIVERSARY]),
+    ("birthday", &[GIFT, BIRTHDAY]),
+    ("bday", &[GIFT, BIRTHDAY]),
+    ("engagement", &[GIFT, ENGAGEMENT]),
+    ("proposal", &[GIFT, ENGAGEMENT]),
+    ("propose", &[GIFT, ENGAGEMENT]),
+    ("wedding", &[GIFT, WEDDING]),
+    ("bridal", &[GIFT, WEDDING]),
+    ("valentines", &[GIFT, VALENTINES]),
+    ("valentines day", &[GIFT, VALENTINES]),
+    ("valentine", &[GIFT, VALENTINES]),
+    ("mothers day", &[GIFT, MOTHERS_DAY]),
+    ("graduation", &[GIFT, GRADUATION]),
+    ("for her", &[GIFT, HER]),
+    ("for him", &[GIFT, HIM]),
+    ("wife", &[GIFT, HER]),
+    ("girlfriend", &[GIFT, HER]),
+    ("fiancee", &[GIFT, HER]),
+    ("sister", &[HER]),
+    ("daughter", &[HER]),
+    ("fiance", &[GIFT, HIM]),
+    ("husband", &[HIM]),
+    ("boyfriend", &[HIM]),
+    ("brother", &[HIM]),
+    ("son", &[HIM]),
+    ("mom", &[MOM]),
+    ("mum", &[MOM]),
+    ("mother", &[MOM]),
+    ("mother of pearl", &[Q(C::Jewel)]),
+    ("calendar", &[Q(C::NegOther)]),
+    ("remind", &[Q(C::NegPhone)]),
     ("jewelry", &[Q(C::Jewel)]),
     ("jewel", &[Q(C::Jewel)]),
     ("jewels", &[Q(C::Jewel)]),

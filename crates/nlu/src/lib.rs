@@ -22,7 +22,7 @@ pub use explain::Explanation;
 pub use jewelry::{Category, Metal, UnknownName};
 pub use normalize::{MAX_CHARS, within_one_edit};
 pub use order_number::OrderNumber;
-pub use types::{Filters, Intent, Request, SortOrder, Understanding};
+pub use types::{Filters, Intent, Occasion, Recipient, Request, SortOrder, Understanding};
 
 /// The default order-number pattern: the demo store's `GG-` + six digits, or 4–12 digits.
 pub const DEFAULT_ORDER_NUMBER_PATTERN: &str = r"(?i:GG-\d{6})|\d{4,12}";
@@ -114,7 +114,7 @@ impl Understander {
         let text = normalize::truncate(text);
         let tokens = normalize::tokenize(text, &self.lexicon);
         let matches = self.lexicon.scan(&tokens);
-        let order = order_number::find(&self.order_re, text);
+        let order = order_number::find(&self.order_re, text, |w| self.lexicon.correct(w));
         let price = price::scan(
             &tokens,
             order.as_ref().map(|o| (o.start, o.end)),

@@ -135,7 +135,17 @@ fn is_blocking_word(w: &str) -> bool {
 
 /// Finds the first order number in `text` that the store's pattern matches and whose context
 /// says it is one: it follows `#` or an order word, or carries letters (the store's prefix).
-pub(crate) fn find(re: &Regex, text: &str) -> Option<OrderMatch> {
+/// An order word may be misspelt ("ordre", "purhcase"): `correct` reads a word as the lexicon
+/// word it is a typo of.
+pub(crate) fn find(
+    re: &Regex,
+    text: &str,
+    correct: impl Fn(&str) -> Option<&'static str>,
+) -> Option<OrderMatch> {
+    let order_word = |w: &str| {
+        let w = w.to_ascii_lowercase();
+        is_order_word(&w) || correct(&w).is_some_and(is_order_word)
+    };
     // Candidates are whitespace-separated chunks with a digit, trimmed of punctuation.
     let mut prev_words: [&str; 3] = ["", "", ""];
     let mut prev_hash = false;
@@ -160,9 +170,9 @@ pub(crate) fn find(re: &Regex, text: &str) -> Option<OrderMatch> {
         }
         if cand.len() <= 64 && cand.bytes().any(|b| b.is_ascii_digit()) && re.is_match(cand) {
             let has_letters = cand.chars().any(char::is_alphabetic);
-            let after_order_word = prev_words.iter().any(|w| is_order_word(w))
-                || is_order_word(&inline_word.to_lowercase());
-            let blocked = is_blocking_word(prev_words[2]);
+            let after_order_word =
+                prev_words.iter().any(|w| order_word(w)) || order_word(inline_word);
+            let blocked = is_blocking_word(&prev_words[2].to_ascii_lowercase());
             let why = if hash {
                 Some("it follows '#'")
             } else if has_letters {
@@ -185,45 +195,6 @@ pub(crate) fn find(re: &Regex, text: &str) -> Option<OrderMatch> {
         let word = cand.trim_matches(|c: char| !c.is_alphanumeric());
         prev_words.rotate_left(1);
         prev_words[2] = if word.len() <= 16 { word } else { "" };
-        // Lower-casing every chunk would allocate; order words are ASCII, compare lower-cased.
-        if word.bytes().any(|b| b.is_ascii_uppercase()) {
-            prev_words[2] = lower_known(word);
-        }
     }
     None
-}
-
-fn lower_known(word: &str) -> &'static str {
-    const KNOWN: &[&str] = &[
-        "order",
-        "orders",
-        "purchase",
-        "number",
-        "no",
-        "nr",
-        "num",
-        "confirmation",
-        "reference",
-        "ref",
-        "id",
-        "ordernumber",
-        "invoice",
-        "receipt",
-        "size",
-        "under",
-        "over",
-        "below",
-        "above",
-        "budget",
-        "than",
-        "max",
-        "between",
-        "about",
-        "around",
-    ];
-    KNOWN
-        .iter()
-        .find(|k| k.eq_ignore_ascii_case(word))
-        .copied()
-        .unwrap_or("")
 }

@@ -64,7 +64,7 @@ impl std::fmt::Display for Intent {
     }
 }
 
-/// An order of results the shopper asked for: "cheapest" or "most expensive".
+/// An order of results the shopper asked for: "cheapest", "most expensive" or "newest".
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum SortOrder {
@@ -72,6 +72,8 @@ pub enum SortOrder {
     PriceAsc,
     /// Most expensive first.
     PriceDesc,
+    /// Most recently added to the store first.
+    Newest,
 }
 
 impl SortOrder {
@@ -80,6 +82,58 @@ impl SortOrder {
         match self {
             SortOrder::PriceAsc => "price_asc",
             SortOrder::PriceDesc => "price_desc",
+            SortOrder::Newest => "newest",
+        }
+    }
+}
+
+/// What a gift is for: context for a product search, never a filter on its own.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Occasion {
+    Anniversary,
+    Birthday,
+    Engagement,
+    Wedding,
+    Valentines,
+    MothersDay,
+    Graduation,
+}
+
+impl Occasion {
+    /// How a reply names it ("for an anniversary").
+    pub fn label(self) -> &'static str {
+        match self {
+            Occasion::Anniversary => "an anniversary",
+            Occasion::Birthday => "a birthday",
+            Occasion::Engagement => "an engagement",
+            Occasion::Wedding => "a wedding",
+            Occasion::Valentines => "Valentine's Day",
+            Occasion::MothersDay => "Mother's Day",
+            Occasion::Graduation => "a graduation",
+        }
+    }
+}
+
+/// Who a gift is for: context for a product search, never a filter on its own.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Recipient {
+    /// A wife, girlfriend, fiancée, sister, daughter: "for her".
+    Her,
+    /// A husband, boyfriend, fiancé, brother, son: "for him".
+    Him,
+    /// A mother.
+    Mom,
+}
+
+impl Recipient {
+    /// How a reply names it ("for her").
+    pub fn label(self) -> &'static str {
+        match self {
+            Recipient::Her => "her",
+            Recipient::Him => "him",
+            Recipient::Mom => "mom",
         }
     }
 }
@@ -97,6 +151,10 @@ pub enum Request {
 pub struct Filters {
     /// The category asked for, if any.
     pub category: Option<Category>,
+    /// The finer type within the category ("hoops", "studs", "engagement ring"), named as the
+    /// default catalog mapping names product types.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub kind: Option<String>,
     /// Metals asked for (any of them), in order of first mention.
     pub metals: Vec<Metal>,
     /// Lowest price, in the store currency's major unit.
@@ -116,6 +174,12 @@ pub struct Filters {
     /// The order asked for, if any.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sort: Option<SortOrder>,
+    /// What the piece is a gift for ("for our anniversary"), if said.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub occasion: Option<Occasion>,
+    /// Who the piece is a gift for ("for my wife"), if said.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub recipient: Option<Recipient>,
 }
 
 /// What one message means.

@@ -551,3 +551,142 @@ fn a_budget_alone_is_a_product_search_within_it() {
         assert_ne!(intent(text), Intent::FindProduct, "{text}");
     }
 }
+
+#[test]
+fn a_type_word_gives_its_category_and_the_type() {
+    for (text, category, kind) in [
+        ("hoops", Category::Earrings, "hoops"),
+        ("gold hoop earrings under 300", Category::Earrings, "hoops"),
+        ("huggies", Category::Earrings, "huggies"),
+        ("diamond studs", Category::Earrings, "studs"),
+        ("pearl drops", Category::Earrings, "drops"),
+        ("silver pendant necklace", Category::Necklaces, "pendant"),
+        ("gold chain", Category::Necklaces, "chain"),
+        ("a locket for my mom", Category::Necklaces, "locket"),
+        ("platinum wedding bands", Category::Rings, "wedding band"),
+        ("engagement rings", Category::Rings, "engagement ring"),
+        ("rose gold bangle", Category::Bracelets, "bangle"),
+        ("silver cuff", Category::Bracelets, "cuff"),
+        (
+            "tennis bracelet under 2k",
+            Category::Bracelets,
+            "tennis bracelet",
+        ),
+    ] {
+        let understood = understand(text);
+        assert_eq!(understood.intent, Intent::FindProduct, "{text}");
+        assert_eq!(understood.filters.category, Some(category), "{text}");
+        assert_eq!(understood.filters.kind.as_deref(), Some(kind), "{text}");
+    }
+    // A category alone has no type, and a type word is never searched for as text too.
+    assert_eq!(understand("gold rings").filters.kind, None);
+    assert_eq!(understand("earrings").filters.kind, None);
+    assert_eq!(understand("gold hoops").filters.query, None);
+    let json = serde_json::to_value(understand("hoops")).unwrap();
+    assert_eq!(json["filters"]["kind"], "hoops");
+    assert!(
+        serde_json::to_value(understand("rings")).unwrap()["filters"]
+            .get("kind")
+            .is_none(),
+        "absent when there is none"
+    );
+}
+
+#[test]
+fn newest_and_latest_ask_for_the_newest_first() {
+    for text in [
+        "newest rings",
+        "show me your latest necklaces",
+        "new arrivals",
+        "any new arrivals in rose gold?",
+    ] {
+        let understood = understand(text);
+        assert_eq!(understood.intent, Intent::FindProduct, "{text}");
+        assert_eq!(
+            understood.filters.sort,
+            Some(aurora_nlu::SortOrder::Newest),
+            "{text}"
+        );
+        assert_eq!(understood.filters.query, None, "{text}");
+    }
+    assert_eq!(
+        serde_json::to_value(understand("newest rings")).unwrap()["filters"]["sort"],
+        "newest"
+    );
+    // Not a shopping request on its own.
+    assert_eq!(intent("what's the latest news"), Intent::Unknown);
+}
+
+#[test]
+fn an_occasion_or_a_person_makes_a_gift_search_with_that_context() {
+    use aurora_nlu::{Occasion, Recipient};
+    for (text, occasion, recipient) in [
+        (
+            "anniversary gift for my wife",
+            Some(Occasion::Anniversary),
+            Some(Recipient::Her),
+        ),
+        (
+            "birthday present for mom under 200",
+            Some(Occasion::Birthday),
+            Some(Recipient::Mom),
+        ),
+        ("something for him", None, Some(Recipient::Him)),
+        ("wedding gift", Some(Occasion::Wedding), None),
+        ("gift ideas for my girlfriend", None, Some(Recipient::Her)),
+        (
+            "what should I get my wife for our anniversary",
+            Some(Occasion::Anniversary),
+            Some(Recipient::Her),
+        ),
+        ("a gift for my husband", None, Some(Recipient::Him)),
+        ("mothers day gift", Some(Occasion::MothersDay), None),
+    ] {
+        let understood = understand(text);
+        assert_eq!(understood.intent, Intent::FindProduct, "{text}");
+        assert_eq!(understood.filters.occasion, occasion, "{text}");
+        assert_eq!(understood.filters.recipient, recipient, "{text}");
+        // Context, not words to search product texts for.
+        assert_eq!(understood.filters.query, None, "{text}");
+    }
+    let ring = understand("an anniversary ring for my wife under $900");
+    assert_eq!(ring.filters.category, Some(Category::Rings));
+    assert_eq!(ring.filters.occasion, Some(Occasion::Anniversary));
+    assert_eq!(ring.filters.max_price, Some(900.0));
+    let json = serde_json::to_value(&ring).unwrap();
+    assert_eq!(json["filters"]["occasion"], "anniversary");
+    assert_eq!(json["filters"]["recipient"], "her");
+    // People and dates in other errands are not gift searches (from the out-of-scope sets).
+    for text in [
+        "i would like to share my location with my mom",
+        "let the wife see where i'm at",
+        "i need anniversary dinner added to my schedule for march 7",
+        "move 57 dollars from saving into mom",
+        "remind me to buy a gift for my wife",
+        "happy birthday",
+        "call my mom",
+    ] {
+        assert_eq!(intent(text), Intent::Unknown, "{text}");
+    }
+}
+
+#[test]
+fn an_order_number_after_a_misspelt_order_word_is_read() {
+    for (text, number) in [
+        ("ordre 10234 status", "10234"),
+        ("Ordre 10234", "10234"),
+        ("my purhcase 10234 hasnt arrived", "10234"),
+        ("where is oder 55512", "55512"),
+    ] {
+        let understood = understand(text);
+        assert_eq!(
+            understood.order_number.as_deref(),
+            Some(number),
+            "{text}: {understood:?}"
+        );
+        assert_eq!(understood.intent, Intent::TrackOrder, "{text}");
+    }
+    // A real word one edit from "order" is not one.
+    assert_eq!(understand("border 1234").order_number, None);
+    assert_eq!(understand("older 1234").order_number, None);
+}

@@ -35,7 +35,9 @@ backend_tests!(
     asking_to_track_an_order_by_number_prefills_the_form,
     starting_again_with_the_same_idempotency_key_resumes_the_same_conversation,
     questions_the_knowledge_file_answers_get_an_answer_block_and_no_products,
-    a_bare_hoops_shows_earrings,
+    a_bare_hoops_shows_hoops_with_a_removable_type_chip,
+    the_newest_rings_come_newest_first,
+    a_gift_for_a_person_and_an_occasion_says_so_and_shows_pieces,
     an_answer_asks_whether_it_helped_and_a_no_offers_a_stylist,
     a_question_the_knowledge_file_cannot_answer_stays_not_understood,
 );
@@ -729,11 +731,79 @@ async fn a_question_the_knowledge_file_cannot_answer_stays_not_understood(store:
     }
 }
 
-async fn a_bare_hoops_shows_earrings(store: Arc<dyn Store>) {
+async fn a_bare_hoops_shows_hoops_with_a_removable_type_chip(store: Arc<dyn Store>) {
     let app = demo_app(store).await;
     let (shopper, id, _) = Shopper::start(&app).await;
     let reply = shopper.say(&app, &id, "hoops").await;
     let shown = cards(&reply);
     assert!(!shown.is_empty(), "{reply}");
     assert!(shown.iter().all(|c| c["category"] == "earrings"), "{reply}");
+    assert!(
+        shown
+            .iter()
+            .all(|c| c["title"].as_str().unwrap().contains("Hoop")),
+        "{reply}"
+    );
+    assert!(words(&reply).contains("hoops"), "{reply}");
+    assert_eq!(chip_actions(&reply), ["remove:category", "remove:kind"]);
+    // Without the type: every earring again, studs included.
+    let earrings = shopper.press(&app, &id, "remove:kind").await;
+    let total = common::blocks_of(&earrings, "products")[0]["total"]
+        .as_u64()
+        .unwrap();
+    let hoops = common::blocks_of(&reply, "products")[0]["total"]
+        .as_u64()
+        .unwrap();
+    assert!(total > hoops, "{earrings}");
+    assert_eq!(chip_actions(&earrings), ["remove:category"]);
+}
+
+async fn the_newest_rings_come_newest_first(store: Arc<dyn Store>) {
+    let app = demo_app(store).await;
+    let (shopper, id, _) = Shopper::start(&app).await;
+    let reply = shopper.say(&app, &id, "show me your newest rings").await;
+    let shown: Vec<String> = cards(&reply)
+        .iter()
+        .map(|c| c["id"].as_str().unwrap().to_string())
+        .collect();
+    // The demo's designs were added a day apart: the last ring designs listed are the newest.
+    let mut rings: Vec<_> = aurora_core::demo::products()
+        .into_iter()
+        .filter(|p| p.category == aurora_core::catalog::Category::Rings)
+        .collect();
+    rings.sort_by(|a, b| b.added_at.cmp(&a.added_at).then(a.id.cmp(&b.id)));
+    let expected: Vec<String> = rings
+        .iter()
+        .take(shown.len())
+        .map(|p| p.id.clone())
+        .collect();
+    assert!(shown.len() > 1, "{reply}");
+    assert_eq!(shown, expected, "{reply}");
+    assert!(words(&reply).contains("newest first"), "{reply}");
+    assert_eq!(chip_actions(&reply), ["remove:category", "remove:sort"]);
+}
+
+async fn a_gift_for_a_person_and_an_occasion_says_so_and_shows_pieces(store: Arc<dyn Store>) {
+    let app = demo_app(store).await;
+    let (shopper, id, _) = Shopper::start(&app).await;
+    let reply = shopper.say(&app, &id, "anniversary gift for my wife").await;
+    assert!(!cards(&reply).is_empty(), "{reply}");
+    assert!(
+        words(&reply).contains("A gift for her for an anniversary?"),
+        "{reply}"
+    );
+    // The context stays while the shopper narrows the search.
+    let narrowed = shopper.say(&app, &id, "necklaces under 500").await;
+    assert!(
+        cards(&narrowed)
+            .iter()
+            .all(|c| c["category"] == "necklaces" && price(c) <= 500.0),
+        "{narrowed}"
+    );
+    assert!(
+        words(&narrowed).contains("A gift for her for an anniversary?"),
+        "{narrowed}"
+    );
+    let cleared = shopper.press(&app, &id, "clear_filters").await;
+    assert!(!words(&cleared).contains("A gift"), "{cleared}");
 }

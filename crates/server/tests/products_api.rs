@@ -70,6 +70,29 @@ async fn product_search_filters_and_sorts(store: Arc<dyn Store>) {
         let price = product["price"].as_f64().unwrap();
         assert!((500.0..=2000.0).contains(&price), "{product}");
     }
+    let hoops = products(&get(&app, "/api/support/products?kind=Hoops&limit=100").await);
+    assert!(!hoops.is_empty());
+    assert!(
+        hoops
+            .iter()
+            .all(|p| p["title"].as_str().unwrap().contains("Hoop")),
+        "{hoops:?}"
+    );
+    let newest = products(
+        &get(
+            &app,
+            "/api/support/products?category=rings&sort=newest&limit=3",
+        )
+        .await,
+    );
+    let mut rings: Vec<_> = aurora_core::demo::products()
+        .into_iter()
+        .filter(|p| p.category == aurora_core::catalog::Category::Rings)
+        .collect();
+    rings.sort_by(|a, b| b.added_at.cmp(&a.added_at).then(a.id.cmp(&b.id)));
+    let ids: Vec<&str> = newest.iter().map(|p| p["id"].as_str().unwrap()).collect();
+    let expected: Vec<&str> = rings.iter().take(3).map(|p| p.id.as_str()).collect();
+    assert_eq!(ids, expected);
     let dearest = products(&get(&app, "/api/support/products?sort=price_desc&limit=5").await);
     let prices: Vec<f64> = dearest
         .iter()

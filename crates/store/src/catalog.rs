@@ -11,7 +11,7 @@ use std::collections::HashMap;
 
 const PRODUCT_COLUMNS: &str = "id, title, description, category, metal, price_cents, \
      ready_to_ship, styles, image_url, image_alt, url, price_max_cents, metals, kind, stones, \
-     platform_id";
+     platform_id, added_at";
 
 /// A row of `products`.
 #[derive(sqlx::FromRow)]
@@ -35,6 +35,7 @@ struct ProductRow {
     /// A JSON object (`Stones`).
     stones: String,
     platform_id: Option<String>,
+    added_at: Option<DateTime<Utc>>,
 }
 
 impl ProductRow {
@@ -48,6 +49,7 @@ impl ProductRow {
             price_max: self.price_max_cents.map(Money::from_minor),
             kind: self.kind,
             platform_id: self.platform_id,
+            added_at: self.added_at,
             id: self.id,
             title: self.title,
             description: self.description,
@@ -198,6 +200,7 @@ impl BatchImport<Product, ImportSummary> for Import {
         existing.push_list(unique.iter().map(|p| p.id.as_str()));
         let updated = self.tx.conn().count(existing).await?;
 
+        let now = Utc::now();
         let mut upsert = Query::new(format!("INSERT INTO products ({PRODUCT_COLUMNS}) "));
         upsert.push_values(&unique, |p| {
             [
@@ -217,6 +220,7 @@ impl BatchImport<Product, ImportSummary> for Import {
                 p.kind.as_deref().into(),
                 json_text(&p.stones).into(),
                 p.platform_id.as_deref().into(),
+                p.added_at.unwrap_or(now).into(),
             ]
         });
         upsert.push(
@@ -227,7 +231,8 @@ impl BatchImport<Product, ImportSummary> for Import {
              image_url = excluded.image_url, image_alt = excluded.image_alt, \
              url = excluded.url, price_max_cents = excluded.price_max_cents, \
              metals = excluded.metals, kind = excluded.kind, stones = excluded.stones, \
-             platform_id = excluded.platform_id",
+             platform_id = excluded.platform_id, \
+             added_at = COALESCE(products.added_at, excluded.added_at)",
         );
         self.tx.conn().execute(upsert).await?;
         self.summary.updated += updated;

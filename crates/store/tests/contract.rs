@@ -14,6 +14,7 @@ backend_tests!(
     a_new_database_is_empty_at_catalog_version_zero,
     importing_products_creates_them_and_bumps_the_version,
     importing_the_same_products_again_updates_and_never_duplicates,
+    a_product_keeps_the_time_it_was_first_added,
     an_import_dropped_before_commit_writes_nothing,
     a_batch_with_a_repeated_id_keeps_the_last_one,
     an_order_round_trips_with_its_items_and_timeline,
@@ -48,6 +49,7 @@ fn product(id: &str, price_cents: i64) -> Product {
             setting: Some("halo".into()),
         },
         platform_id: Some(format!("gid://shopify/Product/{price_cents}")),
+        added_at: Some(Utc.with_ymd_and_hms(2026, 9, 1, 8, 0, 0).unwrap()),
     }
 }
 
@@ -103,6 +105,31 @@ async fn importing_the_same_products_again_updates_and_never_duplicates(store: A
     );
     assert_eq!(store.product_count().await.unwrap(), 3);
     assert_eq!(store.product("a-ring").await.unwrap(), Some(changed));
+}
+
+async fn a_product_keeps_the_time_it_was_first_added(store: Arc<dyn Store>) {
+    let before = Utc::now() - chrono::Duration::seconds(1);
+    let undated = Product {
+        added_at: None,
+        ..product("b-ring", 6_000)
+    };
+    import(&store, &[product("a-ring", 5_000), undated.clone()]).await;
+    let first = store.product("b-ring").await.unwrap().unwrap().added_at;
+    let first = first.expect("an undated product is dated by its first import");
+    assert!(first >= before && first <= Utc::now(), "{first}");
+
+    // A later import, dated or not, changes the product but never when it was added.
+    let redated = Product {
+        added_at: Some(Utc.with_ymd_and_hms(2027, 1, 1, 0, 0, 0).unwrap()),
+        price: Money::from_minor(5_500),
+        ..product("a-ring", 5_000)
+    };
+    import(&store, &[redated, undated]).await;
+    let a = store.product("a-ring").await.unwrap().unwrap();
+    assert_eq!(a.price, Money::from_minor(5_500));
+    assert_eq!(a.added_at, product("a-ring", 0).added_at);
+    let b = store.product("b-ring").await.unwrap().unwrap();
+    assert_eq!(b.added_at, Some(first));
 }
 
 async fn an_import_dropped_before_commit_writes_nothing(store: Arc<dyn Store>) {

@@ -62,6 +62,10 @@ pub struct Product {
     /// The store platform's own id for it (Shopify's product id, WooCommerce's ID), if known.
     #[serde(default)]
     pub platform_id: Option<String>,
+    /// When the store added it: the time of the import that first brought it in (a later
+    /// import keeps it), or as a JSON Lines file gives it. "Newest" sorts by it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub added_at: Option<chrono::DateTime<chrono::Utc>>,
 }
 
 /// What a product's stones are. Every field is optional; text fields are as the store wrote them.

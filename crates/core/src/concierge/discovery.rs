@@ -16,7 +16,14 @@ pub fn merge(state: &mut ConversationState, filters: &Filters, currency: Currenc
         state.sort = match order {
             SortOrder::PriceAsc => Sort::PriceAsc,
             SortOrder::PriceDesc => Sort::PriceDesc,
+            SortOrder::Newest => Sort::Newest,
         };
+    }
+    if filters.occasion.is_some() {
+        state.occasion = filters.occasion;
+    }
+    if filters.recipient.is_some() {
+        state.recipient = filters.recipient;
     }
     let query = &mut state.query;
     if let Some(category) = filters.category {
@@ -24,6 +31,8 @@ pub fn merge(state: &mut ConversationState, filters: &Filters, currency: Currenc
             query.text = None;
         }
         query.category = Some(category);
+        // "rings", then "hoops": the type goes with the category named last.
+        query.kind = filters.kind.clone();
     }
     if !filters.metals.is_empty() {
         query.metals = filters.metals.clone();
@@ -53,6 +62,9 @@ pub fn chips(query: &ProductQuery, sort: Sort, currency: Currency) -> Vec<Filter
     let mut chips = Vec::new();
     if let Some(category) = query.category {
         chips.push(chip(category.label().to_string(), "category"));
+    }
+    if let Some(kind) = &query.kind {
+        chips.push(chip(capitalised(kind), "kind"));
     }
     if !query.metals.is_empty() {
         let labels: Vec<&str> = query.metals.iter().map(|m| m.label()).collect();
@@ -88,6 +100,7 @@ fn sort_label(sort: Sort) -> Option<&'static str> {
         Sort::Relevance => None,
         Sort::PriceAsc => Some("cheapest first"),
         Sort::PriceDesc => Some("most expensive first"),
+        Sort::Newest => Some("newest first"),
     }
 }
 
@@ -96,7 +109,11 @@ pub fn remove(state: &mut ConversationState, filter: &str) -> bool {
     let query = &mut state.query;
     match filter {
         "sort" => state.sort = Sort::Relevance,
-        "category" => query.category = None,
+        "category" => {
+            query.category = None;
+            query.kind = None;
+        }
+        "kind" => query.kind = None,
         "metals" => query.metals.clear(),
         "price" => {
             query.min_price = None;
@@ -144,11 +161,16 @@ pub fn products_reply(
     if let Some(order) = sort_label(state.sort) {
         what = format!("{what}, {order}");
     }
-    let intro = if found.total == found.products.len() && first == 1 {
+    let mut intro = if found.total == found.products.len() && first == 1 {
         format!("Here are the {} {what} we have.", found.total)
     } else {
         format!("Here are {what}: {first} to {last} of {}.", found.total)
     };
+    if first == 1
+        && let Some(gift) = gift(state)
+    {
+        intro = format!("{gift}? {intro}");
+    }
     let mut replies = Vec::new();
     if last < found.total {
         replies.push(QuickReply::new("Show more", "more"));
@@ -174,6 +196,20 @@ pub fn products_reply(
     }
     blocks.push(Block::QuickReplies { replies });
     (blocks, shown)
+}
+
+/// "A gift for her for an anniversary": who and what the pieces are for, as the shopper said.
+fn gift(state: &ConversationState) -> Option<String> {
+    let mut gift = String::from("A gift");
+    if let Some(recipient) = state.recipient {
+        gift.push_str(" for ");
+        gift.push_str(recipient.label());
+    }
+    if let Some(occasion) = state.occasion {
+        gift.push_str(" for ");
+        gift.push_str(occasion.label());
+    }
+    (state.recipient.is_some() || state.occasion.is_some()).then_some(gift)
 }
 
 fn filter_replies(query: &ProductQuery) -> Vec<QuickReply> {
@@ -272,6 +308,7 @@ fn relax_action(relaxed: Relaxed, query: &ProductQuery) -> String {
         Relaxed::Price => "remove:price".to_string(),
         Relaxed::ReadyToShip => "remove:ready_to_ship".to_string(),
         Relaxed::Style => "remove:styles".to_string(),
+        Relaxed::Kind => "remove:kind".to_string(),
         Relaxed::Category => "remove:category".to_string(),
         Relaxed::Text => "remove:text".to_string(),
     }

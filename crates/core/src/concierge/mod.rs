@@ -425,6 +425,8 @@ impl Concierge {
             ("clear_filters", "") => {
                 state.query = ProductQuery::default();
                 state.sort = Sort::Relevance;
+                state.occasion = None;
+                state.recipient = None;
                 search(state)
             }
             ("more", "") => Some(discovery::products_reply(

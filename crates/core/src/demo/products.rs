@@ -2,6 +2,7 @@
 
 use super::designs::{DESIGNS, Design, Kind};
 use super::words;
+use crate::catalog::import::Mapping;
 use crate::catalog::{Metal, Product, Stones};
 use crate::money::Money;
 
@@ -17,18 +18,33 @@ const PRECIOUS: [Metal; 4] = [
 const IN_STOCK_PERCENT: u64 = 33;
 
 /// The demo catalog: every design in every precious metal, plus silver where the design allows.
+/// Each design's finer type comes from its name, as an import would give it; the designs were
+/// added a day apart, in the order they are listed, from [`FIRST_ADDED`].
 pub fn products() -> Vec<Product> {
-    DESIGNS
-        .iter()
-        .flat_map(|design| {
+    let mapping = Mapping::default();
+    (0..)
+        .zip(DESIGNS)
+        .flat_map(|(day, design)| {
             let silver = design.silver.then_some(Metal::Silver);
+            let kind = mapping
+                .category_in(design.name)
+                .and_then(|(_, kind)| kind.map(str::to_string));
+            let added_at = FIRST_ADDED + chrono::Duration::days(day);
             PRECIOUS
                 .into_iter()
                 .chain(silver)
-                .map(move |metal| product(design, metal))
+                .map(move |metal| Product {
+                    kind: kind.clone(),
+                    added_at: Some(added_at),
+                    ..product(design, metal)
+                })
         })
         .collect()
 }
+
+/// When the first demo design was added to the store.
+const FIRST_ADDED: chrono::DateTime<chrono::Utc> =
+    chrono::DateTime::from_timestamp_nanos(1_767_225_600_000_000_000);
 
 fn product(design: &Design, metal: Metal) -> Product {
     let karat = if words::is_gold(metal) {
@@ -61,6 +77,7 @@ fn product(design: &Design, metal: Metal) -> Product {
         kind: None,
         stones: Stones::default(),
         platform_id: None,
+        added_at: None,
         title,
         id,
     }

@@ -20,8 +20,9 @@ use utoipa_axum::routes;
 /// Most products per page.
 pub const LIMIT_MAX: usize = 100;
 const LIMIT_DEFAULT: usize = 24;
-const PARAMETERS: [&str; 11] = [
+const PARAMETERS: [&str; 12] = [
     "category",
+    "kind",
     "metals",
     "min_price",
     "max_price",
@@ -125,6 +126,20 @@ fn parse(params: &HashMap<String, String>, currency: Currency) -> Result<Search,
             }),
         }
     }
+    if let Some(kind) = params
+        .get("kind")
+        .map(|k| k.trim())
+        .filter(|k| !k.is_empty())
+    {
+        if kind.chars().count() > 60 {
+            errors.push(FieldError {
+                field: "kind".into(),
+                message: "must be at most 60 characters".into(),
+            });
+        } else {
+            query.kind = Some(kind.to_lowercase());
+        }
+    }
     for name in ["metals", "metal"] {
         for value in params
             .get(name)
@@ -188,10 +203,11 @@ fn parse(params: &HashMap<String, String>, currency: Currency) -> Result<Search,
         None | Some("relevance") => Sort::Relevance,
         Some("price_asc") => Sort::PriceAsc,
         Some("price_desc") => Sort::PriceDesc,
+        Some("newest") => Sort::Newest,
         Some(_) => {
             errors.push(FieldError {
                 field: "sort".into(),
-                message: "must be relevance, price_asc or price_desc".into(),
+                message: "must be relevance, price_asc, price_desc or newest".into(),
             });
             Sort::Relevance
         }
@@ -250,13 +266,14 @@ fn decode_cursor(cursor: &str) -> Option<usize> {
 #[utoipa::path(get, path = "/api/support/products", tag = "products",
     params(
         ("category" = Option<String>, Query, description = "`rings`, `necklaces`, `earrings`, `bracelets` or `other` (what fits none of them, when the store imports it)."),
+        ("kind" = Option<String>, Query, description = "A finer type within the category, as the catalog mapping names it (`hoops`, `engagement ring`); any case."),
         ("metals" = Option<String>, Query, description = "Comma-separated: `yellow_gold`, `white_gold`, `rose_gold`, `platinum`, `silver` (`metal` is accepted too)."),
         ("min_price" = Option<f64>, Query, description = "In the store currency's major unit, 0 to 10000000. A product matches when its price range (its variants') meets the range asked for."),
         ("max_price" = Option<f64>, Query, description = "In the store currency's major unit, 0 to 10000000; not below `min_price`."),
         ("ready_to_ship" = Option<bool>, Query, description = "`true`: only pieces that ship now."),
         ("style" = Option<String>, Query, description = "Comma-separated style tags, e.g. `vintage,minimalist`."),
         ("q" = Option<String>, Query, description = "Free text, at most 200 characters; typo tolerant."),
-        ("sort" = Option<String>, Query, description = "`relevance` (default), `price_asc` or `price_desc`."),
+        ("sort" = Option<String>, Query, description = "`relevance` (default), `price_asc`, `price_desc` or `newest` (most recently added to the store first)."),
         ("limit" = Option<usize>, Query, description = "1 to 100; default 24."),
         ("cursor" = Option<String>, Query, description = "The `next_cursor` of the previous page."),
     ),

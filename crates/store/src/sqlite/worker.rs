@@ -27,7 +27,7 @@ type Reply<R> = oneshot::Sender<StoreResult<R>>;
 
 enum Job {
     Read(String, Reply<Option<Conversation>>),
-    Append(Append, Reply<()>),
+    Append(Box<Append>, Reply<()>),
 }
 
 /// The handle callers go through; the task stops when the last handle is dropped.
@@ -53,7 +53,7 @@ impl ConversationWorker {
     /// Appends messages (see `ConversationStore::append_messages`).
     pub(crate) async fn append(&self, append: Append) -> StoreResult<()> {
         let (done, result) = oneshot::channel();
-        self.send(Job::Append(append, done)).await?;
+        self.send(Job::Append(Box::new(append), done)).await?;
         result.await.map_err(|_| stopped())?
     }
 
@@ -82,7 +82,7 @@ async fn work(
                     readers.push(reply);
                 }
                 Job::Append(append, reply) => {
-                    appends.push(append);
+                    appends.push(*append);
                     writers.push(reply);
                 }
             }

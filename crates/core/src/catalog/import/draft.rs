@@ -251,6 +251,7 @@ pub(super) fn build(draft: &Draft<'_>, options: &ImportOptions) -> Item {
         kind,
         stones: stones_of(mapping, &stones, &draft.tags, title),
         platform_id: draft.platform_id.clone(),
+        added_at: None,
     };
     // A safety net: what is built above should always pass.
     let problems: Vec<RowError> = check_product(&product)

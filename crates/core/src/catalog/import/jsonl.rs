@@ -8,7 +8,7 @@ use serde_json::{Map, Value};
 use std::io::Read;
 
 /// The fields of a `Product` in declaration order, which is the order errors are reported in.
-const FIELDS: [&str; 16] = [
+const FIELDS: [&str; 17] = [
     "id",
     "title",
     "description",
@@ -25,6 +25,7 @@ const FIELDS: [&str; 16] = [
     "kind",
     "stones",
     "platform_id",
+    "added_at",
 ];
 
 /// Reads a JSON Lines catalog one line at a time.
@@ -161,6 +162,7 @@ fn template() -> Map<String, Value> {
         kind: Some("template".to_string()),
         stones: Stones::default(),
         platform_id: Some("1".to_string()),
+        added_at: Some(chrono::DateTime::UNIX_EPOCH),
     };
     match serde_json::to_value(product) {
         Ok(Value::Object(object)) => object,

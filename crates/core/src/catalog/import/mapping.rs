@@ -248,7 +248,7 @@ impl Mapping {
     }
 
     /// The category (and finer type) a type, platform category, tag or title names, if any.
-    pub(super) fn category_in(&self, text: &str) -> Option<(Category, Option<&str>)> {
+    pub fn category_in(&self, text: &str) -> Option<(Category, Option<&str>)> {
         let words = words(text);
         self.categories
             .iter()

@@ -50,6 +50,8 @@ pub enum Relaxed {
     ReadyToShip,
     /// Any style.
     Style,
+    /// Any type within the category ("earrings" for "hoops").
+    Kind,
     /// Any category.
     Category,
     /// The free text dropped.
@@ -156,9 +158,17 @@ pub(super) fn alternatives(
         };
         relaxations.extend(relaxed(Relaxed::Style, any_style, Sort::Relevance));
     }
+    if query.kind.is_some() {
+        let any_kind = ProductQuery {
+            kind: None,
+            ..query.clone()
+        };
+        relaxations.extend(relaxed(Relaxed::Kind, any_kind, Sort::Relevance));
+    }
     if query.category.is_some() {
         let any_category = ProductQuery {
             category: None,
+            kind: None,
             ..query.clone()
         };
         relaxations.extend(relaxed(Relaxed::Category, any_category, Sort::Relevance));

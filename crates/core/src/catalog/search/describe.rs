@@ -19,7 +19,10 @@ pub fn describe(query: &ProductQuery, currency: Currency) -> String {
             query.metals.iter().map(|m| m.label().to_lowercase()),
         ));
     }
-    words.push(query.category.map_or("jewelry", |c| c.as_str()).to_string());
+    words.push(match &query.kind {
+        Some(kind) => plural(kind.trim().to_lowercase()),
+        None => query.category.map_or("jewelry", |c| c.as_str()).to_string(),
+    });
     match (query.min_price, query.max_price) {
         (Some(min), Some(max)) if min == max => words.push(format!("at {}", format_price(min))),
         (Some(min), Some(max)) => words.push(format!(
@@ -40,6 +43,15 @@ pub fn describe(query: &ProductQuery, currency: Currency) -> String {
         words.push(format!("matching “{text}”"));
     }
     words.join(" ")
+}
+
+/// `engagement rings`, `pendants`; `hoops` and `studs` already are.
+fn plural(kind: String) -> String {
+    if kind.ends_with('s') {
+        kind
+    } else {
+        kind + "s"
+    }
 }
 
 /// `a`, `a or b`, `a, b or c`.

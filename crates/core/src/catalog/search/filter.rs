@@ -19,6 +19,8 @@ struct Row {
     category: u8,
     /// A bit per metal it comes in.
     metals: u8,
+    /// Its finer type's id in `Rows::kind_ids`; 0 for none.
+    kind: u16,
     ready_to_ship: bool,
     /// Has styles beyond the mask, listed in `Rows::rare_styles`.
     rare: bool,
@@ -30,6 +32,8 @@ pub(super) struct Rows {
     rows: Vec<Row>,
     rare_styles: HashMap<u32, Vec<u32>>,
     style_ids: HashMap<String, u32>,
+    /// Each finer type (lowercase) and its id, from 1.
+    kind_ids: HashMap<String, u16>,
 }
 
 fn metal_bit(metal: Metal) -> u8 {
@@ -53,6 +57,11 @@ impl Rows {
             .map(|(id, (style, _))| (style.to_string(), id))
             .collect();
 
+        let mut kind_ids: HashMap<String, u16> = HashMap::new();
+        let mut kind_id = |kind: &str| {
+            let next = u16::try_from(kind_ids.len() + 1).unwrap_or(u16::MAX);
+            *kind_ids.entry(kind.trim().to_lowercase()).or_insert(next)
+        };
         let mut rare_styles = HashMap::new();
         let rows = (0u32..)
             .zip(products)
@@ -73,6 +82,7 @@ impl Rows {
                     style_mask: mask,
                     category: category_bit(p.category),
                     metals: p.all_metals().into_iter().fold(0, |b, m| b | metal_bit(m)),
+                    kind: p.kind.as_deref().map_or(0, &mut kind_id),
                     ready_to_ship: p.ready_to_ship,
                     rare: has_rare,
                 }
@@ -82,6 +92,7 @@ impl Rows {
             rows,
             rare_styles,
             style_ids,
+            kind_ids,
         }
     }
 
@@ -111,6 +122,8 @@ pub(super) struct Filter {
     min_price_cents: i64,
     max_price_cents: i64,
     ready_to_ship: bool,
+    /// The finer type's id; `None` for any type, `Some(0)` for one no product has.
+    kind: Option<u16>,
     /// Whether a style is required; with nothing in `style_mask` and `rare_styles` when the
     /// catalog has none of the styles asked for.
     any_style: bool,
@@ -148,6 +161,10 @@ impl Filter {
             min_price_cents: query.min_price.map_or(i64::MIN, Money::minor),
             max_price_cents: query.max_price.map_or(i64::MAX, Money::minor),
             ready_to_ship: query.ready_to_ship,
+            kind: query.kind.as_deref().map(|kind| {
+                let kind = kind.trim().to_lowercase();
+                rows.kind_ids.get(&kind).copied().unwrap_or(0)
+            }),
             any_style: query.styles.is_empty(),
             style_mask,
             rare_styles,
@@ -164,7 +181,8 @@ impl Filter {
             // The product's price range meets the range asked for.
             & (self.min_price_cents <= row.price_max_cents)
             & (row.price_cents <= self.max_price_cents)
-            & (row.ready_to_ship | !self.ready_to_ship);
+            & (row.ready_to_ship | !self.ready_to_ship)
+            & self.kind.is_none_or(|kind| kind != 0 && kind == row.kind);
         fields
             && (self.any_style
                 || self.style_mask & row.style_mask != 0

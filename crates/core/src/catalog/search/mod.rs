@@ -29,6 +29,10 @@ use text::TextIndex;
 pub struct ProductQuery {
     /// Only this category; `None` means any.
     pub category: Option<Category>,
+    /// Only this finer type (`Product::kind`, any case: `hoops`, `engagement ring`); `None`
+    /// means any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub kind: Option<String>,
     /// Any of these metals; empty means any metal.
     pub metals: Vec<Metal>,
     /// Inclusive lower bound (`min_price_cents` in a stored conversation state).
@@ -60,6 +64,8 @@ pub enum Sort {
     PriceAsc,
     /// Dearest first, ties by id.
     PriceDesc,
+    /// Most recently added first (`Product::added_at`; unknown dates last), ties by id.
+    Newest,
 }
 
 /// One page of results and how many products matched in all.
@@ -88,6 +94,10 @@ pub struct SearchIndex {
     by_price_asc: Order,
     /// Product positions by price, dearest first, ties by id.
     by_price_desc: Order,
+    /// Product positions newest first, ties by id.
+    newest: Order,
+    /// For each product position, its rank in `newest`.
+    newest_rank: Vec<u32>,
     text: TextIndex,
 }
 
@@ -117,6 +127,15 @@ impl Order {
     }
 }
 
+/// For each product position, its rank in `order` (a permutation of the positions).
+fn ranks(order: &[u32]) -> Vec<u32> {
+    let mut rank = vec![0; order.len()];
+    for (r, &i) in (0u32..).zip(order) {
+        rank[i as usize] = r;
+    }
+    rank
+}
+
 impl std::fmt::Debug for SearchIndex {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("SearchIndex")
@@ -136,10 +155,7 @@ impl SearchIndex {
 
         let mut featured: Vec<u32> = positions().collect();
         featured.sort_by_key(|&i| (!rows.ready_to_ship(i), price(i), i));
-        let mut featured_rank = vec![0; featured.len()];
-        for (rank, &i) in (0u32..).zip(&featured) {
-            featured_rank[i as usize] = rank;
-        }
+        let featured_rank = ranks(&featured);
         let featured = Order::new(featured, products);
         let mut by_price_asc: Vec<u32> = positions().collect();
         by_price_asc.sort_by_key(|&i| (price(i), i));
@@ -147,6 +163,10 @@ impl SearchIndex {
         by_price_desc.sort_by_key(|&i| (std::cmp::Reverse(price(i)), i));
         let by_price_asc = Order::new(by_price_asc, products);
         let by_price_desc = Order::new(by_price_desc, products);
+        let mut newest: Vec<u32> = positions().collect();
+        newest.sort_by_key(|&i| (std::cmp::Reverse(products[i as usize].added_at), i));
+        let newest_rank = ranks(&newest);
+        let newest = Order::new(newest, products);
 
         let text = TextIndex::build(products)?;
         Ok(SearchIndex {
@@ -156,6 +176,8 @@ impl SearchIndex {
             featured_rank,
             by_price_asc,
             by_price_desc,
+            newest,
+            newest_rank,
             text,
         })
     }
@@ -206,6 +228,7 @@ impl SearchIndex {
             Sort::Relevance => &self.featured,
             Sort::PriceAsc => &self.by_price_asc,
             Sort::PriceDesc => &self.by_price_desc,
+            Sort::Newest => &self.newest,
         }
         .positions(category);
         let products = self.catalog.products();
@@ -270,6 +293,7 @@ impl SearchIndex {
             }),
             Sort::PriceAsc => price(a.0).cmp(&price(b.0)).then(a.0.cmp(&b.0)),
             Sort::PriceDesc => price(b.0).cmp(&price(a.0)).then(a.0.cmp(&b.0)),
+            Sort::Newest => self.newest_rank[a.0 as usize].cmp(&self.newest_rank[b.0 as usize]),
         }
     }
 
