@@ -53,6 +53,7 @@ pub struct Config {
     pub listen: SocketAddr,
     pub database_url: String,
     pub secret_key: Option<Secret>,
+    pub previous_secret_keys: Option<Secret>,
     pub sqlite_synchronous: SqliteSync,
     pub database_max_connections: u32,
     pub database_timeout_ms: u64,
@@ -62,6 +63,7 @@ pub struct Config {
     pub log: String,
     pub log_format: LogFormat,
     pub identity_secret: Option<Secret>,
+    pub previous_identity_secrets: Option<Secret>,
     pub allowed_origins: String,
     pub trusted_proxies: String,
     pub rate_limit_visitor_per_minute: u32,
@@ -95,11 +97,26 @@ pub struct Config {
     pub smtp_from: Option<String>,
 }
 
+/// The comma-separated values of a secret list setting.
+fn list(secret: Option<&Secret>) -> Vec<String> {
+    secret
+        .map(|s| {
+            s.expose()
+                .split(',')
+                .map(str::trim)
+                .filter(|k| !k.is_empty())
+                .map(str::to_string)
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
 /// The setting names, as they appear in aurora.toml (and, upper-cased with `AURORA_`, the env).
-const KEYS: [&str; 43] = [
+const KEYS: [&str; 45] = [
     "listen",
     "database_url",
     "secret_key",
+    "previous_secret_keys",
     "sqlite_synchronous",
     "database_max_connections",
     "database_timeout_ms",
@@ -109,6 +126,7 @@ const KEYS: [&str; 43] = [
     "log",
     "log_format",
     "identity_secret",
+    "previous_identity_secrets",
     "allowed_origins",
     "trusted_proxies",
     "rate_limit_visitor_per_minute",
@@ -151,6 +169,7 @@ impl Default for Config {
             listen: SocketAddr::from(([127, 0, 0, 1], 8080)),
             database_url: "sqlite:aurora.db".to_string(),
             secret_key: None,
+            previous_secret_keys: None,
             sqlite_synchronous: SqliteSync::Normal,
             database_max_connections: 10,
             database_timeout_ms: 3000,
@@ -160,6 +179,7 @@ impl Default for Config {
             log: "info".to_string(),
             log_format: LogFormat::Auto,
             identity_secret: None,
+            previous_identity_secrets: None,
             allowed_origins: String::new(),
             trusted_proxies: String::new(),
             rate_limit_visitor_per_minute: 60,
@@ -251,6 +271,18 @@ impl Config {
                 "AURORA_SECRET_KEY: required (a random string of at least {MIN_SECRET_LEN} characters, the same on every instance of the store; e.g. `openssl rand -hex 32`)"
             ),
             _ => {}
+        }
+        for key in self.previous_secret_keys() {
+            if key.chars().count() < MIN_SECRET_LEN {
+                bail!(
+                    "AURORA_PREVIOUS_SECRET_KEYS: each key must be at least {MIN_SECRET_LEN} characters, as AURORA_SECRET_KEY"
+                );
+            }
+        }
+        if self.identity_secret.is_none() && !self.previous_identity_secrets().is_empty() {
+            bail!(
+                "AURORA_PREVIOUS_IDENTITY_SECRETS: set AURORA_IDENTITY_SECRET too (the previous secrets only verify alongside the current one)"
+            );
         }
         if let Err(reason) = self
             .trusted_proxies
@@ -383,6 +415,16 @@ impl Config {
         self.public_url
             .clone()
             .unwrap_or_else(|| format!("http://{}", self.listen))
+    }
+
+    /// Earlier values of the secret key, still accepted for visitor tokens while rotating it.
+    pub fn previous_secret_keys(&self) -> Vec<String> {
+        list(self.previous_secret_keys.as_ref())
+    }
+
+    /// Earlier values of the identity secret, still accepted while the store rotates it.
+    pub fn previous_identity_secrets(&self) -> Vec<String> {
+        list(self.previous_identity_secrets.as_ref())
     }
 
     /// The store origins allowed to call the shopper API from a browser.

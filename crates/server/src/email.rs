@@ -79,13 +79,16 @@ pub fn backoff(attempts: i32) -> Duration {
     Duration::seconds(seconds.min(3600))
 }
 
-/// Every `every`, sends the emails that are due. Runs until dropped.
+/// Every `every`, sends the emails that are due, when this instance holds the outbox's lease.
+/// Runs until dropped.
 pub async fn deliver_emails(state: AppState, mailer: Mailer, every: StdDuration) {
     let mut ticker = tokio::time::interval(every);
     ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
         ticker.tick().await;
-        deliver_emails_once(&state, &mailer).await;
+        if crate::leases::hold(&state, crate::leases::EMAILS).await {
+            deliver_emails_once(&state, &mailer).await;
+        }
     }
 }
 

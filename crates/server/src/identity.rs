@@ -14,10 +14,14 @@ const VISITOR_PREFIX: &str = "v1";
 /// Identity tokens may not be valid for longer than this from now.
 const IDENTITY_MAX_LIFETIME: Duration = Duration::hours(24);
 
-/// Signs and checks tokens with the store's secrets.
+/// Signs and checks tokens with the store's secrets. Each secret may have previous values, kept
+/// while it is rotated: tokens they signed still verify, new tokens are signed with the current
+/// one only.
 pub struct Tokens {
-    visitor_key: Vec<u8>,
-    identity_key: Option<Vec<u8>>,
+    /// The current visitor key first, then the previous ones.
+    visitor_keys: Vec<Vec<u8>>,
+    /// The current identity secret first, then the previous ones; empty when not configured.
+    identity_keys: Vec<Vec<u8>>,
 }
 
 /// A verified signed identity.
@@ -59,9 +63,27 @@ impl Tokens {
     /// `secret_key` signs visitor tokens; `identity_secret` is shared with the store's backend.
     pub fn new(secret_key: &str, identity_secret: Option<&str>) -> Self {
         Tokens {
-            visitor_key: secret_key.as_bytes().to_vec(),
-            identity_key: identity_secret.map(|s| s.as_bytes().to_vec()),
+            visitor_keys: vec![secret_key.as_bytes().to_vec()],
+            identity_keys: identity_secret
+                .map(|s| s.as_bytes().to_vec())
+                .into_iter()
+                .collect(),
         }
+    }
+
+    /// Also accepts tokens signed with these previous secrets (for verification only).
+    pub fn with_previous(mut self, secret_keys: &[String], identity_secrets: &[String]) -> Self {
+        let bytes = |keys: &[String]| {
+            keys.iter()
+                .map(|k| k.as_bytes().to_vec())
+                .collect::<Vec<_>>()
+        };
+        self.visitor_keys.extend(bytes(secret_keys));
+        // Previous identity secrets count only alongside a current one.
+        if !self.identity_keys.is_empty() {
+            self.identity_keys.extend(bytes(identity_secrets));
+        }
+        self
     }
 
     #[allow(clippy::expect_used)]
@@ -76,9 +98,9 @@ impl Tokens {
         (id, token)
     }
 
-    /// The token of visitor `id`.
+    /// The token of visitor `id`, signed with the current key.
     pub fn visitor_token(&self, id: &str) -> String {
-        let mut mac = Self::mac(&self.visitor_key);
+        let mut mac = Self::mac(&self.visitor_keys[0]);
         mac.update(format!("aurora-visitor:{VISITOR_PREFIX}:{id}").as_bytes());
         let signature = URL_SAFE_NO_PAD.encode(mac.finalize().into_bytes());
         format!("{VISITOR_PREFIX}.{id}.{signature}")
@@ -86,6 +108,20 @@ impl Tokens {
 
     /// The visitor id a token proves, or `None` for a forged or malformed one.
     pub fn verify_visitor(&self, token: &str) -> Option<String> {
+        self.visitor_key_of(token).map(|(id, _)| id)
+    }
+
+    /// The same visitor's token signed with the current key, when `token` is valid but signed
+    /// with a previous one: given back to the widget so that the old key can be retired.
+    pub fn renewed_visitor_token(&self, token: &str) -> Option<String> {
+        match self.visitor_key_of(token) {
+            Some((id, key)) if key > 0 => Some(self.visitor_token(&id)),
+            _ => None,
+        }
+    }
+
+    /// The visitor id a token proves and the index of the key that signed it.
+    fn visitor_key_of(&self, token: &str) -> Option<(String, usize)> {
         let mut parts = token.split('.');
         let (Some(VISITOR_PREFIX), Some(id), Some(signature), None) =
             (parts.next(), parts.next(), parts.next(), parts.next())
@@ -96,10 +132,13 @@ impl Tokens {
             return None;
         }
         let signature = URL_SAFE_NO_PAD.decode(signature).ok()?;
-        let mut mac = Self::mac(&self.visitor_key);
-        mac.update(format!("aurora-visitor:{VISITOR_PREFIX}:{id}").as_bytes());
-        mac.verify_slice(&signature).ok()?;
-        Some(id.to_string())
+        let signed = format!("aurora-visitor:{VISITOR_PREFIX}:{id}");
+        let key = self.visitor_keys.iter().position(|key| {
+            let mut mac = Self::mac(key);
+            mac.update(signed.as_bytes());
+            mac.verify_slice(&signature).is_ok()
+        })?;
+        Some((id.to_string(), key))
     }
 
     /// Checks a store-signed identity JWT (HS256 only; `email`, `exp` at most 24 h ahead).
@@ -108,10 +147,9 @@ impl Tokens {
         jwt: &str,
         now: DateTime<Utc>,
     ) -> Result<VerifiedIdentity, IdentityRejected> {
-        let key = self
-            .identity_key
-            .as_ref()
-            .ok_or(IdentityRejected::NotConfigured)?;
+        if self.identity_keys.is_empty() {
+            return Err(IdentityRejected::NotConfigured);
+        }
         let mut parts = jwt.split('.');
         let (Some(header), Some(payload), Some(signature), None) =
             (parts.next(), parts.next(), parts.next(), parts.next())
@@ -130,10 +168,15 @@ impl Tokens {
         let signature = URL_SAFE_NO_PAD
             .decode(signature)
             .map_err(|_| IdentityRejected::Malformed)?;
-        let mut mac = Self::mac(key);
-        mac.update(format!("{header}.{payload}").as_bytes());
-        mac.verify_slice(&signature)
-            .map_err(|_| IdentityRejected::Signature)?;
+        let signed = format!("{header}.{payload}");
+        let genuine = self.identity_keys.iter().any(|key| {
+            let mut mac = Self::mac(key);
+            mac.update(signed.as_bytes());
+            mac.verify_slice(&signature).is_ok()
+        });
+        if !genuine {
+            return Err(IdentityRejected::Signature);
+        }
         let claims = decode(payload)?;
         let exp = claims["exp"].as_i64().ok_or(IdentityRejected::Malformed)?;
         if exp <= now.timestamp() {
@@ -262,6 +305,56 @@ mod tests {
         let jwt = sign_identity("identity-secret", &json!({"email": "a@b.co", "exp": exp}));
         assert_eq!(
             unconfigured.verify_identity(&jwt, now),
+            Err(IdentityRejected::NotConfigured)
+        );
+    }
+
+    #[test]
+    fn after_a_rotation_old_tokens_still_verify_and_are_renewed_with_the_new_key() {
+        let old = tokens();
+        let (id, old_token) = old.new_visitor();
+        let now = Utc::now();
+        let old_jwt = sign_identity(
+            "identity-secret",
+            &json!({"email": "a@b.co", "exp": now.timestamp() + 60}),
+        );
+        let rotated = Tokens::new(
+            "new-visitor-secret-0123456789abcdef0123",
+            Some("new-identity-secret"),
+        )
+        .with_previous(
+            &["visitor-secret-0123456789abcdef0123456789".to_string()],
+            &["identity-secret".to_string()],
+        );
+        assert_eq!(rotated.verify_visitor(&old_token), Some(id.clone()));
+        assert!(rotated.verify_identity(&old_jwt, now).is_ok());
+        // The renewed token is the same visitor, signed with the current key only.
+        let renewed = rotated.renewed_visitor_token(&old_token).unwrap();
+        assert_ne!(renewed, old_token);
+        assert_eq!(rotated.verify_visitor(&renewed), Some(id.clone()));
+        assert_eq!(rotated.renewed_visitor_token(&renewed), None);
+        assert_eq!(old.verify_visitor(&renewed), None);
+        let (_, fresh) = rotated.new_visitor();
+        assert_eq!(
+            old.verify_visitor(&fresh),
+            None,
+            "new tokens use the new key"
+        );
+        // Once the old key is retired, its tokens are refused.
+        let retired = Tokens::new(
+            "new-visitor-secret-0123456789abcdef0123",
+            Some("new-identity-secret"),
+        );
+        assert_eq!(retired.verify_visitor(&old_token), None);
+        assert_eq!(
+            retired.verify_identity(&old_jwt, now),
+            Err(IdentityRejected::Signature)
+        );
+        // A previous identity secret alone does not switch identities on.
+        let no_identity = Tokens::new("visitor-secret-0123456789abcdef0123456789", None)
+            .with_previous(&[], &["identity-secret".to_string()]);
+        assert_eq!(
+            no_identity.verify_identity(&old_jwt, now),
             Err(IdentityRejected::NotConfigured)
         );
     }

@@ -3,6 +3,7 @@
 //! [`Application`] puts it together; the binary serves it and the tests drive it.
 
 mod api_tokens;
+mod assets;
 mod client_ip;
 mod email;
 mod error;
@@ -12,6 +13,7 @@ mod idempotency;
 mod identity;
 mod images;
 mod integrations;
+mod leases;
 mod limits;
 mod metrics;
 mod middleware;

@@ -15,13 +15,16 @@ const KEEP_DELIVERIES: Duration = Duration::days(7);
 /// How long the per-minute analytics are kept (their per-day sums are kept for good).
 pub const KEEP_MINUTES: Duration = Duration::days(35);
 
-/// Purges every `every` (first at start). Runs until dropped.
+/// Purges every `every` (first at start), when this instance holds the purge's lease. Runs
+/// until dropped.
 pub async fn purge_old_data(state: AppState, retention: Duration, every: StdDuration) {
     let mut ticker = tokio::time::interval(every);
     ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
         ticker.tick().await;
-        purge_once(&state, retention).await;
+        if crate::leases::hold(&state, crate::leases::PURGE).await {
+            purge_once(&state, retention).await;
+        }
     }
 }
 

@@ -26,8 +26,12 @@ pub struct AppSettings {
     pub nlu: aurora_nlu::NluConfig,
     /// Signs visitor tokens.
     pub secret_key: String,
+    /// Earlier values of `secret_key`: their visitor tokens still verify (and are renewed).
+    pub previous_secret_keys: Vec<String>,
     /// Verifies the store's identity tokens for signed-in shoppers.
     pub identity_secret: Option<String>,
+    /// Earlier values of `identity_secret`, still accepted while the store rotates it.
+    pub previous_identity_secrets: Vec<String>,
     /// How often each instance looks for a new catalog import.
     pub catalog_poll: Duration,
     /// How often each instance reads the stored flag change.
@@ -58,7 +62,9 @@ impl AppSettings {
             concierge: ConciergeSettings::default(),
             nlu: aurora_nlu::NluConfig::default(),
             secret_key: secret_key.into(),
+            previous_secret_keys: Vec::new(),
             identity_secret: None,
+            previous_identity_secrets: Vec::new(),
             catalog_poll: Duration::from_secs(5),
             flags_poll: Duration::from_secs(2),
             webhook_poll: Duration::from_secs(2),
@@ -101,7 +107,11 @@ impl Application {
         let version = store.catalog_version().await?;
         let catalog = Catalog::new(version, store.all_products().await?);
         let concierge = Concierge::new(&settings.nlu, settings.concierge.clone())?;
-        let tokens = Tokens::new(&settings.secret_key, settings.identity_secret.as_deref());
+        let tokens = Tokens::new(&settings.secret_key, settings.identity_secret.as_deref())
+            .with_previous(
+                &settings.previous_secret_keys,
+                &settings.previous_identity_secrets,
+            );
         let state = AppState::new(store, settings.server.clone(), catalog, concierge, tokens)?;
         crate::flags::refresh(&state).await?;
         crate::snapshots::refresh_knowledge(&state).await?;
@@ -184,11 +194,14 @@ impl Application {
         listener: TcpListener,
         shutdown: impl Future<Output = ()> + Send + 'static,
     ) -> std::io::Result<()> {
-        let _background = self.start_background();
+        let background = self.start_background();
         let state = self.state.clone();
         let served = crate::serve(listener, self.router(), shutdown).await;
         // The minutes since the last write, before the process goes.
         crate::metrics::aggregates::write_once(&state).await;
+        // Another instance takes the background jobs over now, not when the leases run out.
+        drop(background);
+        crate::leases::release(&state).await;
         served
     }
 }

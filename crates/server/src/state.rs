@@ -51,6 +51,10 @@ pub struct ServerSettings {
     /// Where replies to shoppers are sent from; without it, staff reply with their own mail
     /// client (a `mailto:` link).
     pub smtp: Option<crate::email::SmtpSettings>,
+    /// How long a background job's lease lasts without renewal: when an instance dies, another
+    /// takes its jobs over after this long. Longer than any one side effect of a job (a webhook
+    /// times out after 10 s).
+    pub background_lease: chrono::Duration,
 }
 
 impl Default for ServerSettings {
@@ -71,6 +75,7 @@ impl Default for ServerSettings {
             sessions: aurora_core::staff::session::SessionRules::default(),
             ticket_response_time: chrono::Duration::hours(24),
             smtp: None,
+            background_lease: chrono::Duration::seconds(15),
         }
     }
 }
@@ -98,6 +103,8 @@ pub struct Shared {
     /// This process among the instances, in the per-minute aggregates it writes (random at
     /// start: a restarted instance writes rows of its own).
     pub instance: Arc<str>,
+    /// The leases of background jobs this instance holds, with their fencing tokens.
+    pub(crate) leases_held: Arc<std::sync::Mutex<std::collections::HashMap<&'static str, i64>>>,
     snapshot: Arc<RwLock<Arc<Snapshot>>>,
     knowledge: Arc<RwLock<Arc<KnowledgeIndex>>>,
     clock: Clock,
@@ -134,6 +141,7 @@ impl AppState {
             metrics: Arc::default(),
             inbox: Arc::default(),
             instance: uuid::Uuid::new_v4().simple().to_string().into(),
+            leases_held: Arc::default(),
         })))
     }
 

@@ -27,6 +27,9 @@ pub async fn deliver_webhooks(state: AppState, url: String, every: StdDuration) 
     ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
         ticker.tick().await;
+        if !crate::leases::hold(&state, crate::leases::WEBHOOKS).await {
+            continue;
+        }
         let due = match state.store.due_webhooks(state.now(), BATCH).await {
             Ok(due) => due,
             Err(error) => {
@@ -35,6 +38,11 @@ pub async fn deliver_webhooks(state: AppState, url: String, every: StdDuration) 
             }
         };
         for item in due {
+            // Renewed before each delivery: an instance that lost the lease while delivering
+            // the one before (a slow receiver) sends nothing more.
+            if !crate::leases::hold(&state, crate::leases::WEBHOOKS).await {
+                break;
+            }
             deliver(&state, &client, &url, item).await;
         }
     }

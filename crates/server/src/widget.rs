@@ -2,71 +2,45 @@
 //! build, so `cargo run` needs no Node): the small loader every store page includes, and the
 //! app it loads when the shopper opens the panel or the page is idle.
 
+use crate::assets::{Asset, asset};
 use axum::Router;
-use axum::http::{HeaderMap, HeaderName, HeaderValue, StatusCode, header};
-use axum::response::{IntoResponse, Response};
+use axum::http::{HeaderMap, HeaderName, header};
+use axum::response::Response;
 use axum::routing::get;
-use sha2::{Digest, Sha256};
 use std::sync::LazyLock;
-
-const LOADER: &[u8] = include_bytes!("../../../widget/dist/widget.js");
-const APP: &[u8] = include_bytes!("../../../widget/dist/widget-app.js");
 
 /// Store pages reference the loader by a fixed URL, so it may only be cached briefly.
 const LOADER_CACHE: &str = "public, max-age=300";
 /// The loader asks for the app as `/widget-app.js?v=<hash>`: a new build is a new URL.
 const APP_CACHE: &str = "public, max-age=31536000, immutable";
+const JAVASCRIPT: &str = "text/javascript; charset=utf-8";
 
-static LOADER_ETAG: LazyLock<HeaderValue> = LazyLock::new(|| etag(LOADER));
-static APP_ETAG: LazyLock<HeaderValue> = LazyLock::new(|| etag(APP));
+static LOADER: LazyLock<Asset> = LazyLock::new(|| asset!("widget.js", JAVASCRIPT, LOADER_CACHE));
+static APP: LazyLock<Asset> = LazyLock::new(|| asset!("widget-app.js", JAVASCRIPT, APP_CACHE));
 
-fn etag(bytes: &[u8]) -> HeaderValue {
-    let hash = Sha256::digest(bytes);
-    let hex: String = hash.iter().take(8).map(|b| format!("{b:02x}")).collect();
-    HeaderValue::from_str(&format!("\"{hex}\"")).unwrap_or(HeaderValue::from_static("\"widget\""))
-}
+/// Any store origin may load the scripts (CORS and CORP open: they hold nothing private).
+const OPEN: [(HeaderName, &str); 2] = [
+    (header::ACCESS_CONTROL_ALLOW_ORIGIN, "*"),
+    (
+        HeaderName::from_static("cross-origin-resource-policy"),
+        "cross-origin",
+    ),
+];
 
 pub(crate) fn router<S: Clone + Send + Sync + 'static>() -> Router<S> {
     Router::new()
-        .route("/widget.js", get(|headers: HeaderMap| async move { asset(&headers, LOADER, &LOADER_ETAG, LOADER_CACHE) }))
-        .route("/widget-app.js", get(|headers: HeaderMap| async move { asset(&headers, APP, &APP_ETAG, APP_CACHE) }))
+        .route(
+            "/widget.js",
+            get(|headers: HeaderMap| async move { script(&LOADER, &headers) }),
+        )
+        .route(
+            "/widget-app.js",
+            get(|headers: HeaderMap| async move { script(&APP, &headers) }),
+        )
 }
 
-/// A script any store origin may load (CORS and CORP open: it holds nothing private).
-fn asset(
-    request: &HeaderMap,
-    body: &'static [u8],
-    etag: &HeaderValue,
-    cache: &'static str,
-) -> Response {
-    let headers = [
-        (
-            header::CONTENT_TYPE,
-            HeaderValue::from_static("text/javascript; charset=utf-8"),
-        ),
-        (header::CACHE_CONTROL, HeaderValue::from_static(cache)),
-        (header::ETAG, etag.clone()),
-        (
-            header::ACCESS_CONTROL_ALLOW_ORIGIN,
-            HeaderValue::from_static("*"),
-        ),
-        (
-            HeaderName::from_static("cross-origin-resource-policy"),
-            HeaderValue::from_static("cross-origin"),
-        ),
-    ];
-    let fresh = request
-        .get(header::IF_NONE_MATCH)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| {
-            v.split(',')
-                .any(|tag| tag.trim().trim_start_matches("W/") == etag.to_str().unwrap_or(""))
-        });
-    if fresh {
-        (StatusCode::NOT_MODIFIED, headers).into_response()
-    } else {
-        (headers, body).into_response()
-    }
+fn script(asset: &Asset, request: &HeaderMap) -> Response {
+    asset.respond(request, &OPEN)
 }
 
 #[cfg(test)]
@@ -74,7 +48,7 @@ mod tests {
     #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
     use super::*;
     use axum::body::Body;
-    use axum::http::Request;
+    use axum::http::{Request, StatusCode};
     use tower::ServiceExt;
 
     async fn get(path: &str, if_none_match: Option<&str>) -> Response {

@@ -10,8 +10,8 @@ use aurora_store::backend_tests;
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
 use common::{
-    Shopper, actions, assert_problem, blocks_of, call, demo_app, demo_app_with, field_value, form,
-    invalid_fields, send,
+    Shopper, actions, assert_problem, blocks_of, call, cards, demo_app, demo_app_with, field_value,
+    form, invalid_fields, send,
 };
 use serde_json::{Value, json};
 use std::sync::Arc;
@@ -24,6 +24,7 @@ backend_tests!(
     a_signed_identity_prefills_the_stylist_form_and_offers_the_shoppers_own_orders,
     a_signed_in_shopper_sees_only_their_own_orders_by_button,
     an_expired_or_forged_identity_is_ignored_and_the_request_still_succeeds,
+    rotating_the_secrets_keeps_open_conversations_and_renews_old_tokens,
     cors_allows_the_store_origin_its_headers_and_exposes_the_rate_limit_headers,
     cors_gives_another_origin_nothing,
     a_visitor_over_the_rate_limit_is_told_when_to_retry,
@@ -243,6 +244,107 @@ async fn a_signed_in_shopper_sees_only_their_own_orders_by_button(store: Arc<dyn
     // Without an identity, even the right number shows nothing.
     let anonymous_try = anonymous.press(&app, &id, "order:GG-104233").await;
     assert!(blocks_of(&anonymous_try, "order_timeline").is_empty());
+}
+
+/// An app over `store` (seeded already) with `secret_key`, `identity_secret` and previous ones.
+async fn app_with_secrets(
+    store: Arc<dyn Store>,
+    secret_key: &str,
+    identity_secret: &str,
+    previous: &[&str],
+    previous_identity: &[&str],
+) -> axum::Router {
+    let settings = aurora_server::AppSettings {
+        identity_secret: Some(identity_secret.into()),
+        previous_secret_keys: previous.iter().map(|k| (*k).to_string()).collect(),
+        previous_identity_secrets: previous_identity.iter().map(|k| (*k).to_string()).collect(),
+        ..common::settings(aurora_server::ServerSettings::default())
+    };
+    let settings = aurora_server::AppSettings {
+        secret_key: secret_key.into(),
+        ..settings
+    };
+    let app = aurora_server::Application::build(store, settings)
+        .await
+        .unwrap();
+    aurora_server::app(app.state().clone())
+}
+
+async fn rotating_the_secrets_keeps_open_conversations_and_renews_old_tokens(
+    store: Arc<dyn Store>,
+) {
+    const NEW_KEY: &str = "rotated-secret-key-0123456789-abcdefghijk";
+    const NEW_IDENTITY: &str = "rotated-identity-secret";
+    let before = demo_app(store.clone()).await;
+    let (shopper, id, _) = Shopper::start(&before).await;
+    let ava = shopper.signed_in(&identity("ava.thompson@example.com", 3600));
+    assert!(!cards(&shopper.say(&before, &id, "gold rings").await).is_empty());
+
+    // Rotated, the old key and identity secret kept as previous ones: nothing is cut off.
+    let rotated = app_with_secrets(
+        store.clone(),
+        NEW_KEY,
+        NEW_IDENTITY,
+        &[common::SECRET],
+        &[common::IDENTITY_SECRET],
+    )
+    .await;
+    let reply = shopper.say(&rotated, &id, "under 500").await;
+    assert!(!cards(&reply).is_empty(), "{reply}");
+    let track = ava.say(&rotated, &id, "track my order").await;
+    assert!(
+        actions(&track).iter().any(|a| a == "order:GG-104233"),
+        "the old identity secret still verifies: {track}"
+    );
+    // Starting a conversation hands back the same visitor's token, signed with the new key.
+    let started = shopper
+        .post(&rotated, "/api/support/conversations", json!({}))
+        .await;
+    assert_eq!(started.status, StatusCode::CREATED, "{}", started.text());
+    let renewed = started.json()["visitor_token"]
+        .as_str()
+        .expect("a renewed token")
+        .to_string();
+    assert_ne!(renewed, shopper.token);
+    let renewed_shopper = Shopper {
+        token: renewed,
+        ..shopper.clone()
+    };
+    let history = renewed_shopper
+        .get(&rotated, &format!("/api/support/conversations/{id}"))
+        .await;
+    assert_eq!(
+        history.status,
+        StatusCode::OK,
+        "the same visitor: {}",
+        history.text()
+    );
+    // A current token is not renewed again.
+    let again = renewed_shopper
+        .post(&rotated, "/api/support/conversations", json!({}))
+        .await;
+    assert!(
+        again.json().get("visitor_token").is_none(),
+        "{}",
+        again.text()
+    );
+
+    // The old key retired: its tokens are refused, the renewed one is not.
+    let retired = app_with_secrets(store, NEW_KEY, NEW_IDENTITY, &[], &[]).await;
+    let refused = shopper
+        .get(&retired, &format!("/api/support/conversations/{id}"))
+        .await;
+    assert_problem(&refused, StatusCode::UNAUTHORIZED, "unauthorized");
+    let kept = renewed_shopper
+        .get(&retired, &format!("/api/support/conversations/{id}"))
+        .await;
+    assert_eq!(kept.status, StatusCode::OK);
+    let renewed_ava = renewed_shopper.signed_in(&identity("ava.thompson@example.com", 3600));
+    let track = renewed_ava.say(&retired, &id, "track my order").await;
+    assert!(
+        !actions(&track).iter().any(|a| a.starts_with("order:")),
+        "the retired identity secret no longer verifies: {track}"
+    );
 }
 
 async fn an_expired_or_forged_identity_is_ignored_and_the_request_still_succeeds(

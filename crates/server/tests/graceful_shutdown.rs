@@ -61,3 +61,49 @@ async fn shutdown_waits_for_every_request_in_flight_and_then_refuses_new_ones() 
         .await;
     assert!(after.is_err(), "the server still answers after shutdown");
 }
+
+/// A clean stop gives up the background jobs' leases, so another instance takes them over at
+/// once instead of after `background_lease`.
+#[tokio::test]
+async fn a_clean_stop_releases_the_background_jobs_leases() {
+    let db = aurora_store::testing::TestDb::sqlite();
+    let store = db.open().await;
+    let server = ServerSettings {
+        background_lease: chrono::Duration::hours(1),
+        ..ServerSettings::default()
+    };
+    let app = common::application(store.clone(), server).await;
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let (stop, stopped) = oneshot::channel::<()>();
+    let running = tokio::spawn(app.run(listener, async {
+        let _ = stopped.await;
+    }));
+    let other = |store: Arc<dyn aurora_core::store::Store>| async move {
+        store
+            .hold_lease(
+                "purge",
+                "another-instance",
+                chrono::Utc::now(),
+                chrono::Duration::seconds(5),
+            )
+            .await
+            .unwrap()
+    };
+    // The purge runs at start, so this instance takes its lease at once.
+    let mut held = false;
+    for _ in 0..100 {
+        if other(store.clone()).await.is_none() {
+            held = true;
+            break;
+        }
+        store.release_leases("another-instance").await.unwrap();
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    assert!(held, "the instance never held the purge's lease");
+    stop.send(()).unwrap();
+    running.await.unwrap().unwrap();
+    assert!(
+        other(store).await.is_some(),
+        "released on a clean stop, though it had an hour left"
+    );
+}

@@ -15,6 +15,12 @@ use std::time::Duration;
 
 /// A loopback receiver answering `status`, keeping what it got.
 async fn receiver(status: StatusCode) -> (String, Arc<Mutex<Vec<Value>>>) {
+    slow_receiver(status, Duration::ZERO).await
+}
+
+/// A receiver taking `delay` to answer (as Slack can): another instance would read a webhook
+/// still due meanwhile.
+async fn slow_receiver(status: StatusCode, delay: Duration) -> (String, Arc<Mutex<Vec<Value>>>) {
     let received = Arc::new(Mutex::new(Vec::new()));
     let sink = received.clone();
     let app = Router::new().route(
@@ -23,6 +29,7 @@ async fn receiver(status: StatusCode) -> (String, Arc<Mutex<Vec<Value>>>) {
             let sink = sink.clone();
             async move {
                 sink.lock().unwrap().push(body.0);
+                tokio::time::sleep(delay).await;
                 status
             }
         }),
@@ -134,4 +141,92 @@ async fn a_failing_receiver_is_retried_later_and_the_ticket_stays() {
     );
     assert!(failed_once().await, "queued for a retry");
     assert!(state.store.ticket(reference).await.unwrap().is_some());
+}
+
+/// An instance of the service over `store`, its background jobs not started: webhooks to `url`
+/// looked at every 50 ms, background leases of one second.
+async fn instance(
+    store: std::sync::Arc<dyn aurora_core::store::Store>,
+    url: &str,
+) -> aurora_server::Application {
+    let server = ServerSettings {
+        webhook_url: Some(url.to_string()),
+        background_lease: chrono::Duration::seconds(1),
+        ..ServerSettings::default()
+    };
+    let settings = aurora_server::AppSettings {
+        webhook_poll: Duration::from_millis(50),
+        ..common::settings(server)
+    };
+    aurora_server::Application::build(store, settings)
+        .await
+        .unwrap()
+}
+
+fn references(received: &Mutex<Vec<Value>>) -> Vec<String> {
+    received
+        .lock()
+        .unwrap()
+        .iter()
+        .map(|p| p["ticket"]["reference"].as_str().unwrap().to_string())
+        .collect()
+}
+
+/// Two instances on one PostgreSQL database: each ticket's webhook is posted once, by the
+/// instance holding the delivery's lease; when that instance dies (its jobs stop, its lease is
+/// not released), the other takes over once the lease has run out.
+#[tokio::test]
+async fn two_instances_post_each_webhook_once_and_the_survivor_takes_over() {
+    let Some(db) = aurora_store::testing::TestDb::postgres().await else {
+        return;
+    };
+    let (url, received) = slow_receiver(StatusCode::OK, Duration::from_millis(200)).await;
+    let first = instance(db.open().await, &url).await;
+    let second = instance(db.open().await, &url).await;
+    let (first_app, second_app) = (first.router(), second.router());
+
+    // The first instance starts its jobs first and so holds the lease.
+    let first_jobs = first.start_background();
+    let opening = stylist_ticket(&first_app).await;
+    assert!(eventually(|| async { references(&received) == [opening.clone()] }).await);
+    let _second_jobs = second.start_background();
+    let mut expected = vec![opening];
+    for round in 0..4 {
+        let app = if round % 2 == 0 {
+            &first_app
+        } else {
+            &second_app
+        };
+        expected.push(stylist_ticket(app).await);
+    }
+    let count = expected.len();
+    let posted = || async { references(&received).len() >= count };
+    assert!(eventually(posted).await, "{:?}", references(&received));
+
+    // Every one recorded as posted (a webhook in flight when its sender dies is posted again
+    // by the next: at least once), then the first instance dies: its jobs stop and its lease is
+    // left to run out.
+    let state = first.state().clone();
+    let recorded = || async { due(&state, chrono::Duration::days(1)).await.is_empty() };
+    assert!(eventually(recorded).await, "never recorded as posted");
+    drop(first_jobs);
+    let died = std::time::Instant::now();
+    for app in [&first_app, &second_app] {
+        expected.push(stylist_ticket(app).await);
+    }
+    let count = expected.len();
+    let posted = || async { references(&received).len() >= count };
+    assert!(
+        eventually(posted).await,
+        "never taken over: {:?}",
+        references(&received)
+    );
+    let taken_over_in = died.elapsed();
+    // Whatever was still due got posted too; give a duplicate the time to show.
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let mut posted = references(&received);
+    posted.sort();
+    expected.sort();
+    assert_eq!(posted, expected, "each ticket's webhook exactly once");
+    assert!(taken_over_in < Duration::from_secs(5), "{taken_over_in:?}");
 }

@@ -12,6 +12,7 @@ mod idempotency;
 mod inbox;
 mod insight;
 mod knowledge;
+mod leases;
 mod metrics;
 mod orders;
 mod outbox;

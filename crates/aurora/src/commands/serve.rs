@@ -89,6 +89,7 @@ fn app_settings(config: &Config, demo: bool) -> anyhow::Result<AppSettings> {
             sessions: config.sessions(),
             ticket_response_time: chrono::Duration::hours(i64::from(config.ticket_response_hours)),
             smtp: config.smtp(),
+            background_lease: ServerSettings::default().background_lease,
         },
         concierge: ConciergeSettings {
             store_name: config.store_name.clone(),
@@ -99,6 +100,8 @@ fn app_settings(config: &Config, demo: bool) -> anyhow::Result<AppSettings> {
             currency: config.currency()?,
         },
         nlu: config.nlu(),
+        previous_secret_keys: config.previous_secret_keys(),
+        previous_identity_secrets: config.previous_identity_secrets(),
         identity_secret: config
             .identity_secret
             .as_ref()

@@ -10,6 +10,7 @@ mod idempotency;
 mod inbox;
 mod insight;
 mod knowledge;
+mod leases;
 mod metrics;
 mod orders;
 mod outbox;
@@ -27,6 +28,7 @@ pub use idempotency::{IdempotencyClaim, IdempotencyStore, IdempotencyWrites};
 pub use inbox::{ClaimedDelivery, Delivery, Inbox, InboxCounts};
 pub use insight::{InsightStore, NotUnderstood};
 pub use knowledge::KnowledgeStore;
+pub use leases::LeaseStore;
 pub use metrics::MetricStore;
 pub use orders::{OrderImport, OrderImportSummary, OrderStore, OrderWrite};
 pub use outbox::{OutboxItem, OutboxWrites, WebhookOutbox};
@@ -91,6 +93,7 @@ pub trait Store:
     + StaffStore
     + InsightStore
     + KnowledgeStore
+    + LeaseStore
     + MetricStore
     + EmailOutbox
     + Send

@@ -30,31 +30,8 @@ const COUNT_EVERY: StdDuration = StdDuration::from_secs(30);
 pub async fn process_inbox(state: AppState, rules: IntegrationRules, every: StdDuration) {
     let mut counted_at: Option<std::time::Instant> = None;
     loop {
-        let mut claimed_any = false;
-        loop {
-            // On a task of its own: a delivery that panics the processor ends its batch, not
-            // the processor (the batch is claimed again when its lease ends, one attempt used).
-            let batch = tokio::spawn({
-                let (state, rules) = (state.clone(), rules.clone());
-                async move { process_batch(&state, &rules).await }
-            });
-            match batch.await {
-                Ok(Ok(claimed)) => {
-                    claimed_any |= claimed > 0;
-                    if claimed < BATCH as usize {
-                        break;
-                    }
-                }
-                Ok(Err(error)) => {
-                    tracing::warn!(%error, "cannot read the integration inbox; will retry");
-                    break;
-                }
-                Err(error) => {
-                    tracing::error!(%error, "the inbox processor failed on a batch; it is retried after its lease");
-                    break;
-                }
-            }
-        }
+        let claimed_any = crate::leases::hold(&state, crate::leases::INBOX).await
+            && process_due(&state, &rules).await;
         // The gauges change with the work done here, or with another instance's: counted after
         // work, and every half minute otherwise (not on every idle poll).
         if claimed_any || counted_at.is_none_or(|at| at.elapsed() >= COUNT_EVERY) {
@@ -65,6 +42,35 @@ pub async fn process_inbox(state: AppState, rules: IntegrationRules, every: StdD
             }
         }
         let _ = tokio::time::timeout(every, state.inbox.notified()).await;
+    }
+}
+
+/// Applies batches until the inbox has nothing due; whether it claimed any delivery.
+async fn process_due(state: &AppState, rules: &IntegrationRules) -> bool {
+    let mut claimed_any = false;
+    loop {
+        // On a task of its own: a delivery that panics the processor ends its batch, not the
+        // processor (the batch is claimed again when its lease ends, one attempt used).
+        let batch = tokio::spawn({
+            let (state, rules) = (state.clone(), rules.clone());
+            async move { process_batch(&state, &rules).await }
+        });
+        match batch.await {
+            Ok(Ok(claimed)) => {
+                claimed_any |= claimed > 0;
+                if claimed < BATCH as usize {
+                    return claimed_any;
+                }
+            }
+            Ok(Err(error)) => {
+                tracing::warn!(%error, "cannot read the integration inbox; will retry");
+                return claimed_any;
+            }
+            Err(error) => {
+                tracing::error!(%error, "the inbox processor failed on a batch; it is retried after its lease");
+                return claimed_any;
+            }
+        }
     }
 }
 

@@ -178,19 +178,38 @@ pub(crate) fn set_open_conversations(open: u64) {
 }
 
 /// Every `every`, ends the conversations idle for 30 minutes (counting each in
-/// `aurora_conversations_ended_total`, once across instances) and refreshes the
-/// open-conversations and pool gauges. Runs until the task is dropped.
+/// `aurora_conversations_ended_total`; on the instance holding the sweep's lease) and refreshes
+/// the open-conversations and pool gauges. Runs until the task is dropped.
 pub async fn sweep_idle_conversations(state: AppState, every: Duration) {
     install();
     let mut ticks = tokio::time::interval(every);
     ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
         ticks.tick().await;
-        if let Err(error) = sweep_idle_conversations_once(&state).await {
+        // Only the instance holding the sweep's lease ends conversations; every instance keeps
+        // its gauges fresh.
+        let swept = if crate::leases::hold(&state, crate::leases::IDLE_SWEEP).await {
+            sweep_idle_conversations_once(&state).await.map(|_| ())
+        } else {
+            refresh_conversation_gauges(&state).await
+        };
+        if let Err(error) = swept {
             db_error();
             tracing::warn!(%error, "idle conversation sweep failed; retrying next time");
         }
     }
+}
+
+/// The open-conversations and pool gauges, without ending anything.
+async fn refresh_conversation_gauges(state: &AppState) -> aurora_core::store::StoreResult<()> {
+    let now = state.now();
+    let counts = state
+        .store
+        .conversation_counts(now, aurora_core::conversations::IDLE_TIMEOUT, now)
+        .await?;
+    set_open_conversations(counts.open);
+    refresh_pool(state);
+    Ok(())
 }
 
 /// One sweep (see [`sweep_idle_conversations`]); returns how many conversations it ended.

@@ -9,7 +9,7 @@ use aurora_core::conversations::{Message, Role};
 use aurora_core::services::conversations;
 use axum::Json;
 use axum::extract::{Path, State};
-use axum::http::StatusCode;
+use axum::http::{HeaderMap, StatusCode};
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 use serde_json::value::RawValue;
@@ -36,7 +36,8 @@ struct Started {
     conversation_id: String,
     schema_version: u32,
     blocks: Vec<Block>,
-    /// Only for a caller without a visitor token: send it as `X-Aurora-Visitor` from now on.
+    /// For a caller without a visitor token, or whose token was signed with a key the store
+    /// has since rotated: send it as `X-Aurora-Visitor` from now on.
     #[serde(skip_serializing_if = "Option::is_none")]
     visitor_token: Option<String>,
 }
@@ -129,6 +130,7 @@ struct MessageRequest {
 async fn start(
     State(state): State<AppState>,
     MaybeVisitor(visitor): MaybeVisitor,
+    headers: HeaderMap,
     body: JsonObject,
 ) -> Result<(StatusCode, Json<Started>), ApiError> {
     let mut errors = Vec::new();
@@ -136,7 +138,13 @@ async fn start(
     check(errors)?;
     crate::flags::require_enabled(&state)?;
     let (visitor_id, issued) = match visitor {
-        Some(id) => (id, None),
+        Some(id) => {
+            let renewed = headers
+                .get(crate::extract::VISITOR_HEADER)
+                .and_then(|v| v.to_str().ok())
+                .and_then(|token| state.tokens.renewed_visitor_token(token));
+            (id, renewed)
+        }
         None => {
             let (id, token) = state.tokens.new_visitor();
             (id, Some(token))

@@ -6,18 +6,24 @@
 mod pages;
 
 use crate::AppState;
+use crate::assets::{Asset, asset};
 use askama::Template;
 use axum::Router;
 use axum::extract::{Path, Query, State};
-use axum::http::{HeaderValue, StatusCode, header};
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
 use serde::Deserialize;
+use std::sync::LazyLock;
 
-const STYLESHEET: &str = include_str!("../../assets/storefront/storefront.css");
-
-/// The stylesheet may change with a release.
-const STYLESHEET_CACHE: &str = "public, max-age=3600";
+/// The stylesheet may change with a release: cached for an hour.
+static STYLESHEET: LazyLock<Asset> = LazyLock::new(|| {
+    asset!(
+        "storefront.css",
+        "text/css; charset=utf-8",
+        "public, max-age=3600"
+    )
+});
 
 pub(crate) fn router() -> Router<AppState> {
     Router::new()
@@ -54,21 +60,8 @@ async fn product(State(state): State<AppState>, Path(id): Path<String>) -> Respo
     }
 }
 
-async fn stylesheet() -> Response {
-    (
-        [
-            (
-                header::CONTENT_TYPE,
-                HeaderValue::from_static("text/css; charset=utf-8"),
-            ),
-            (
-                header::CACHE_CONTROL,
-                HeaderValue::from_static(STYLESHEET_CACHE),
-            ),
-        ],
-        STYLESHEET,
-    )
-        .into_response()
+async fn stylesheet(headers: HeaderMap) -> Response {
+    STYLESHEET.respond(&headers, &[])
 }
 
 /// Renders `page` with `status`; a template failure is logged and answered with a bare 500.

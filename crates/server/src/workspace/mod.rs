@@ -20,18 +20,27 @@ mod views;
 pub use auth::password_link;
 
 use crate::AppState;
+use crate::assets::{Asset, asset};
 use crate::error::ApiError;
 use askama::Template;
 use axum::Router;
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
-use axum::http::{HeaderValue, StatusCode, header};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::middleware::from_fn_with_state;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use session::{NoStaff, Staff};
+use std::sync::LazyLock;
 
-const STYLESHEET: &str = include_str!("../../assets/workspace/workspace.css");
+/// The stylesheet may change with a release: cached for an hour.
+static STYLESHEET: LazyLock<Asset> = LazyLock::new(|| {
+    asset!(
+        "workspace.css",
+        "text/css; charset=utf-8",
+        "public, max-age=3600"
+    )
+});
 
 /// The workspace's pages. Signing in and setting a password come before any session: their
 /// forms carry a token bound to their own cookie, not the session's.
@@ -83,21 +92,8 @@ pub(crate) fn router(state: &AppState) -> Router<AppState> {
         .merge(before_session)
 }
 
-async fn stylesheet() -> Response {
-    (
-        [
-            (
-                header::CONTENT_TYPE,
-                HeaderValue::from_static("text/css; charset=utf-8"),
-            ),
-            (
-                header::CACHE_CONTROL,
-                HeaderValue::from_static("public, max-age=3600"),
-            ),
-        ],
-        STYLESHEET,
-    )
-        .into_response()
+async fn stylesheet(headers: HeaderMap) -> Response {
+    STYLESHEET.respond(&headers, &[])
 }
 
 /// A page's answer: the page, never cached (it shows customer data).
