@@ -196,3 +196,29 @@ fn flags_are_set_read_audited_and_reset_from_the_command_line() {
     let nothing = run(aurora(dir.path()).args(["flags", "set"]));
     assert!(!nothing.status.success());
 }
+
+#[test]
+fn a_second_server_on_the_same_sqlite_file_is_refused_until_the_first_stops() {
+    let dir = tempfile::tempdir().unwrap();
+    let serve = || {
+        let mut command = aurora(dir.path());
+        command
+            .arg("serve")
+            .env("AURORA_SECRET_KEY", SECRET)
+            .env("AURORA_DATABASE_URL", "sqlite:store.db");
+        command
+    };
+    let first = Running::start(serve());
+    let second = run(serve().env("AURORA_LISTEN", "127.0.0.1:0"));
+    assert!(!second.status.success());
+    assert!(
+        text(&second.stderr).contains("another server already runs on store.db"),
+        "{}",
+        text(&second.stderr)
+    );
+    assert!(first.child.id() > 0);
+    assert!(first.terminate().success());
+    // The lock goes with the process: the next server starts.
+    let again = Running::start(serve());
+    assert!(again.terminate().success());
+}

@@ -106,6 +106,45 @@ impl Backend {
     }
 }
 
+/// Held while a server runs on a SQLite file: SQLite is one instance's database, so a second
+/// server on the same file fails to take it. Released when dropped (or when the process dies).
+#[derive(Debug)]
+pub struct InstanceLock {
+    _file: std::fs::File,
+}
+
+/// Takes the instance lock of the SQLite file `url` names (`FILE.serve-lock` next to it, locked
+/// with `flock`); `None` for PostgreSQL, which any number of instances share, and for an
+/// in-memory database.
+pub fn lock_instance(url: &str) -> StoreResult<Option<InstanceLock>> {
+    if Backend::of_url(url) != Some(Backend::Sqlite) {
+        return Ok(None);
+    }
+    let options = <sqlx::sqlite::SqliteConnectOptions as std::str::FromStr>::from_str(url)
+        .map_err(|e| StoreError::Other(e.to_string()))?;
+    let file = options.get_filename();
+    if file.as_os_str().is_empty() || file.to_string_lossy().contains(":memory:") {
+        return Ok(None);
+    }
+    let path = format!("{}.serve-lock", file.display());
+    let lock = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&path)
+        .map_err(|e| StoreError::Other(format!("cannot open {path}: {e}")))?;
+    match lock.try_lock() {
+        Ok(()) => Ok(Some(InstanceLock { _file: lock })),
+        Err(std::fs::TryLockError::WouldBlock) => Err(StoreError::Conflict(format!(
+            "another server already runs on {}: a SQLite database serves one instance (run several on PostgreSQL)",
+            file.display()
+        ))),
+        Err(std::fs::TryLockError::Error(e)) => {
+            Err(StoreError::Other(format!("cannot lock {path}: {e}")))
+        }
+    }
+}
+
 /// Opens the database at `url` and applies any pending migrations.
 pub async fn open(url: &str, options: &ConnectOptions) -> StoreResult<Arc<dyn Store>> {
     Ok(Arc::new(match Backend::of_url(url) {

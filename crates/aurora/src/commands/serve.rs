@@ -41,6 +41,9 @@ pub async fn run(config: Config) -> anyhow::Result<ExitCode> {
 
 /// Serves the app on the configured address until SIGTERM or Ctrl-C.
 pub async fn serve(config: &Config, store: Arc<dyn Store>, demo: bool) -> anyhow::Result<ExitCode> {
+    // Held until the process ends.
+    let _instance = aurora_store::lock_instance(&config.database_url)
+        .with_context(|| format!("AURORA_DATABASE_URL: {}", config.database_display()))?;
     let app = Application::build(store, app_settings(config, demo)?).await?;
     let shutdown = shutdown_signal().context("cannot listen for SIGTERM")?;
     let listener = tokio::net::TcpListener::bind(config.listen)
