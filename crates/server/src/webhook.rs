@@ -54,10 +54,16 @@ pub fn backoff(attempts: i32) -> Duration {
     Duration::seconds(seconds.min(3600))
 }
 
+/// The id of a delivery, the same on every attempt: a webhook is posted at least once (an
+/// instance that dies after posting and before recording it leaves it to be posted again), so a
+/// receiver that must not act twice keeps the ids it has seen.
+pub const DELIVERY_HEADER: &str = "aurora-delivery";
+
 async fn deliver(state: &AppState, client: &reqwest::Client, url: &str, item: OutboxItem) {
     let result = client
         .post(url)
         .header("content-type", "application/json")
+        .header(DELIVERY_HEADER, &item.id)
         .body(item.payload.clone())
         .send()
         .await;

@@ -25,14 +25,20 @@ async fn slow_receiver(status: StatusCode, delay: Duration) -> (String, Arc<Mute
     let sink = received.clone();
     let app = Router::new().route(
         "/hook",
-        post(move |body: axum::Json<Value>| {
-            let sink = sink.clone();
-            async move {
-                sink.lock().unwrap().push(body.0);
-                tokio::time::sleep(delay).await;
-                status
-            }
-        }),
+        post(
+            move |headers: axum::http::HeaderMap, body: axum::Json<Value>| {
+                let sink = sink.clone();
+                async move {
+                    let mut got = body.0;
+                    got["_delivery"] = headers
+                        .get("aurora-delivery")
+                        .map_or(Value::Null, |v| Value::from(v.to_str().unwrap()));
+                    sink.lock().unwrap().push(got);
+                    tokio::time::sleep(delay).await;
+                    status
+                }
+            },
+        ),
     );
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let address = listener.local_addr().unwrap();
@@ -98,6 +104,12 @@ async fn due(state: &AppState, ahead: chrono::Duration) -> Vec<OutboxItem> {
         .unwrap()
 }
 
+/// The one webhook failed once and waits for its retry.
+async fn failed_once(state: &AppState) -> bool {
+    let later = due(state, chrono::Duration::minutes(5)).await;
+    later.len() == 1 && later[0].attempts == 1
+}
+
 #[tokio::test]
 async fn a_new_ticket_is_posted_to_the_webhook_with_a_slack_text() {
     let delivery = Delivery::start(StatusCode::OK).await;
@@ -111,6 +123,12 @@ async fn a_new_ticket_is_posted_to_the_webhook_with_a_slack_text() {
     assert_eq!(received.lock().unwrap().len(), 1, "delivered once");
     let payload = received.lock().unwrap()[0].clone();
     assert_eq!(payload["ticket"]["reference"], reference.as_str());
+    assert!(
+        payload["_delivery"]
+            .as_str()
+            .is_some_and(|id| !id.is_empty()),
+        "{payload}"
+    );
     let text = payload["text"].as_str().unwrap();
     assert!(
         text.contains(reference.as_str()) && text.contains("A ring for my partner"),
@@ -123,11 +141,10 @@ async fn a_failing_receiver_is_retried_later_and_the_ticket_stays() {
     let delivery = Delivery::start(StatusCode::INTERNAL_SERVER_ERROR).await;
     let (state, reference, received) = (&delivery.state, &delivery.reference, &delivery.received);
     // The receiver has the payload before the worker records the failure: wait for both.
-    let failed_once = || async {
-        let later = due(state, chrono::Duration::minutes(5)).await;
-        later.len() == 1 && later[0].attempts == 1
-    };
-    assert!(eventually(failed_once).await, "never recorded as failed");
+    assert!(
+        eventually(|| failed_once(state)).await,
+        "never recorded as failed"
+    );
     assert!(
         due(state, chrono::Duration::zero()).await.is_empty(),
         "retried at once, not after a backoff"
@@ -139,7 +156,7 @@ async fn a_failing_receiver_is_retried_later_and_the_ticket_stays() {
         1,
         "the retry waits for its backoff"
     );
-    assert!(failed_once().await, "queued for a retry");
+    assert!(failed_once(state).await, "queued for a retry");
     assert!(state.store.ticket(reference).await.unwrap().is_some());
 }
 
@@ -229,4 +246,31 @@ async fn two_instances_post_each_webhook_once_and_the_survivor_takes_over() {
     expected.sort();
     assert_eq!(posted, expected, "each ticket's webhook exactly once");
     assert!(taken_over_in < Duration::from_secs(5), "{taken_over_in:?}");
+}
+
+#[tokio::test]
+async fn every_attempt_at_a_webhook_carries_the_same_delivery_id() {
+    let delivery = Delivery::start(StatusCode::INTERNAL_SERVER_ERROR).await;
+    let (state, received) = (&delivery.state, &delivery.received);
+    assert!(
+        eventually(|| failed_once(state)).await,
+        "never recorded as failed"
+    );
+    // Due again now rather than after its backoff.
+    let item = due(state, chrono::Duration::minutes(5)).await.remove(0);
+    state
+        .store
+        .webhook_failed(&item.id, 1, Some(state.now()), "retry now")
+        .await
+        .unwrap();
+    assert!(eventually(|| async { received.lock().unwrap().len() >= 2 }).await);
+    delivery.worker.abort();
+    let ids: Vec<Value> = received
+        .lock()
+        .unwrap()
+        .iter()
+        .map(|p| p["_delivery"].clone())
+        .collect();
+    assert_eq!(ids[0], Value::from(item.id.as_str()));
+    assert_eq!(ids[0], ids[1]);
 }
