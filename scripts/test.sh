@@ -38,6 +38,19 @@ else
   printf '\n\033[1;31m!!! NO POSTGRESQL on 127.0.0.1:5432: the PostgreSQL half of every contract and HTTP test is SKIPPED.\n!!! Set AURORA_TEST_POSTGRES_URL=postgres://USER@HOST:PORT/postgres to run it.\033[0m\n\n'
 fi
 
+say "nginx (the tests of two instances behind deploy/nginx.conf)"
+# shellcheck source=scripts/tools.sh
+source scripts/tools.sh
+if AURORA_TEST_NGINX="$(ensure_nginx)"; then
+  export AURORA_TEST_NGINX
+  echo "nginx: ${AURORA_TEST_NGINX}"
+elif [ "${AURORA_REQUIRE_POSTGRES:-}" = 1 ]; then
+  echo "ERROR: no nginx for the tests behind nginx (see above)" >&2
+  exit 1
+else
+  printf '\n\033[1;31m!!! NO NGINX: the tests behind nginx are SKIPPED.\033[0m\n\n'
+fi
+
 say "cargo fmt --check"
 cargo fmt --all --check
 
@@ -51,8 +64,6 @@ say "cargo test (unit, contract, HTTP, CLI)"
 cargo test --workspace --locked 2>&1 | tee -a "$log"
 
 say "OpenAPI: docs/api/openapi.json is valid OpenAPI 3.1 (cargo test checked it is current)"
-# shellcheck source=scripts/tools.sh
-source scripts/tools.sh
 "$(ensure_openapi_validator)" docs/api/openapi.json
 
 say "Widget: build, size budgets, types, unit and browser tests"

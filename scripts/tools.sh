@@ -44,9 +44,10 @@ _aurora_unpack_deb() {
   rm -rf "${tmp}"
 }
 
-# _aurora_ensure_tool NAME PACKAGE OVERRIDE: the path of NAME, unpacking PACKAGE when needed.
+# _aurora_ensure_tool NAME PACKAGE OVERRIDE [DIR]: the path of NAME (in the package's DIR,
+# usr/bin by default), unpacking PACKAGE when needed.
 _aurora_ensure_tool() {
-  local name="$1" package="$2" override="$3" unpacked="${AURORA_TOOLS_DIR}/$2/usr/bin/$1"
+  local name="$1" package="$2" override="$3" unpacked="${AURORA_TOOLS_DIR}/$2/${4:-usr/bin}/$1"
   if [ -n "${override}" ]; then
     if [ -x "${override}" ]; then echo "${override}"; return 0; fi
     echo "${name}: ${override} (from the environment) is not an executable file" >&2
@@ -66,6 +67,8 @@ _aurora_ensure_tool() {
 
 ensure_promtool() { _aurora_ensure_tool promtool prometheus "${PROMTOOL:-}"; }
 ensure_amtool() { _aurora_ensure_tool amtool prometheus-alertmanager "${AMTOOL:-}"; }
+# nginx is unpacked, never installed: its package would start a system nginx on port 80.
+ensure_nginx() { _aurora_ensure_tool nginx nginx "${NGINX:-}" usr/sbin; }
 
 # ensure_openapi_validator: prints the path of openapi-spec-validator, installed from PyPI into a
 # virtualenv under $AURORA_TOOLS_DIR the first time.

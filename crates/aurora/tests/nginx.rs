@@ -1,0 +1,157 @@
+//! Two instances of the real binary on one PostgreSQL database behind nginx, configured by the
+//! shipped `deploy/nginx.conf`: one address, one service. An instance killed with SIGKILL costs
+//! the shoppers no request. nginx comes from `AURORA_TEST_NGINX` (the README test command
+//! unpacks Debian's package); without it the test is skipped, except in CI.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod common;
+
+use common::{Running, SECRET, aurora};
+use serde_json::{Value, json};
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+/// nginx running one configuration, stopped when dropped.
+struct Nginx {
+    child: Child,
+    base: String,
+    _dir: tempfile::TempDir,
+}
+
+impl Nginx {
+    /// nginx on a free port in front of `upstreams` (`127.0.0.1:PORT` each), with
+    /// `deploy/nginx.conf`'s placeholders filled in.
+    fn start(binary: &str, upstreams: &[&str]) -> Nginx {
+        let dir = tempfile::tempdir().unwrap();
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        let shipped = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../deploy/nginx.conf");
+        let servers: Vec<String> = upstreams
+            .iter()
+            .map(|u| format!("server {u} max_fails=1 fail_timeout=5s;"))
+            .collect();
+        let conf = std::fs::read_to_string(shipped)
+            .unwrap()
+            .replace("{{LISTEN}}", &format!("127.0.0.1:{port}"))
+            .replace("{{UPSTREAMS}}", &servers.join("\n        "))
+            .replace("{{PREFIX}}", &dir.path().display().to_string());
+        let path = dir.path().join("nginx.conf");
+        std::fs::write(&path, conf).unwrap();
+        let child = Command::new(binary)
+            .arg("-p")
+            .arg(dir.path())
+            .arg("-c")
+            .arg(&path)
+            .args(["-e", "stderr", "-g", "daemon off;"])
+            .stdin(Stdio::null())
+            .spawn()
+            .unwrap();
+        let listening = common::eventually(Duration::from_secs(10), || {
+            std::net::TcpStream::connect(("127.0.0.1", port)).is_ok()
+        });
+        assert!(listening, "nginx never listened on {port}");
+        Nginx {
+            child,
+            base: format!("http://127.0.0.1:{port}"),
+            _dir: dir,
+        }
+    }
+}
+
+impl Drop for Nginx {
+    /// SIGTERM, so that the master stops its workers too (SIGKILL would orphan them).
+    fn drop(&mut self) {
+        let pid = self.child.id().to_string();
+        let _ = Command::new("kill").args(["-TERM", &pid]).status();
+        let _ = self.child.wait();
+    }
+}
+
+fn nginx_binary() -> Option<String> {
+    match std::env::var("AURORA_TEST_NGINX") {
+        Ok(path) if !path.is_empty() => Some(path),
+        _ if std::env::var("AURORA_REQUIRE_POSTGRES").as_deref() == Ok("1") => {
+            panic!("CI runs the tests behind nginx: set AURORA_TEST_NGINX (scripts/test.sh does)")
+        }
+        _ => {
+            eprintln!("SKIPPED: AURORA_TEST_NGINX is not set (run the README test command)");
+            None
+        }
+    }
+}
+
+/// `aurora serve` on the database at `url`, trusting nginx's X-Forwarded-For.
+fn instance(dir: &Path, url: &str) -> Running {
+    let mut command = aurora(dir);
+    command
+        .arg("serve")
+        .env("AURORA_DATABASE_URL", url)
+        .env("AURORA_SECRET_KEY", SECRET)
+        .env("AURORA_TRUSTED_PROXIES", "127.0.0.1")
+        .env("AURORA_RATE_LIMIT_VISITOR_PER_MINUTE", "100000");
+    Running::start(command)
+}
+
+#[tokio::test]
+async fn two_instances_behind_nginx_are_one_service_and_a_killed_one_costs_no_request() {
+    let Some(nginx) = nginx_binary() else { return };
+    let Some(db) = aurora_store::testing::TestDb::postgres().await else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let first = instance(dir.path(), &db.url);
+    let second = instance(dir.path(), &db.url);
+    let address = |r: &Running| r.base.trim_start_matches("http://").to_string();
+    let proxy = Nginx::start(&nginx, &[&address(&first), &address(&second)]);
+    let client = reqwest::Client::new();
+    let url = |path: &str| format!("{}{path}", proxy.base);
+
+    let started = client
+        .post(url("/api/support/conversations"))
+        .json(&json!({}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(started.status(), 201);
+    let started: Value = started.json().await.unwrap();
+    let token = started["visitor_token"].as_str().unwrap().to_string();
+    let id = started["conversation_id"].as_str().unwrap().to_string();
+    let say = |text: &'static str| {
+        let request = client
+            .post(url(&format!("/api/support/conversations/{id}/messages")))
+            .header("x-aurora-visitor", &token)
+            .json(&json!({ "text": text }));
+        async move { request.send().await.unwrap().status().as_u16() }
+    };
+    // Round robin: the conversation is answered by both instances, from the one database.
+    for _ in 0..10 {
+        assert_eq!(say("hello").await, 200);
+    }
+
+    // One instance dies without a word; every request after it is still answered.
+    let mut first = first;
+    first.child.kill().unwrap();
+    first.child.wait().unwrap();
+    let mut statuses = Vec::new();
+    for _ in 0..20 {
+        statuses.push(say("gold rings").await);
+        let health = client.get(url("/api/health")).send().await.unwrap();
+        statuses.push(health.status().as_u16());
+    }
+    assert!(statuses.iter().all(|s| *s == 200), "{statuses:?}");
+    let history = client
+        .get(url(&format!("/api/support/conversations/{id}")))
+        .header("x-aurora-visitor", &token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(history.status(), 200);
+    let history: Value = history.json().await.unwrap();
+    let messages = history["messages"].as_array().map_or(0, Vec::len);
+    assert!(messages >= 2 * 30, "{messages} messages kept: {history}");
+    drop(second);
+}
