@@ -259,14 +259,8 @@ impl Signals {
             item_word: false,
             greet_leftover: 0,
             question: QUESTION_STARTS.contains(&t.word(0)),
-            occasion: matches
-                .iter()
-                .flat_map(|m| m.tags)
-                .any(|tag| matches!(tag, Tag::Occasion(_))),
-            recipient: matches
-                .iter()
-                .flat_map(|m| m.tags)
-                .any(|tag| matches!(tag, Tag::Recipient(_))),
+            occasion: false,
+            recipient: false,
             budget_only: price.any()
                 && (0..t.len()).all(|i| {
                     let w = t.word(i);
@@ -278,6 +272,8 @@ impl Signals {
         let mut greet_covered = vec![false; t.len()];
         for m in matches {
             for tag in m.tags {
+                s.occasion |= matches!(tag, Tag::Occasion(_));
+                s.recipient |= matches!(tag, Tag::Recipient(_));
                 if let Tag::Cue(c) = tag {
                     let slot = &mut s.cues[*c as usize];
                     *slot = slot.saturating_add(1);

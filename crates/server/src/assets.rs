@@ -34,7 +34,7 @@ pub(crate) use asset;
 
 /// How a body is encoded.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Encoding {
+enum Encoding {
     Brotli,
     Gzip,
     Identity,
@@ -51,7 +51,7 @@ impl Encoding {
 
     /// The best encoding `Accept-Encoding` allows: the highest `q`, brotli before gzip before
     /// none at the same `q`. No header, or nothing acceptable, is the file as it is.
-    pub(crate) fn negotiate(request: &HeaderMap) -> Encoding {
+    fn negotiate(request: &HeaderMap) -> Encoding {
         let mut q = [None::<f32>; 3];
         let mut wildcard = None;
         for value in request.get_all(header::ACCEPT_ENCODING) {
@@ -107,7 +107,7 @@ impl Asset {
     }
 
     /// The bytes sent in `encoding`.
-    pub(crate) fn body(&self, encoding: Encoding) -> &'static [u8] {
+    fn body(&self, encoding: Encoding) -> &'static [u8] {
         match encoding {
             Encoding::Brotli => self.brotli,
             Encoding::Gzip => self.gzip,

@@ -37,10 +37,10 @@ pub async fn deliver_webhooks(state: AppState, url: String, every: StdDuration) 
                 continue;
             }
         };
-        for item in due {
-            // Renewed before each delivery: an instance that lost the lease while delivering
-            // the one before (a slow receiver) sends nothing more.
-            if !crate::leases::hold(&state, crate::leases::WEBHOOKS).await {
+        for (i, item) in due.into_iter().enumerate() {
+            // Renewed before each delivery after the first (held just above): an instance that
+            // lost the lease while delivering the one before (a slow receiver) sends nothing more.
+            if i > 0 && !crate::leases::hold(&state, crate::leases::WEBHOOKS).await {
                 break;
             }
             deliver(&state, &client, &url, item).await;

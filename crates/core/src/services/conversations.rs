@@ -204,10 +204,18 @@ pub async fn record(
         .await
 }
 
-/// Ends the conversations idle for [`IDLE_TIMEOUT`] (each once, across instances) and counts
-/// the open ones.
-pub async fn sweep_idle(store: &dyn Store, now: DateTime<Utc>) -> StoreResult<Swept> {
-    let ended = store.end_idle_conversations(now, IDLE_TIMEOUT).await?;
+/// Ends the conversations idle for [`IDLE_TIMEOUT`] (each once, across instances) when
+/// `end_idle` (only one instance at a time sweeps), and counts the open ones.
+pub async fn sweep_idle(
+    store: &dyn Store,
+    now: DateTime<Utc>,
+    end_idle: bool,
+) -> StoreResult<Swept> {
+    let ended = if end_idle {
+        store.end_idle_conversations(now, IDLE_TIMEOUT).await?
+    } else {
+        Vec::new()
+    };
     let counts = store.conversation_counts(now, IDLE_TIMEOUT, now).await?;
     Ok(Swept { ended, counts })
 }

@@ -188,36 +188,29 @@ pub async fn sweep_idle_conversations(state: AppState, every: Duration) {
         ticks.tick().await;
         // Only the instance holding the sweep's lease ends conversations; every instance keeps
         // its gauges fresh.
-        let swept = if crate::leases::hold(&state, crate::leases::IDLE_SWEEP).await {
-            sweep_idle_conversations_once(&state).await.map(|_| ())
-        } else {
-            refresh_conversation_gauges(&state).await
-        };
-        if let Err(error) = swept {
+        let leader = crate::leases::hold(&state, crate::leases::IDLE_SWEEP).await;
+        if let Err(error) = sweep(&state, leader).await {
             db_error();
             tracing::warn!(%error, "idle conversation sweep failed; retrying next time");
         }
     }
 }
 
-/// The open-conversations and pool gauges, without ending anything.
-async fn refresh_conversation_gauges(state: &AppState) -> aurora_core::store::StoreResult<()> {
-    let now = state.now();
-    let counts = state
-        .store
-        .conversation_counts(now, aurora_core::conversations::IDLE_TIMEOUT, now)
-        .await?;
-    set_open_conversations(counts.open);
-    refresh_pool(state);
-    Ok(())
-}
-
 /// One sweep (see [`sweep_idle_conversations`]); returns how many conversations it ended.
 pub async fn sweep_idle_conversations_once(
     state: &AppState,
 ) -> aurora_core::store::StoreResult<usize> {
-    let swept =
-        aurora_core::services::conversations::sweep_idle(state.store.as_ref(), state.now()).await?;
+    sweep(state, true).await
+}
+
+/// Ends idle conversations when `end_idle`, and refreshes the gauges either way.
+async fn sweep(state: &AppState, end_idle: bool) -> aurora_core::store::StoreResult<usize> {
+    let swept = aurora_core::services::conversations::sweep_idle(
+        state.store.as_ref(),
+        state.now(),
+        end_idle,
+    )
+    .await?;
     for &with_ticket in &swept.ended {
         conversation_ended(state, with_ticket);
     }
