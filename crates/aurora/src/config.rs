@@ -60,6 +60,7 @@ pub struct Config {
     pub catalog_poll_seconds: u64,
     pub max_body_bytes: usize,
     pub request_timeout_seconds: u64,
+    pub idempotency_lease_seconds: u64,
     pub log: String,
     pub log_format: LogFormat,
     pub identity_secret: Option<Secret>,
@@ -112,7 +113,7 @@ fn list(secret: Option<&Secret>) -> Vec<String> {
 }
 
 /// The setting names, as they appear in aurora.toml (and, upper-cased with `AURORA_`, the env).
-const KEYS: [&str; 45] = [
+const KEYS: [&str; 46] = [
     "listen",
     "database_url",
     "secret_key",
@@ -123,6 +124,7 @@ const KEYS: [&str; 45] = [
     "catalog_poll_seconds",
     "max_body_bytes",
     "request_timeout_seconds",
+    "idempotency_lease_seconds",
     "log",
     "log_format",
     "identity_secret",
@@ -176,6 +178,7 @@ impl Default for Config {
             catalog_poll_seconds: 2,
             max_body_bytes: 64 * 1024,
             request_timeout_seconds: 15,
+            idempotency_lease_seconds: 60,
             log: "info".to_string(),
             log_format: LogFormat::Auto,
             identity_secret: None,
@@ -338,6 +341,9 @@ impl Config {
         if self.price_around_percent > 90 {
             bail!("AURORA_PRICE_AROUND_PERCENT: must be from 0 to 90");
         }
+        if self.idempotency_lease_seconds > 86_400 {
+            bail!("AURORA_IDEMPOTENCY_LEASE_SECONDS: must be at most 86400 (a day)");
+        }
         if self.concierge_rollout_percentage > 100 {
             bail!("AURORA_CONCIERGE_ROLLOUT_PERCENTAGE: must be from 0 to 100");
         }
@@ -352,6 +358,10 @@ impl Config {
             (
                 "AURORA_REQUEST_TIMEOUT_SECONDS",
                 self.request_timeout_seconds,
+            ),
+            (
+                "AURORA_IDEMPOTENCY_LEASE_SECONDS",
+                self.idempotency_lease_seconds,
             ),
             (
                 "AURORA_RATE_LIMIT_VISITOR_PER_MINUTE",

@@ -6,7 +6,7 @@
 
 mod common;
 
-use common::{Running, SECRET, aurora};
+use common::Running;
 use serde_json::{Value, json};
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
@@ -86,13 +86,8 @@ fn nginx_binary() -> Option<String> {
 
 /// `aurora serve` on the database at `url`, trusting nginx's X-Forwarded-For.
 fn instance(dir: &Path, url: &str) -> Running {
-    let mut command = aurora(dir);
-    command
-        .arg("serve")
-        .env("AURORA_DATABASE_URL", url)
-        .env("AURORA_SECRET_KEY", SECRET)
-        .env("AURORA_TRUSTED_PROXIES", "127.0.0.1")
-        .env("AURORA_RATE_LIMIT_VISITOR_PER_MINUTE", "100000");
+    let mut command = common::serve(dir, url);
+    command.env("AURORA_TRUSTED_PROXIES", "127.0.0.1");
     Running::start(command)
 }
 

@@ -7,7 +7,7 @@ use aurora_core::catalog::search::SearchIndex;
 use aurora_core::concierge::{Concierge, ConciergeSettings, Input, Turn};
 use aurora_core::services::ServiceError;
 use aurora_core::services::conversations;
-use aurora_core::services::support::{self, RequestOutcome};
+use aurora_core::services::support::{self, OrderRequest, RequestOutcome};
 use aurora_core::store::Store;
 use aurora_core::tickets::TicketKind;
 use aurora_store::testing::TestDb;
@@ -76,7 +76,7 @@ impl World {
 
     async fn say(&self, visitor: &str, id: &str, text: &str) {
         let input = Input::Text(text.to_string());
-        conversations::reply(&self.concierge, &self.turn(visitor), id, &input)
+        conversations::reply(&self.concierge, &self.turn(visitor), id, &input, None)
             .await
             .unwrap();
     }
@@ -96,7 +96,7 @@ async fn another_visitors_conversation_looks_like_no_conversation() {
     let id = world.start("ann", "c1").await;
     let intruder = world.turn("bob");
     let input = Input::Text("rings".into());
-    let reply = conversations::reply(&world.concierge, &intruder, &id, &input).await;
+    let reply = conversations::reply(&world.concierge, &intruder, &id, &input, None).await;
     assert!(matches!(reply, Err(ServiceError::NotFound(_))), "{reply:?}");
     let history = conversations::history(&intruder, &id).await;
     assert!(
@@ -105,7 +105,7 @@ async fn another_visitors_conversation_looks_like_no_conversation() {
     );
     let end = conversations::end(&intruder, &id).await;
     assert!(matches!(end, Err(ServiceError::NotFound(_))), "{end:?}");
-    let rate = support::rate(&intruder, Some(&id), &body(json!({"score": "5"}))).await;
+    let rate = support::rate(&intruder, Some(&id), &body(json!({"score": "5"})), None).await;
     assert!(matches!(rate, Err(ServiceError::NotFound(_))), "{rate:?}");
     let history = conversations::history(&world.turn("ann"), &id)
         .await
@@ -125,14 +125,15 @@ async fn an_ended_or_idle_conversation_takes_no_more_messages() {
         .await
         .unwrap();
     let input = Input::Text("rings".into());
-    let reply = conversations::reply(&world.concierge, &world.turn("ann"), &ended, &input).await;
+    let reply =
+        conversations::reply(&world.concierge, &world.turn("ann"), &ended, &input, None).await;
     assert!(
         matches!(reply, Err(ServiceError::Conflict("conversation_ended", _))),
         "{reply:?}"
     );
     let idle = world.start("ann", "c2").await;
     let later = world.turn_at("ann", world.now + Duration::minutes(31));
-    let reply = conversations::reply(&world.concierge, &later, &idle, &input).await;
+    let reply = conversations::reply(&world.concierge, &later, &idle, &input, None).await;
     assert!(
         matches!(reply, Err(ServiceError::Conflict("conversation_ended", _))),
         "{reply:?}"
@@ -159,6 +160,7 @@ async fn a_rating_is_asked_for_after_two_replies_and_taken_once() {
         &world.turn("ann"),
         Some(&long),
         &body(json!({"score": "5"})),
+        None,
     )
     .await;
     assert!(
@@ -173,16 +175,16 @@ async fn a_rating_is_asked_for_after_two_replies_and_taken_once() {
     assert!(!again.newly_ended);
     assert!(!again.blocks.get().contains("csat_prompt"), "asked once");
     let rating = body(json!({"score": "4", "comment": "lovely"}));
-    let rated = support::rate(&world.turn("ann"), Some(&long), &rating)
+    let rated = support::rate(&world.turn("ann"), Some(&long), &rating, None)
         .await
         .unwrap();
     assert_eq!(rated.score, 4);
-    let twice = support::rate(&world.turn("ann"), Some(&long), &rating).await;
+    let twice = support::rate(&world.turn("ann"), Some(&long), &rating, None).await;
     assert!(
         matches!(twice, Err(ServiceError::Conflict("csat_already_given", _))),
         "{twice:?}"
     );
-    let missing = support::rate(&world.turn("ann"), None, &rating).await;
+    let missing = support::rate(&world.turn("ann"), None, &rating, None).await;
     assert!(
         matches!(missing, Err(ServiceError::Invalid(_))),
         "{missing:?}"
@@ -201,25 +203,43 @@ async fn returns_follow_the_window_and_made_to_order_rules_and_land_in_the_conve
     };
     let turn = world.turn("ann");
     let made_to_order = request("GG-104187", "liam.carter@example.org", "return");
-    let refused = support::request_return(
+    let refused = support::request_about_order(
+        OrderRequest::ReturnOrResize,
         &world.concierge,
         &turn,
         Some(&id),
         &made_to_order,
         &reference,
+        None,
     )
     .await
     .unwrap();
     assert!(matches!(refused, RequestOutcome::Refused(_)), "{refused:?}");
     let outside = request("GG-104017", "hannah.wright@example.org", "return");
-    let refused = support::request_return(&world.concierge, &turn, None, &outside, &reference)
-        .await
-        .unwrap();
+    let refused = support::request_about_order(
+        OrderRequest::ReturnOrResize,
+        &world.concierge,
+        &turn,
+        None,
+        &outside,
+        &reference,
+        None,
+    )
+    .await
+    .unwrap();
     assert!(matches!(refused, RequestOutcome::Refused(_)), "{refused:?}");
     let resize = request("GG-104187", "liam.carter@example.org", "resize");
-    let opened = support::request_return(&world.concierge, &turn, Some(&id), &resize, &reference)
-        .await
-        .unwrap();
+    let opened = support::request_about_order(
+        OrderRequest::ReturnOrResize,
+        &world.concierge,
+        &turn,
+        Some(&id),
+        &resize,
+        &reference,
+        None,
+    )
+    .await
+    .unwrap();
     let RequestOutcome::Opened(receipt) = opened else {
         panic!("a made-to-order piece can be resized: {opened:?}");
     };
@@ -266,15 +286,30 @@ async fn without_a_delivery_the_return_window_counts_from_the_shipment() {
             "items": "ring", "reason": "changed_mind"}),
         )
     };
-    let recent = support::request_return(&world.concierge, &turn, None, &ask("1001"), &reference)
-        .await
-        .unwrap();
+    let recent = support::request_about_order(
+        OrderRequest::ReturnOrResize,
+        &world.concierge,
+        &turn,
+        None,
+        &ask("1001"),
+        &reference,
+        None,
+    )
+    .await
+    .unwrap();
     assert!(matches!(recent, RequestOutcome::Opened(_)), "{recent:?}");
     for (number, says) in [("1002", "was shipped on"), ("1003", "was refunded")] {
-        let refused =
-            support::request_return(&world.concierge, &turn, None, &ask(number), &reference)
-                .await
-                .unwrap();
+        let refused = support::request_about_order(
+            OrderRequest::ReturnOrResize,
+            &world.concierge,
+            &turn,
+            None,
+            &ask(number),
+            &reference,
+            None,
+        )
+        .await
+        .unwrap();
         let RequestOutcome::Refused(blocks) = refused else {
             panic!("{number} was accepted");
         };

@@ -2,13 +2,20 @@
 //! visitor exists, per client IP) and route: the same key and body replay the first answer
 //! (no second ticket), another body is a 422, a key still being processed is a 409. Keys
 //! expire after 24 hours.
+//!
+//! A request holds its key for a lease (`idempotency_lease`, 60 s). The handlers that make an
+//! effect (a message pair, a ticket with its webhook, a rating) record their answer in the
+//! effect's own transaction, through [`Keyed`]; the others' answers are recorded here, after
+//! the response. So a crash leaves the effect with its answer, replayed to a retry, or neither,
+//! and a retry after the lease runs the request again.
 
 use crate::client_ip::client_ip;
 use crate::extract::VISITOR_HEADER;
 use crate::{ApiError, AppState};
-use aurora_core::store::IdempotencyClaim;
+use aurora_core::store::{Answering, ClaimedKey, IdempotencyClaim, KeyAnswer};
 use axum::body::{Body, to_bytes};
-use axum::extract::{MatchedPath, Request, State};
+use axum::extract::{FromRequestParts, MatchedPath, Request, State};
+use axum::http::request::Parts;
 use axum::http::{HeaderValue, Method, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
@@ -81,17 +88,36 @@ async fn run(
     digest.update(&bytes);
     let hash = format!("{:x}", digest.finalize());
     let now = state.now();
+    let claimed = ClaimedKey {
+        scope,
+        route,
+        key,
+        token: uuid::Uuid::new_v4().to_string(),
+    };
     let claim = state
         .store
-        .claim_idempotency_key(&scope, &route, &key, &hash, now, now - EXPIRY)
+        .claim_idempotency_key(
+            &claimed,
+            &hash,
+            now,
+            now + state.settings.idempotency_lease,
+            now - EXPIRY,
+        )
         .await
         .map_err(|e| ApiError::from(e).into_response())?;
     match claim {
-        IdempotencyClaim::InProgress => Err(ApiError::conflict(
-            "idempotency_key_in_use",
-            "A request with this Idempotency-Key is still being processed. Retry shortly.",
-        )
-        .into_response()),
+        IdempotencyClaim::InProgress { until } => {
+            let mut refused = ApiError::conflict(
+                "idempotency_key_in_use",
+                "A request with this Idempotency-Key is still being processed. Retry shortly.",
+            )
+            .into_response();
+            let wait = (until - now).num_seconds().clamp(1, 3600);
+            refused
+                .headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from(wait));
+            Err(refused)
+        }
         IdempotencyClaim::Mismatch => Err(ApiError::new(
             StatusCode::UNPROCESSABLE_ENTITY,
             "idempotency_key_reused",
@@ -100,6 +126,8 @@ async fn run(
         .into_response()),
         IdempotencyClaim::Done { status, response } => Ok(replay(status, response)),
         IdempotencyClaim::New => {
+            let mut parts = parts;
+            parts.extensions.insert(claimed.clone());
             let response = next
                 .run(Request::from_parts(parts, Body::from(bytes)))
                 .await;
@@ -107,24 +135,26 @@ async fn run(
             // A 429 is "not now", not an answer: replaying it (without its Retry-After) would
             // refuse the retry the client was told to make.
             if status.is_server_error() || status == StatusCode::TOO_MANY_REQUESTS {
-                let _ = state
-                    .store
-                    .release_idempotency_key(&scope, &route, &key)
-                    .await;
+                let _ = state.store.release_idempotency_key(&claimed).await;
                 return Ok(response);
             }
             let (parts, body) = response.into_parts();
             let body = to_bytes(body, usize::MAX).await.unwrap_or_default();
-            let text = String::from_utf8_lossy(&body).into_owned();
+            let answer = KeyAnswer {
+                key: claimed,
+                status: status.as_u16(),
+                response: String::from_utf8_lossy(&body).into_owned(),
+            };
             let recorded = async {
                 let mut tx = state.store.begin().await?;
-                tx.complete_idempotency_key(&scope, &route, &key, status.as_u16(), &text)
-                    .await?;
+                tx.complete_idempotency_key(&answer).await?;
                 tx.commit().await
             };
-            if let Err(error) = recorded.await {
-                // The answer stands; a retry will be told the key is in use rather than redo it.
-                tracing::error!(%error, "could not record an idempotent answer");
+            match recorded.await {
+                // Recorded already, with the request's effect.
+                Ok(()) | Err(aurora_core::store::StoreError::Conflict(_)) => {}
+                // The answer stands; a retry after the lease runs the request again.
+                Err(error) => tracing::error!(%error, "could not record an idempotent answer"),
             }
             Ok(Response::from_parts(parts, Body::from(body)))
         }
@@ -145,5 +175,45 @@ fn replay(status: u16, body: String) -> Response {
     response
         .headers_mut()
         .insert("idempotent-replayed", HeaderValue::from_static("true"));
+    response
+}
+
+/// The key a request holds, for handlers whose effect records its answer (see the module).
+pub(crate) struct Keyed(Option<ClaimedKey>);
+
+impl<S: Send + Sync> FromRequestParts<S> for Keyed {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        Ok(Keyed(parts.extensions.get::<ClaimedKey>().cloned()))
+    }
+}
+
+/// How a handler writes its outcome `T`: the status and the JSON body it answers with.
+pub(crate) type Write<T> = dyn Fn(&T) -> (u16, String) + Send + Sync;
+
+impl Keyed {
+    /// What the use case records with its effect, when the request holds a key.
+    pub(crate) fn answering<'a, T>(&'a self, write: &'a Write<T>) -> Option<Answering<'a, T>> {
+        self.0.as_ref().map(|key| Answering { key, write })
+    }
+}
+
+/// `status` and `body` as JSON: what [`Write`] gives, sent.
+pub(crate) fn json<T: serde::Serialize>(status: StatusCode, body: &T) -> (u16, String) {
+    (
+        status.as_u16(),
+        serde_json::to_string(body).unwrap_or_default(),
+    )
+}
+
+/// The response of a [`Write`]: the same bytes a replay sends.
+pub(crate) fn respond((status, body): (u16, String)) -> Response {
+    let status = StatusCode::from_u16(status).unwrap_or(StatusCode::OK);
+    let mut response = (status, body).into_response();
+    response.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/json"),
+    );
     response
 }

@@ -55,6 +55,9 @@ pub struct ServerSettings {
     /// takes its jobs over after this long. Longer than any one side effect of a job (a webhook
     /// times out after 10 s).
     pub background_lease: chrono::Duration,
+    /// How long a request holds its `Idempotency-Key`: a retry of a request that did not answer
+    /// within it (its instance crashed) runs again.
+    pub idempotency_lease: chrono::Duration,
 }
 
 impl Default for ServerSettings {
@@ -76,6 +79,7 @@ impl Default for ServerSettings {
             ticket_response_time: chrono::Duration::hours(24),
             smtp: None,
             background_lease: chrono::Duration::seconds(15),
+            idempotency_lease: chrono::Duration::seconds(60),
         }
     }
 }

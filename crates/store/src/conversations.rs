@@ -8,10 +8,10 @@
 //! transaction at a time). SQLite sends both at once (see `sqlite::worker`).
 
 use crate::db::{Conn, Query};
-use crate::{Append, SqlStore};
+use crate::{Append, SqlStore, SqlTransaction};
 use aurora_core::conversations::{Conversation, ConversationState, Message, Role};
 use aurora_core::store::{
-    Appended, ConversationCounts, ConversationStore, StoreError, StoreResult,
+    Appended, ConversationCounts, ConversationStore, ConversationWrites, StoreError, StoreResult,
 };
 use aurora_nlu::Intent;
 use chrono::{DateTime, Duration, Utc};
@@ -270,19 +270,57 @@ pub(crate) fn append_results(appends: &[Append], found: &[(String,)]) -> Vec<Sto
 
 /// Appends in a transaction of their own (PostgreSQL, which writes concurrently).
 pub(crate) async fn append_alone(store: &SqlStore, append: Append) -> StoreResult<()> {
-    let appends = std::slice::from_ref(&append);
-    let touched = touched(appends);
     let mut tx = store.db.begin().await?;
+    append_in(&mut tx.conn(), &append).await?;
+    tx.commit().await
+}
+
+/// Appends inside the caller's transaction: first the idempotency answer (nothing is appended
+/// when its claim is no longer the caller's), then the messages.
+async fn append_in(conn: &mut Conn<'_>, append: &Append) -> StoreResult<()> {
+    if let Some(answer) = &append.answer {
+        let mut complete = Query::default();
+        crate::idempotency::push_complete(&mut complete, answer);
+        if conn.execute(complete).await? != 1 {
+            return Err(crate::idempotency::taken_over());
+        }
+    }
+    let appends = std::slice::from_ref(append);
+    let touched = touched(appends);
     let mut update = Query::default();
     push_update(&mut update, &touched);
-    let found: Vec<(String,)> = tx.conn().fetch_all(update).await?;
+    let found: Vec<(String,)> = conn.fetch_all(update).await?;
     if any_messages(appends) {
         let mut insert = Query::default();
         push_insert(&mut insert, appends, &touched);
-        tx.conn().execute(insert).await?;
+        conn.execute(insert).await?;
     }
-    tx.commit().await?;
     crate::only(Ok(append_results(appends, &found)))
+}
+
+/// The [`Append`] of a call of `append_messages`.
+fn append(id: &str, messages: Vec<Message>, appended: &Appended<'_>) -> Append {
+    Append {
+        id: id.to_string(),
+        messages,
+        state: appended.state.clone(),
+        replies: appended.replies,
+        answered: appended.answered,
+        at: appended.at,
+        answer: appended.answer.cloned(),
+    }
+}
+
+#[async_trait::async_trait]
+impl ConversationWrites for SqlTransaction {
+    async fn append_messages(
+        &mut self,
+        id: &str,
+        messages: Vec<Message>,
+        appended: &Appended<'_>,
+    ) -> StoreResult<()> {
+        append_in(&mut self.tx.conn(), &append(id, messages, appended)).await
+    }
 }
 
 #[async_trait::async_trait]
@@ -340,15 +378,7 @@ impl ConversationStore for SqlStore {
         messages: Vec<Message>,
         appended: &Appended<'_>,
     ) -> StoreResult<()> {
-        self.append(Append {
-            id: id.to_string(),
-            messages,
-            state: appended.state.clone(),
-            replies: appended.replies,
-            answered: appended.answered,
-            at: appended.at,
-        })
-        .await
+        self.append(append(id, messages, appended)).await
     }
 
     async fn messages(&self, id: &str) -> StoreResult<Vec<Message>> {

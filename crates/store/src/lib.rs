@@ -44,6 +44,8 @@ pub(crate) struct Append {
     pub replies: i32,
     pub answered: Option<bool>,
     pub at: chrono::DateTime<chrono::Utc>,
+    /// The idempotency key's answer, recorded in the same transaction.
+    pub answer: Option<aurora_core::store::KeyAnswer>,
 }
 
 /// The result of the only call of a batch.

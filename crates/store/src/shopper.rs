@@ -1,8 +1,8 @@
 //! The shortlist and satisfaction scores.
 
-use crate::SqlStore;
 use crate::db::Query;
-use aurora_core::store::{CsatStore, ShortlistStore, StoreResult};
+use crate::{SqlStore, SqlTransaction};
+use aurora_core::store::{CsatWrites, ShortlistStore, StoreResult};
 use chrono::{DateTime, Utc};
 
 #[async_trait::async_trait]
@@ -52,16 +52,17 @@ impl ShortlistStore for SqlStore {
 }
 
 #[async_trait::async_trait]
-impl CsatStore for SqlStore {
+impl CsatWrites for SqlTransaction {
     async fn record_csat(
-        &self,
+        &mut self,
         conversation_id: &str,
         score: i32,
         comment: Option<&str>,
         at: DateTime<Utc>,
     ) -> StoreResult<bool> {
         let recorded = self
-            .db
+            .tx
+            .conn()
             .execute(
                 Query::new(
                     "INSERT INTO csat (conversation_id, score, comment, at) \

@@ -7,7 +7,7 @@
 
 use aurora_core::email::Email;
 use aurora_core::orders::OrderStatus;
-use aurora_core::store::{IdempotencyClaim, Store};
+use aurora_core::store::{ClaimedKey, IdempotencyClaim, Store};
 use aurora_store::testing::TestDb;
 use chrono::{Duration, TimeZone, Utc};
 use sqlx::Connection;
@@ -94,13 +94,14 @@ async fn same_answers(store: Arc<dyn Store>) {
         store.shortlist(&visitor).await.unwrap(),
         ["14k-rose-gold-open-cuff-ring"]
     );
+    let mut tx = store.begin().await.unwrap();
     assert!(
-        !store
-            .record_csat(&conversation_id, 5, None, Utc::now())
+        !tx.record_csat(&conversation_id, 5, None, Utc::now())
             .await
             .unwrap(),
         "the stored score stays the only one"
     );
+    drop(tx);
 
     let flag = store.flag_override("concierge-widget").await.unwrap();
     assert_eq!(flag.rollout_percentage, Some(25));
@@ -116,11 +117,15 @@ async fn same_answers(store: Arc<dyn Store>) {
     let long_ago = Utc.with_ymd_and_hms(2026, 1, 1, 0, 0, 0).unwrap();
     let replay = store
         .claim_idempotency_key(
-            &format!("visitor:{visitor}"),
-            "/api/support/stylist",
-            "fixture-stylist-1",
+            &ClaimedKey {
+                scope: format!("visitor:{visitor}"),
+                route: "/api/support/stylist".into(),
+                key: "fixture-stylist-1".into(),
+                token: "new".into(),
+            },
             "not the body it was sent with",
             Utc::now(),
+            Utc::now() + Duration::seconds(60),
             long_ago,
         )
         .await

@@ -321,12 +321,13 @@ async fn ratings_filter_by_outcome_kind_and_comment_lowest_first(store: Arc<dyn 
         ("c2", 1, Some("Useless <script>"), 40),
         ("c3", 3, None, 50),
     ] {
+        let mut tx = store.begin().await.unwrap();
         assert!(
-            store
-                .record_csat(id, score, comment, at(minute))
+            tx.record_csat(id, score, comment, at(minute))
                 .await
                 .unwrap()
         );
+        tx.commit().await.unwrap();
     }
     let base = CsatQuery {
         from: at(0),

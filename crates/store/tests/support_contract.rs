@@ -6,7 +6,7 @@ use aurora_core::catalog::Category;
 use aurora_core::conversations::{Conversation, ConversationState, Message, Role};
 use aurora_core::email::Email;
 use aurora_core::money::Money;
-use aurora_core::store::{Appended, IdempotencyClaim, Store, StoreError};
+use aurora_core::store::{Appended, ClaimedKey, IdempotencyClaim, KeyAnswer, Store, StoreError};
 use aurora_core::tickets::{Ticket, TicketKind, TranscriptLine, create as create_ticket};
 use aurora_store::backend_tests;
 use chrono::{DateTime, Duration, TimeZone, Utc};
@@ -24,6 +24,8 @@ backend_tests!(
     an_idempotency_key_is_new_then_in_progress_then_replayed,
     an_idempotency_key_with_another_body_is_a_mismatch,
     a_released_or_expired_idempotency_key_can_be_claimed_again,
+    a_claim_unanswered_after_its_lease_is_taken_over_and_only_the_new_holder_answers,
+    messages_and_a_form_answer_commit_with_their_idempotency_answer,
     a_failed_webhook_is_retried_later_and_a_delivered_one_is_not,
     a_transaction_commits_the_ticket_its_webhook_and_its_idempotency_answer_together,
     a_transaction_dropped_or_failed_halfway_writes_nothing,
@@ -285,28 +287,53 @@ async fn csat_is_recorded_once_per_conversation(store: Arc<dyn Store>) {
         .create_conversation(&conversation("c1"), &[])
         .await
         .unwrap();
-    assert!(
-        store
-            .record_csat("c1", 5, Some("Lovely"), at(4))
-            .await
-            .unwrap()
-    );
-    assert!(!store.record_csat("c1", 1, None, at(5)).await.unwrap());
+    assert!(record_csat(&store, "c1", 5, Some("Lovely"), at(4)).await);
+    assert!(!record_csat(&store, "c1", 1, None, at(5)).await);
 }
+
+/// Records a rating in a transaction of its own; `false` when the conversation had one.
+async fn record_csat(
+    store: &Arc<dyn Store>,
+    id: &str,
+    score: i32,
+    comment: Option<&str>,
+    when: DateTime<Utc>,
+) -> bool {
+    let mut tx = store.begin().await.unwrap();
+    let recorded = tx.record_csat(id, score, comment, when).await.unwrap();
+    tx.commit().await.unwrap();
+    recorded
+}
+
+/// Key `key` of visitor-1 on the stylist route, as claimed by the request holding `token`.
+fn key(key: &str, token: &str) -> ClaimedKey {
+    key_of("visitor-1", "/api/support/stylist", key, token)
+}
+
+fn key_of(scope: &str, route: &str, key: &str, token: &str) -> ClaimedKey {
+    ClaimedKey {
+        scope: scope.into(),
+        route: route.into(),
+        key: key.into(),
+        token: token.into(),
+    }
+}
+
+/// How long the tests' claims hold their key.
+const LEASE: i64 = 60;
 
 async fn claim(
     store: &Arc<dyn Store>,
-    key: &str,
+    key: &ClaimedKey,
     hash: &str,
     now: DateTime<Utc>,
 ) -> IdempotencyClaim {
     store
         .claim_idempotency_key(
-            "visitor-1",
-            "/api/support/stylist",
             key,
             hash,
             now,
+            now + Duration::seconds(LEASE),
             now - Duration::hours(24),
         )
         .await
@@ -315,86 +342,211 @@ async fn claim(
 
 async fn an_idempotency_key_is_new_then_in_progress_then_replayed(store: Arc<dyn Store>) {
     assert_eq!(
-        claim(&store, "k1", "h1", at(0)).await,
+        claim(&store, &key("k1", "a"), "h1", at(0)).await,
         IdempotencyClaim::New
     );
     assert_eq!(
-        claim(&store, "k1", "h1", at(0)).await,
-        IdempotencyClaim::InProgress
+        claim(&store, &key("k1", "b"), "h1", at(0)).await,
+        IdempotencyClaim::InProgress {
+            until: at(0) + Duration::seconds(LEASE)
+        }
     );
-    complete_key(
-        &store,
-        "visitor-1",
-        "/api/support/stylist",
-        "k1",
-        201,
-        "{\"ok\":1}",
-    )
-    .await
-    .unwrap();
+    complete_key(&store, &key("k1", "a"), 201, "{\"ok\":1}")
+        .await
+        .unwrap();
     assert_eq!(
-        claim(&store, "k1", "h1", at(1)).await,
+        claim(&store, &key("k1", "c"), "h1", at(1)).await,
         IdempotencyClaim::Done {
             status: 201,
             response: "{\"ok\":1}".into()
         }
     );
     // Another visitor's or another route's same key is independent.
-    let other = store
-        .claim_idempotency_key(
-            "visitor-2",
-            "/api/support/stylist",
-            "k1",
-            "h1",
-            at(1),
-            at(0),
-        )
-        .await
-        .unwrap();
-    assert_eq!(other, IdempotencyClaim::New);
+    let other = key_of("visitor-2", "/api/support/stylist", "k1", "d");
+    assert_eq!(
+        claim(&store, &other, "h1", at(1)).await,
+        IdempotencyClaim::New
+    );
 }
 
 async fn an_idempotency_key_with_another_body_is_a_mismatch(store: Arc<dyn Store>) {
     assert_eq!(
-        claim(&store, "k1", "h1", at(0)).await,
+        claim(&store, &key("k1", "a"), "h1", at(0)).await,
         IdempotencyClaim::New
     );
     assert_eq!(
-        claim(&store, "k1", "h2", at(0)).await,
+        claim(&store, &key("k1", "b"), "h2", at(0)).await,
+        IdempotencyClaim::Mismatch
+    );
+    // Nor does another body take over a claim whose lease has run out.
+    assert_eq!(
+        claim(&store, &key("k1", "b"), "h2", at(2)).await,
         IdempotencyClaim::Mismatch
     );
 }
 
 async fn a_released_or_expired_idempotency_key_can_be_claimed_again(store: Arc<dyn Store>) {
     assert_eq!(
-        claim(&store, "k1", "h1", at(0)).await,
+        claim(&store, &key("k1", "a"), "h1", at(0)).await,
         IdempotencyClaim::New
     );
+    // Only the holder releases its claim.
     store
-        .release_idempotency_key("visitor-1", "/api/support/stylist", "k1")
+        .release_idempotency_key(&key("k1", "someone else"))
+        .await
+        .unwrap();
+    assert!(matches!(
+        claim(&store, &key("k1", "b"), "h1", at(0)).await,
+        IdempotencyClaim::InProgress { .. }
+    ));
+    store
+        .release_idempotency_key(&key("k1", "a"))
         .await
         .unwrap();
     assert_eq!(
-        claim(&store, "k1", "h1", at(0)).await,
+        claim(&store, &key("k1", "b"), "h1", at(0)).await,
         IdempotencyClaim::New
     );
-    complete_key(&store, "visitor-1", "/api/support/stylist", "k1", 200, "{}")
+    complete_key(&store, &key("k1", "b"), 200, "{}")
         .await
         .unwrap();
     // Releasing an answered key does nothing: the answer stands.
     store
-        .release_idempotency_key("visitor-1", "/api/support/stylist", "k1")
+        .release_idempotency_key(&key("k1", "b"))
         .await
         .unwrap();
     assert!(matches!(
-        claim(&store, "k1", "h1", at(1)).await,
+        claim(&store, &key("k1", "c"), "h1", at(1)).await,
         IdempotencyClaim::Done { .. }
     ));
     let a_day_later = at(1) + Duration::hours(25);
     assert_eq!(
-        claim(&store, "k1", "h2", a_day_later).await,
+        claim(&store, &key("k1", "d"), "h2", a_day_later).await,
         IdempotencyClaim::New
     );
+}
+
+async fn a_claim_unanswered_after_its_lease_is_taken_over_and_only_the_new_holder_answers(
+    store: Arc<dyn Store>,
+) {
+    store
+        .create_conversation(&conversation("c1"), &[])
+        .await
+        .unwrap();
+    // The request holding "a" crashed (or stalled) without answering.
+    assert_eq!(
+        claim(&store, &key("k1", "a"), "h1", at(0)).await,
+        IdempotencyClaim::New
+    );
+    let within = at(0) + Duration::seconds(LEASE - 1);
+    assert!(matches!(
+        claim(&store, &key("k1", "b"), "h1", within).await,
+        IdempotencyClaim::InProgress { .. }
+    ));
+    let after = at(0) + Duration::seconds(LEASE);
+    assert_eq!(
+        claim(&store, &key("k1", "b"), "h1", after).await,
+        IdempotencyClaim::New,
+        "the retry runs the request again"
+    );
+    assert!(matches!(
+        claim(&store, &key("k1", "c"), "h1", after).await,
+        IdempotencyClaim::InProgress { .. }
+    ));
+    // The stalled request wakes up: its answer, and the effect written with it, are refused.
+    let mut tx = store.begin().await.unwrap();
+    tx.insert_ticket(&ticket("ST-200009")).await.unwrap();
+    let late = KeyAnswer {
+        key: key("k1", "a"),
+        status: 201,
+        response: "{}".into(),
+    };
+    let refused = tx.complete_idempotency_key(&late).await;
+    assert!(
+        matches!(refused, Err(StoreError::Conflict(_))),
+        "{refused:?}"
+    );
+    drop(tx);
+    assert!(store.ticket("ST-200009").await.unwrap().is_none());
+    store
+        .release_idempotency_key(&key("k1", "a"))
+        .await
+        .unwrap();
+    complete_key(&store, &key("k1", "b"), 201, "{\"by\":\"b\"}")
+        .await
+        .unwrap();
+    assert_eq!(
+        claim(&store, &key("k1", "d"), "h1", after).await,
+        IdempotencyClaim::Done {
+            status: 201,
+            response: "{\"by\":\"b\"}".into()
+        }
+    );
+    // An answered key is never answered again.
+    let again = complete_key(&store, &key("k1", "b"), 200, "{}").await;
+    assert!(matches!(again, Err(StoreError::Conflict(_))), "{again:?}");
+}
+
+async fn messages_and_a_form_answer_commit_with_their_idempotency_answer(store: Arc<dyn Store>) {
+    store
+        .create_conversation(&conversation("c1"), &[])
+        .await
+        .unwrap();
+    let state = ConversationState::default();
+    // A message's pair, appended with its answer (batched on SQLite).
+    let k1 = key_of("v1", "messages", "k1", "a");
+    claim(&store, &k1, "h1", at(1)).await;
+    let answer = KeyAnswer {
+        key: k1.clone(),
+        status: 200,
+        response: "{\"blocks\":[]}".into(),
+    };
+    store
+        .append_messages(
+            "c1",
+            vec![message(Role::Shopper, "rings", 1)],
+            &Appended::reply(&state, true, at(1)).answering(Some(&answer)),
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        claim(&store, &key_of("v1", "messages", "k1", "b"), "h1", at(2)).await,
+        IdempotencyClaim::Done {
+            status: 200,
+            response: "{\"blocks\":[]}".into()
+        }
+    );
+    // A form's record, appended inside the transaction that carries its answer.
+    let k2 = key_of("v1", "lookup", "k2", "a");
+    claim(&store, &k2, "h1", at(2)).await;
+    let mut tx = store.begin().await.unwrap();
+    let answer = KeyAnswer {
+        key: k2,
+        status: 200,
+        response: "{}".into(),
+    };
+    tx.complete_idempotency_key(&answer).await.unwrap();
+    tx.append_messages(
+        "c1",
+        vec![message(Role::Shopper, "[order lookup]", 2)],
+        &Appended::reply(&state, true, at(2)),
+    )
+    .await
+    .unwrap();
+    assert_eq!(store.messages("c1").await.unwrap().len(), 1, "not yet");
+    tx.commit().await.unwrap();
+    let texts: Vec<_> = store
+        .messages("c1")
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|m| m.text.unwrap_or_default())
+        .collect();
+    assert_eq!(texts, ["rings", "[order lookup]"]);
+    assert!(matches!(
+        claim(&store, &key_of("v1", "lookup", "k2", "b"), "h1", at(3)).await,
+        IdempotencyClaim::Done { .. }
+    ));
 }
 
 async fn a_failed_webhook_is_retried_later_and_a_delivered_one_is_not(store: Arc<dyn Store>) {
@@ -601,19 +753,19 @@ async fn a_transaction_commits_the_ticket_its_webhook_and_its_idempotency_answer
         .create_conversation(&conversation("c1"), &[])
         .await
         .unwrap();
-    let claim = store
-        .claim_idempotency_key("v1", "stylist", "k1", "h1", at(1), at(0))
-        .await
-        .unwrap();
-    assert_eq!(claim, IdempotencyClaim::New);
+    let k1 = key_of("v1", "stylist", "k1", "a");
+    assert_eq!(claim(&store, &k1, "h1", at(1)).await, IdempotencyClaim::New);
     let mut tx = store.begin().await.unwrap();
     tx.insert_ticket(&ticket("ST-200001")).await.unwrap();
     tx.queue_webhook("ST-200001", "{\"text\":\"new\"}", at(1))
         .await
         .unwrap();
-    tx.complete_idempotency_key("v1", "stylist", "k1", 201, "{\"reference\":\"ST-200001\"}")
-        .await
-        .unwrap();
+    let answer = KeyAnswer {
+        key: k1.clone(),
+        status: 201,
+        response: "{\"reference\":\"ST-200001\"}".into(),
+    };
+    tx.complete_idempotency_key(&answer).await.unwrap();
     assert!(
         store.ticket("ST-200001").await.unwrap().is_none(),
         "nothing is visible before the commit"
@@ -627,10 +779,7 @@ async fn a_transaction_commits_the_ticket_its_webhook_and_its_idempotency_answer
     let due = store.due_webhooks(at(2), 10).await.unwrap();
     assert_eq!(due.len(), 1);
     assert_eq!(due[0].ticket_ref, "ST-200001");
-    let replay = store
-        .claim_idempotency_key("v1", "stylist", "k1", "h1", at(2), at(0))
-        .await
-        .unwrap();
+    let replay = claim(&store, &key_of("v1", "stylist", "k1", "b"), "h1", at(2)).await;
     assert_eq!(
         replay,
         IdempotencyClaim::Done {
@@ -645,10 +794,8 @@ async fn a_transaction_dropped_or_failed_halfway_writes_nothing(store: Arc<dyn S
         .create_conversation(&conversation("c1"), &[])
         .await
         .unwrap();
-    store
-        .claim_idempotency_key("v1", "stylist", "k1", "h1", at(1), at(0))
-        .await
-        .unwrap();
+    let k1 = key_of("v1", "stylist", "k1", "a");
+    claim(&store, &k1, "h1", at(1)).await;
     {
         let mut dropped = store.begin().await.unwrap();
         dropped.insert_ticket(&ticket("ST-200002")).await.unwrap();
@@ -656,10 +803,12 @@ async fn a_transaction_dropped_or_failed_halfway_writes_nothing(store: Arc<dyn S
             .queue_webhook("ST-200002", "{}", at(1))
             .await
             .unwrap();
-        dropped
-            .complete_idempotency_key("v1", "stylist", "k1", 201, "{}")
-            .await
-            .unwrap();
+        let answer = KeyAnswer {
+            key: k1.clone(),
+            status: 201,
+            response: "{}".into(),
+        };
+        dropped.complete_idempotency_key(&answer).await.unwrap();
     }
     // A webhook row that already exists makes the second write of this one fail.
     create_ticket(store.as_ref(), &ticket("ST-200003"), Some("{}"))
@@ -681,12 +830,17 @@ async fn a_transaction_dropped_or_failed_halfway_writes_nothing(store: Arc<dyn S
         ["ST-200003"],
         "only the committed ticket's webhook"
     );
-    assert_eq!(
-        store
-            .claim_idempotency_key("v1", "stylist", "k1", "h1", at(2), at(0))
-            .await
-            .unwrap(),
-        IdempotencyClaim::InProgress,
+    assert!(
+        matches!(
+            claim(
+                &store,
+                &key_of("v1", "stylist", "k1", "b"),
+                "h1",
+                at(1) + Duration::seconds(30)
+            )
+            .await,
+            IdempotencyClaim::InProgress { .. }
+        ),
         "the dropped answer was never recorded"
     );
 }
@@ -694,14 +848,16 @@ async fn a_transaction_dropped_or_failed_halfway_writes_nothing(store: Arc<dyn S
 /// Records a key's answer in a transaction of its own, as the HTTP layer does.
 async fn complete_key(
     store: &Arc<dyn Store>,
-    scope: &str,
-    route: &str,
-    key: &str,
+    key: &ClaimedKey,
     status: u16,
     response: &str,
 ) -> Result<(), StoreError> {
+    let answer = KeyAnswer {
+        key: key.clone(),
+        status,
+        response: response.into(),
+    };
     let mut tx = store.begin().await?;
-    tx.complete_idempotency_key(scope, route, key, status, response)
-        .await?;
+    tx.complete_idempotency_key(&answer).await?;
     tx.commit().await
 }

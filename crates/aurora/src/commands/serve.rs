@@ -93,6 +93,9 @@ fn app_settings(config: &Config, demo: bool) -> anyhow::Result<AppSettings> {
             ticket_response_time: chrono::Duration::hours(i64::from(config.ticket_response_hours)),
             smtp: config.smtp(),
             background_lease: ServerSettings::default().background_lease,
+            idempotency_lease: chrono::Duration::seconds(
+                i64::try_from(config.idempotency_lease_seconds).unwrap_or(86_400),
+            ),
         },
         concierge: ConciergeSettings {
             store_name: config.store_name.clone(),

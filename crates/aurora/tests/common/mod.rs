@@ -21,6 +21,18 @@ pub fn aurora(dir: &Path) -> Command {
     command
 }
 
+/// `aurora serve` on the database at `url`, with limits no test's load reaches.
+pub fn serve(dir: &Path, url: &str) -> Command {
+    let mut command = aurora(dir);
+    command
+        .arg("serve")
+        .env("AURORA_DATABASE_URL", url)
+        .env("AURORA_SECRET_KEY", SECRET)
+        .env("AURORA_RATE_LIMIT_VISITOR_PER_MINUTE", "100000")
+        .env("AURORA_RATE_LIMIT_IP_PER_MINUTE", "100000");
+    command
+}
+
 /// Runs it to the end.
 pub fn run(command: &mut Command) -> Output {
     command.stdin(Stdio::null()).output().unwrap()

@@ -9,8 +9,8 @@ mod support;
 
 pub use discovery::PAGE;
 pub use support::{
-    LookupOutcome, TicketReceipt, csat_prompt, lookup_order, submit_cancellation, submit_csat,
-    submit_return, submit_stylist, webhook_payload,
+    LookupOutcome, Rating, TicketReceipt, csat_prompt, lookup_order, submit_cancellation,
+    submit_csat, submit_return, submit_stylist, webhook_payload,
 };
 
 use crate::catalog::Category;

@@ -7,7 +7,7 @@ use crate::conversations::ConversationState;
 use crate::email::Email;
 use crate::orders::{Order, OrderNumber, OrderStatus};
 use crate::services::ServiceError;
-use crate::store::{StoreError, StoreResult};
+use crate::store::StoreResult;
 use crate::tickets::{Ticket, TicketKind, TranscriptLine};
 use serde_json::{Map, Value, json};
 
@@ -20,7 +20,8 @@ pub enum LookupOutcome {
     NotFound(Vec<Block>),
 }
 
-/// A ticket created, and the blocks that confirm it.
+/// A ticket to open under a fresh reference, and the blocks that confirm it: the caller stores
+/// them together (see `services::support`), and asks again on the rare reference collision.
 #[derive(Debug, Clone, PartialEq)]
 pub struct TicketReceipt {
     pub ticket: Ticket,
@@ -260,7 +261,7 @@ async fn shoppers_order(
     }
 }
 
-/// Opens and stores a ticket about one of the shopper's orders (a return, resize or
+/// A ticket about one of the shopper's orders (a return, resize or
 /// cancellation), with the form's values as its details.
 async fn order_ticket(
     turn: &Turn<'_>,
@@ -270,16 +271,15 @@ async fn order_ticket(
     details: Values,
     references: &(dyn Fn(TicketKind) -> String + Sync),
 ) -> Result<Ticket, ServiceError> {
-    let ticket = new_ticket(
+    Ok(new_ticket(
         turn,
         conversation_id,
-        kind,
+        (kind, references),
         None,
         email,
         Value::Object(details),
     )
-    .await?;
-    Ok(store_ticket(turn, ticket, references).await?)
+    .await?)
 }
 
 /// Why a return or resize of `order` is refused, in words the shopper can act on.
@@ -352,13 +352,12 @@ pub async fn submit_stylist(
     let ticket = new_ticket(
         turn,
         conversation_id,
-        TicketKind::Stylist,
+        (TicketKind::Stylist, references),
         Some(name),
         &email,
         Value::Object(values),
     )
     .await?;
-    let ticket = store_ticket(turn, ticket, references).await?;
     let blocks = vec![
         text(format!(
             "Thank you! Your request {} is with our stylists, and one will reply {} by {}. They will see this conversation and your shortlist.",
@@ -375,10 +374,11 @@ pub async fn submit_stylist(
     Ok(TicketReceipt { ticket, blocks })
 }
 
+/// A new ticket of `kind`, under a reference `references` makes for it.
 async fn new_ticket(
     turn: &Turn<'_>,
     conversation_id: Option<&str>,
-    kind: TicketKind,
+    (kind, references): (TicketKind, &(dyn Fn(TicketKind) -> String + Sync)),
     name: Option<String>,
     email: &Email,
     details: Value,
@@ -409,7 +409,7 @@ async fn new_ticket(
         None => (Vec::new(), json!({}), Vec::new()),
     };
     Ok(Ticket {
-        reference: String::new(),
+        reference: references(kind),
         kind,
         created_at: turn.now,
         conversation_id: conversation_id.map(str::to_string),
@@ -421,24 +421,6 @@ async fn new_ticket(
         filters,
         products_shown,
     })
-}
-
-/// Stores the ticket under a fresh reference (retrying the rare collision) with its webhook.
-async fn store_ticket(
-    turn: &Turn<'_>,
-    mut ticket: Ticket,
-    references: &(dyn Fn(TicketKind) -> String + Sync),
-) -> StoreResult<Ticket> {
-    let mut attempts = 0;
-    loop {
-        ticket.reference = references(ticket.kind);
-        let payload = webhook_payload(&ticket);
-        match crate::tickets::create(turn.store, &ticket, Some(&payload)).await {
-            Err(StoreError::Conflict(_)) if attempts < 5 => attempts += 1,
-            Err(error) => return Err(error),
-            Ok(()) => return Ok(ticket),
-        }
-    }
 }
 
 /// The webhook body for a new ticket: JSON with a Slack-compatible `text`.
@@ -483,16 +465,24 @@ pub fn csat_prompt() -> Block {
     }
 }
 
-/// Records a satisfaction score for a conversation that was offered one.
+/// A satisfaction score to record (once) for a conversation, and the thanks.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Rating {
+    pub conversation_id: String,
+    pub score: i32,
+    pub comment: Option<String>,
+    pub blocks: Vec<Block>,
+}
+
+/// A satisfaction score for a conversation that was offered one; the caller records it (a
+/// second rating of the same conversation is refused there, as `csat_already_given`).
 pub async fn submit_csat(
     turn: &Turn<'_>,
     conversation_id: &str,
     body: &Map<String, Value>,
-) -> Result<Vec<Block>, ServiceError> {
+) -> Result<Rating, ServiceError> {
     let values = forms::validate(&forms::csat(), body, &["conversation_id"])
         .map_err(ServiceError::Invalid)?;
-    let score: i32 = field(&values, "score").parse().unwrap_or(0);
-    let comment = values.get("comment").and_then(Value::as_str);
     let conversation =
         turn.store
             .conversation(conversation_id)
@@ -509,15 +499,13 @@ pub async fn submit_csat(
             "Feedback opens after a request or at the end of a conversation.".to_string(),
         ));
     }
-    if !turn
-        .store
-        .record_csat(conversation_id, score, comment, turn.now)
-        .await?
-    {
-        return Err(ServiceError::Conflict(
-            "csat_already_given",
-            "Thanks, we already have your rating for this conversation.".to_string(),
-        ));
-    }
-    Ok(vec![text("Thank you for your feedback!")])
+    Ok(Rating {
+        conversation_id: conversation_id.to_string(),
+        score: field(&values, "score").parse().unwrap_or(0),
+        comment: values
+            .get("comment")
+            .and_then(Value::as_str)
+            .map(str::to_string),
+        blocks: vec![text("Thank you for your feedback!")],
+    })
 }

@@ -6,7 +6,7 @@ use crate::concierge::blocks::{Block, answers, text};
 use crate::concierge::forms::Invalid;
 use crate::concierge::{Concierge, Input, Turn, answer, csat_prompt};
 use crate::conversations::{Conversation, IDLE_TIMEOUT, Message};
-use crate::store::{Appended, ConversationCounts, Store, StoreResult};
+use crate::store::{Answering, Appended, ConversationCounts, Store, StoreResult};
 use aurora_nlu::Intent;
 use chrono::{DateTime, Utc};
 use serde_json::value::RawValue;
@@ -101,12 +101,13 @@ pub async fn history(turn: &Turn<'_>, id: &str) -> Result<History, ServiceError>
 }
 
 /// Answers a message or button in an open conversation of the visitor's, and stores both with
-/// the conversation's new state.
+/// the conversation's new state and the idempotency key's answer, in one transaction.
 pub async fn reply(
     concierge: &Concierge,
     turn: &Turn<'_>,
     id: &str,
     input: &Input,
+    answering: Option<&Answering<'_, Replied>>,
 ) -> Result<Replied, ServiceError> {
     let conversation = owned(turn, id).await?;
     let first = conversation.replies == 0;
@@ -128,23 +129,23 @@ pub async fn reply(
         Input::Action(action) => format!("[{action}]"),
     };
     let answer = answer(&reply.blocks, turn.now);
-    let blocks = answer.blocks.clone();
     let intent = reply.understanding.as_ref().map(|u| u.intent);
     let said = Message::shopper(said, turn.now).understood_as(reply.understanding);
-    turn.store
-        .append_messages(
-            id,
-            vec![said, answer],
-            &Appended::reply(&memory, answers(&reply.blocks), turn.now),
-        )
-        .await?;
-    Ok(Replied {
-        blocks,
+    let replied = Replied {
+        blocks: answer.blocks.clone(),
         intent,
         products_shown: reply.products_shown,
         first,
         knowledge: reply.knowledge,
-    })
+    };
+    let key_answer = answering.map(|a| a.answer(&replied));
+    let appended =
+        Appended::reply(&memory, answers(&reply.blocks), turn.now).answering(key_answer.as_ref());
+    turn.store
+        .append_messages(id, vec![said, answer], &appended)
+        .await
+        .map_err(ServiceError::answering)?;
+    Ok(replied)
 }
 
 /// Ends a conversation of the visitor's; one with two or more replies and no ticket is asked
@@ -172,36 +173,6 @@ pub async fn end(turn: &Turn<'_>, id: &str) -> Result<Ended, ServiceError> {
         newly_ended,
         had_ticket: conversation.has_ticket,
     })
-}
-
-/// Appends "[what]" and a form's answer to its conversation (when it names one that is still
-/// open), so a reload shows them; an ended conversation stays ended.
-pub async fn record(
-    turn: &Turn<'_>,
-    conversation: Option<&str>,
-    what: &str,
-    blocks: &[Block],
-) -> StoreResult<()> {
-    let Some(id) = conversation else {
-        return Ok(());
-    };
-    let Some(current) = turn.store.conversation(id).await? else {
-        return Ok(());
-    };
-    if current.is_ended(turn.now) {
-        return Ok(());
-    }
-    let messages = vec![
-        Message::shopper(format!("[{what}]"), turn.now),
-        answer(blocks, turn.now),
-    ];
-    turn.store
-        .append_messages(
-            id,
-            messages,
-            &Appended::reply(&current.state, answers(blocks), turn.now),
-        )
-        .await
 }
 
 /// Ends the conversations idle for [`IDLE_TIMEOUT`] (each once, across instances) when

@@ -38,3 +38,19 @@ pub enum ServiceError {
     #[error(transparent)]
     Store(#[from] StoreError),
 }
+
+impl ServiceError {
+    /// The error of a write that carried an idempotency answer: a conflict there means the
+    /// key's claim is no longer the caller's (a retry took it over after its lease).
+    pub(crate) fn answering(error: StoreError) -> Self {
+        match error {
+            StoreError::Conflict(_) => ServiceError::Conflict(
+                "idempotency_key_in_use",
+                "A retry with this Idempotency-Key took the request over; its answer is the one \
+                 kept."
+                    .to_string(),
+            ),
+            error => error.into(),
+        }
+    }
+}

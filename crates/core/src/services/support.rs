@@ -1,16 +1,18 @@
 //! The forms: order lookup, return or resize, stylist request, rating. Each checks that the
-//! conversation it names is the visitor's, runs the request, and records the answer in that
-//! conversation.
+//! conversation it names is the visitor's, runs the request, and stores what it opens with its
+//! answer, in that conversation and for the request's idempotency key, in one transaction.
 
 use super::ServiceError;
-use super::conversations::{owned, record};
-use crate::concierge::blocks::Block;
+use super::conversations::owned;
+use crate::concierge::blocks::{Block, answers};
 use crate::concierge::forms::Invalid;
 use crate::concierge::{
-    Concierge, LookupOutcome, TicketReceipt, Turn, lookup_order, submit_cancellation, submit_csat,
-    submit_return, submit_stylist,
+    Concierge, LookupOutcome, Rating, TicketReceipt, Turn, answer, lookup_order,
+    submit_cancellation, submit_csat, submit_return, submit_stylist, webhook_payload,
 };
-use crate::tickets::TicketKind;
+use crate::conversations::{Conversation, Message};
+use crate::store::{Answering, Appended, StoreError};
+use crate::tickets::{self, Ticket, TicketKind};
 use serde_json::{Map, Value};
 
 /// A form's fields, as the shopper sent them.
@@ -31,26 +33,104 @@ pub enum RequestOutcome {
 async fn named(
     turn: &Turn<'_>,
     conversation: Option<&str>,
-) -> Result<Option<String>, ServiceError> {
+) -> Result<Option<Conversation>, ServiceError> {
     match conversation {
-        Some(id) => Ok(Some(owned(turn, id).await?.id)),
+        Some(id) => Ok(Some(owned(turn, id).await?)),
         None => Ok(None),
     }
 }
 
-/// Runs a form's `request` in the conversation the form names (which must be the visitor's)
-/// and records the answer's `blocks` there.
-async fn answered<T>(
+/// What a form's outcome shows, and what it stores besides.
+trait Outcome {
+    /// The answer's blocks, recorded in the form's conversation.
+    fn blocks(&self) -> &[Block];
+    /// The ticket it opens, if any.
+    fn ticket(&self) -> Option<&Ticket> {
+        None
+    }
+}
+
+impl Outcome for LookupOutcome {
+    fn blocks(&self) -> &[Block] {
+        let (LookupOutcome::Found(blocks) | LookupOutcome::NotFound(blocks)) = self;
+        blocks
+    }
+}
+
+impl Outcome for TicketReceipt {
+    fn blocks(&self) -> &[Block] {
+        &self.blocks
+    }
+    fn ticket(&self) -> Option<&Ticket> {
+        Some(&self.ticket)
+    }
+}
+
+impl Outcome for RequestOutcome {
+    fn blocks(&self) -> &[Block] {
+        match self {
+            RequestOutcome::Opened(receipt) => &receipt.blocks,
+            RequestOutcome::Refused(blocks) => blocks,
+        }
+    }
+    fn ticket(&self) -> Option<&Ticket> {
+        match self {
+            RequestOutcome::Opened(receipt) => Some(&receipt.ticket),
+            RequestOutcome::Refused(_) => None,
+        }
+    }
+}
+
+/// How many times a ticket is given a new reference when its random one is taken.
+const REFERENCE_TRIES: u32 = 5;
+
+/// Runs a form's `request` in the conversation the form names (which must be the visitor's),
+/// then stores in one transaction the ticket it opens (with its webhook), "[what]" and the
+/// answer in that conversation (when it is still open), and the idempotency key's answer: a
+/// crash leaves all of them or none.
+async fn answered<T: Outcome, F: Future<Output = Result<T, ServiceError>>>(
     turn: &Turn<'_>,
     conversation: Option<&str>,
     what: &str,
-    request: impl AsyncFnOnce(Option<&str>) -> Result<T, ServiceError>,
-    blocks: impl Fn(&T) -> &[Block],
+    request: impl Fn(Option<String>) -> F,
+    answering: Option<&Answering<'_, T>>,
 ) -> Result<T, ServiceError> {
     let conversation = named(turn, conversation).await?;
-    let outcome = request(conversation.as_deref()).await?;
-    record(turn, conversation.as_deref(), what, blocks(&outcome)).await?;
-    Ok(outcome)
+    let id = conversation.as_ref().map(|c| c.id.clone());
+    let open = conversation.as_ref().filter(|c| !c.is_ended(turn.now));
+    let mut tries = 1;
+    loop {
+        let outcome = request(id.clone()).await?;
+        let mut tx = turn.store.begin().await?;
+        if let Some(answering) = answering {
+            tx.complete_idempotency_key(&answering.answer(&outcome))
+                .await
+                .map_err(ServiceError::answering)?;
+        }
+        if let Some(ticket) = outcome.ticket() {
+            let payload = webhook_payload(ticket);
+            match tickets::write(tx.as_mut(), ticket, Some(&payload)).await {
+                // The reference is random: another ticket has it. Ask again for a new one.
+                Err(StoreError::Conflict(_)) if tries < REFERENCE_TRIES => {
+                    tries += 1;
+                    continue;
+                }
+                written => written?,
+            }
+        }
+        if let Some(conversation) = open {
+            let messages = vec![
+                Message::shopper(format!("[{what}]"), turn.now),
+                answer(outcome.blocks(), turn.now),
+            ];
+            let appended =
+                Appended::reply(&conversation.state, answers(outcome.blocks()), turn.now);
+            tx.append_messages(&conversation.id, messages, &appended)
+                .await?;
+        }
+        tx.commit().await?;
+        return Ok(outcome);
+    }
 }
 
 /// Looks an order up by number and email; the answer is the same for a wrong email and an
@@ -60,61 +140,66 @@ pub async fn order_lookup(
     turn: &Turn<'_>,
     conversation: Option<&str>,
     body: &Body,
+    answering: Option<&Answering<'_, LookupOutcome>>,
 ) -> Result<LookupOutcome, ServiceError> {
-    let lookup = async |_: Option<&str>| lookup_order(concierge, turn, body).await;
-    answered(turn, conversation, "order lookup", lookup, |outcome| {
-        let (LookupOutcome::Found(blocks) | LookupOutcome::NotFound(blocks)) = outcome;
-        blocks
-    })
-    .await
+    let lookup = |_| lookup_order(concierge, turn, body);
+    answered(turn, conversation, "order lookup", lookup, answering).await
 }
 
-/// Opens a return or resize ticket, or says why the request cannot be accepted.
-pub async fn request_return(
+/// A request about one of the shopper's orders.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OrderRequest {
+    /// A return or resize ticket.
+    ReturnOrResize,
+    /// Asks staff to cancel an order that has not shipped.
+    Cancellation,
+}
+
+/// Opens a ticket about one of the shopper's orders, or says why the request cannot be
+/// accepted.
+pub async fn request_about_order(
+    which: OrderRequest,
     concierge: &Concierge,
     turn: &Turn<'_>,
     conversation: Option<&str>,
     body: &Body,
     references: References<'_>,
+    answering: Option<&Answering<'_, RequestOutcome>>,
 ) -> Result<RequestOutcome, ServiceError> {
-    let submit = async |conversation: Option<&str>| {
-        submit_return(concierge, turn, conversation, body, references).await
+    let submit = move |conversation: Option<String>| async move {
+        let conversation = conversation.as_deref();
+        match which {
+            OrderRequest::ReturnOrResize => {
+                submit_return(concierge, turn, conversation, body, references).await
+            }
+            OrderRequest::Cancellation => {
+                submit_cancellation(concierge, turn, conversation, body, references).await
+            }
+        }
     };
-    requested(turn, conversation, "return or resize request", submit).await
-}
-
-/// Asks staff to cancel an order that has not shipped, or says why it cannot be.
-pub async fn request_cancellation(
-    concierge: &Concierge,
-    turn: &Turn<'_>,
-    conversation: Option<&str>,
-    body: &Body,
-    references: References<'_>,
-) -> Result<RequestOutcome, ServiceError> {
-    let submit = async |conversation: Option<&str>| {
-        submit_cancellation(concierge, turn, conversation, body, references).await
+    let what = match which {
+        OrderRequest::ReturnOrResize => "return or resize request",
+        OrderRequest::Cancellation => "cancellation request",
     };
-    requested(turn, conversation, "cancellation request", submit).await
+    requested(turn, conversation, what, submit, answering).await
 }
 
 /// A request that opens a ticket or is refused, answered in the conversation it names.
-async fn requested(
+async fn requested<F: Future<Output = Result<Result<TicketReceipt, Vec<Block>>, ServiceError>>>(
     turn: &Turn<'_>,
     conversation: Option<&str>,
     what: &str,
-    submit: impl AsyncFnOnce(Option<&str>) -> Result<Result<TicketReceipt, Vec<Block>>, ServiceError>,
+    submit: impl Fn(Option<String>) -> F,
+    answering: Option<&Answering<'_, RequestOutcome>>,
 ) -> Result<RequestOutcome, ServiceError> {
-    let outcome = async |conversation: Option<&str>| {
+    let submit = &submit;
+    let outcome = move |conversation: Option<String>| async move {
         Ok(match submit(conversation).await? {
             Ok(receipt) => RequestOutcome::Opened(Box::new(receipt)),
             Err(blocks) => RequestOutcome::Refused(blocks),
         })
     };
-    answered(turn, conversation, what, outcome, |outcome| match outcome {
-        RequestOutcome::Opened(receipt) => &receipt.blocks,
-        RequestOutcome::Refused(blocks) => blocks,
-    })
-    .await
+    answered(turn, conversation, what, outcome, answering).await
 }
 
 /// Hands over to a stylist: a ticket with the transcript, shortlist, filters and products shown.
@@ -124,43 +209,49 @@ pub async fn request_stylist(
     conversation: Option<&str>,
     body: &Body,
     references: References<'_>,
+    answering: Option<&Answering<'_, TicketReceipt>>,
 ) -> Result<TicketReceipt, ServiceError> {
-    let submit = async |conversation: Option<&str>| {
-        submit_stylist(concierge, turn, conversation, body, references).await
+    let submit = move |conversation: Option<String>| async move {
+        submit_stylist(concierge, turn, conversation.as_deref(), body, references).await
     };
-    answered(turn, conversation, "stylist request", submit, |receipt| {
-        &receipt.blocks
-    })
-    .await
+    answered(turn, conversation, "stylist request", submit, answering).await
 }
 
-/// A rating recorded: the thanks, and the score given.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Rated {
-    pub blocks: Vec<Block>,
-    pub score: i32,
-}
-
-/// Rates a conversation of the visitor's from 1 to 5, once, when it was offered.
+/// Rates a conversation of the visitor's from 1 to 5, once, when it was offered; the rating and
+/// the idempotency key's answer are stored in one transaction.
 pub async fn rate(
     turn: &Turn<'_>,
     conversation: Option<&str>,
     body: &Body,
-) -> Result<Rated, ServiceError> {
+    answering: Option<&Answering<'_, Rating>>,
+) -> Result<Rating, ServiceError> {
     let Some(conversation) = named(turn, conversation).await? else {
         return Err(ServiceError::Invalid(vec![Invalid::new(
             "conversation_id",
             "is required",
         )]));
     };
-    let blocks = submit_csat(turn, &conversation, body).await?;
-    let score = body
-        .get("score")
-        .and_then(|v| {
-            v.as_str()
-                .and_then(|s| s.parse().ok())
-                .or(v.as_i64().and_then(|n| i32::try_from(n).ok()))
-        })
-        .unwrap_or(0);
-    Ok(Rated { blocks, score })
+    let rating = submit_csat(turn, &conversation.id, body).await?;
+    let mut tx = turn.store.begin().await?;
+    if let Some(answering) = answering {
+        tx.complete_idempotency_key(&answering.answer(&rating))
+            .await
+            .map_err(ServiceError::answering)?;
+    }
+    let recorded = tx
+        .record_csat(
+            &rating.conversation_id,
+            rating.score,
+            rating.comment.as_deref(),
+            turn.now,
+        )
+        .await?;
+    if !recorded {
+        return Err(ServiceError::Conflict(
+            "csat_already_given",
+            "Thanks, we already have your rating for this conversation.".to_string(),
+        ));
+    }
+    tx.commit().await?;
+    Ok(rating)
 }

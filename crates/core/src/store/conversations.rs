@@ -1,6 +1,6 @@
 //! Conversations, their messages, and the counts the metrics report.
 
-use super::StoreResult;
+use super::{KeyAnswer, StoreResult};
 use crate::conversations::{Conversation, ConversationState, Message};
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
@@ -27,6 +27,10 @@ pub struct Appended<'a> {
     pub answered: Option<bool>,
     /// The activity time.
     pub at: DateTime<Utc>,
+    /// The idempotency key's answer, recorded with the messages (see
+    /// [`IdempotencyWrites`](super::IdempotencyWrites)): when the claim is no longer the
+    /// caller's, nothing is appended.
+    pub answer: Option<&'a KeyAnswer>,
 }
 
 impl<'a> Appended<'a> {
@@ -37,6 +41,7 @@ impl<'a> Appended<'a> {
             replies: 1,
             answered: Some(answered),
             at,
+            answer: None,
         }
     }
 
@@ -47,8 +52,27 @@ impl<'a> Appended<'a> {
             replies: 0,
             answered: None,
             at,
+            answer: None,
         }
     }
+
+    /// The same, recording `answer` with the messages.
+    pub fn answering(self, answer: Option<&'a KeyAnswer>) -> Self {
+        Appended { answer, ..self }
+    }
+}
+
+/// Messages appended inside a transaction of several areas' writes (a form's answer with its
+/// ticket or rating).
+#[async_trait]
+pub trait ConversationWrites {
+    /// Appends messages and saves what `appended` changes (its answer included).
+    async fn append_messages(
+        &mut self,
+        id: &str,
+        messages: Vec<Message>,
+        appended: &Appended<'_>,
+    ) -> StoreResult<()>;
 }
 
 /// Conversations and messages.

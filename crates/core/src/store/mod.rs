@@ -21,10 +21,12 @@ mod tickets;
 mod tokens;
 
 pub use catalog::{CatalogImport, CatalogStore, ImportSummary};
-pub use conversations::{Appended, ConversationCounts, ConversationStore};
+pub use conversations::{Appended, ConversationCounts, ConversationStore, ConversationWrites};
 pub use email::{EmailOutbox, OutboundEmail};
 pub use flags::{FlagAuditEntry, FlagStore};
-pub use idempotency::{IdempotencyClaim, IdempotencyStore, IdempotencyWrites};
+pub use idempotency::{
+    Answering, ClaimedKey, IdempotencyClaim, IdempotencyStore, IdempotencyWrites, KeyAnswer,
+};
 pub use inbox::{ClaimedDelivery, Delivery, Inbox, InboxCounts};
 pub use insight::{InsightStore, NotUnderstood};
 pub use knowledge::KnowledgeStore;
@@ -33,7 +35,7 @@ pub use metrics::MetricStore;
 pub use orders::{OrderImport, OrderImportSummary, OrderStore, OrderWrite};
 pub use outbox::{OutboxItem, OutboxWrites, WebhookOutbox};
 pub use settings::SettingStore;
-pub use shopper::{CsatStore, ShortlistStore};
+pub use shopper::{CsatWrites, ShortlistStore};
 pub use staff::StaffStore;
 pub use tickets::{TicketStore, TicketWrites};
 pub use tokens::TokenStore;
@@ -70,7 +72,9 @@ pub trait BatchImport<T: Sync, S>: Send {
 /// Writes of several areas in one database transaction. Dropping it without `commit` writes
 /// nothing.
 #[async_trait]
-pub trait Transaction: TicketWrites + OutboxWrites + IdempotencyWrites + Send {
+pub trait Transaction:
+    TicketWrites + OutboxWrites + ConversationWrites + CsatWrites + IdempotencyWrites + Send
+{
     /// Makes every write of the transaction durable at once.
     async fn commit(self: Box<Self>) -> StoreResult<()>;
 }
@@ -83,7 +87,6 @@ pub trait Store:
     + ConversationStore
     + TicketStore
     + ShortlistStore
-    + CsatStore
     + FlagStore
     + SettingStore
     + IdempotencyStore

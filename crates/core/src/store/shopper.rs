@@ -20,12 +20,12 @@ pub trait ShortlistStore: Send + Sync {
     async fn shortlist_remove(&self, visitor_id: &str, product_id: &str) -> StoreResult<bool>;
 }
 
-/// Satisfaction scores.
+/// Satisfaction scores, recorded with the rating's answer in one transaction.
 #[async_trait]
-pub trait CsatStore: Send + Sync {
+pub trait CsatWrites {
     /// Records a satisfaction score; `false` when the conversation already has one.
     async fn record_csat(
-        &self,
+        &mut self,
         conversation_id: &str,
         score: i32,
         comment: Option<&str>,

@@ -129,10 +129,20 @@ pub async fn create(
     webhook: Option<&str>,
 ) -> crate::store::StoreResult<()> {
     let mut tx = store.begin().await?;
+    write(tx.as_mut(), ticket, webhook).await?;
+    tx.commit().await
+}
+
+/// The writes of [`create`], inside the caller's transaction.
+pub async fn write(
+    tx: &mut dyn crate::store::Transaction,
+    ticket: &Ticket,
+    webhook: Option<&str>,
+) -> crate::store::StoreResult<()> {
     tx.insert_ticket(ticket).await?;
     if let Some(payload) = webhook {
         tx.queue_webhook(&ticket.reference, payload, ticket.created_at)
             .await?;
     }
-    tx.commit().await
+    Ok(())
 }

@@ -2,14 +2,16 @@
 
 use crate::error::Problem;
 use crate::extract::{Identity, JsonObject, MaybeVisitor, Visitor, check};
+use crate::idempotency::{Keyed, json, respond};
 use crate::{ApiError, AppState};
 use aurora_core::concierge::Input;
 use aurora_core::concierge::blocks::{Block, SCHEMA_VERSION};
 use aurora_core::conversations::{Message, Role};
-use aurora_core::services::conversations;
+use aurora_core::services::conversations::{self, Replied};
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
+use axum::response::Response;
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 use serde_json::value::RawValue;
@@ -238,13 +240,17 @@ async fn message(
     Visitor(visitor): Visitor,
     Identity(identity): Identity,
     Path(id): Path<String>,
+    keyed: Keyed,
     body: JsonObject,
-) -> Result<Json<Reply>, ApiError> {
+) -> Result<Response, ApiError> {
     crate::flags::require_enabled(&state)?;
     let input = input(&body)?;
     let index = state.index();
     let turn = state.turn(&index, &visitor, &identity);
-    let replied = conversations::reply(&state.concierge, &turn, &id, &input).await?;
+    let write = |replied: &Replied| json(StatusCode::OK, &Reply::stored(replied.blocks.clone()));
+    let answering = keyed.answering(&write);
+    let replied =
+        conversations::reply(&state.concierge, &turn, &id, &input, answering.as_ref()).await?;
     crate::metrics::message(
         &state,
         &crate::metrics::Answered {
@@ -258,7 +264,7 @@ async fn message(
     if let Some(knowledge) = replied.knowledge {
         crate::metrics::knowledge(knowledge);
     }
-    Ok(Json(Reply::stored(replied.blocks)))
+    Ok(respond(write(&replied)))
 }
 
 /// A message's body: exactly one of a non-empty `text` and an `action`.

@@ -5,15 +5,16 @@ use super::conversations::Reply;
 use crate::client_ip::ClientIp;
 use crate::error::Problem;
 use crate::extract::{Identity, JsonObject, Visitor};
+use crate::idempotency::{Keyed, json, respond};
 use crate::{ApiError, AppState, FieldError};
 use aurora_core::concierge::blocks::{Block, FieldType, Form, SCHEMA_VERSION};
 use aurora_core::concierge::forms::{self, Prefill};
-use aurora_core::concierge::{LookupOutcome, TicketReceipt};
-use aurora_core::services::support::{self, RequestOutcome};
+use aurora_core::concierge::{LookupOutcome, Rating, TicketReceipt};
+use aurora_core::services::support::{self, OrderRequest, RequestOutcome};
 use aurora_core::tickets::TicketKind;
-use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
+use axum::response::Response;
 use serde::Serialize;
 use serde_json::Value;
 use utoipa::openapi::schema::{ArrayBuilder, KnownFormat, Schema, SchemaFormat};
@@ -172,22 +173,35 @@ async fn order_lookup(
     Visitor(visitor): Visitor,
     ClientIp(ip): ClientIp,
     Identity(identity): Identity,
+    keyed: Keyed,
     body: JsonObject,
-) -> Result<Json<LookupAnswer>, ApiError> {
+) -> Result<Response, ApiError> {
     let conversation = conversation_id(&body)?;
     limit_lookups(&state, ip, &visitor, &body)?;
     let index = state.index();
     let turn = state.turn(&index, &visitor, &identity);
-    let outcome = support::order_lookup(&state.concierge, &turn, conversation, &body.0).await?;
-    let (found, blocks) = match outcome {
-        LookupOutcome::Found(blocks) => (true, blocks),
-        LookupOutcome::NotFound(blocks) => (false, blocks),
+    let write = |outcome: &LookupOutcome| {
+        let (found, blocks) = match outcome {
+            LookupOutcome::Found(blocks) => (true, blocks),
+            LookupOutcome::NotFound(blocks) => (false, blocks),
+        };
+        let answer = LookupAnswer {
+            schema_version: SCHEMA_VERSION,
+            found,
+            blocks: blocks.clone(),
+        };
+        json(StatusCode::OK, &answer)
     };
-    Ok(Json(LookupAnswer {
-        schema_version: SCHEMA_VERSION,
-        found,
-        blocks,
-    }))
+    let answering = keyed.answering(&write);
+    let outcome = support::order_lookup(
+        &state.concierge,
+        &turn,
+        conversation,
+        &body.0,
+        answering.as_ref(),
+    )
+    .await?;
+    Ok(respond(write(&outcome)))
 }
 
 /// Counts an order lookup against the visitor's, the address's and the order number's limits.
@@ -233,14 +247,11 @@ async fn returns(
     State(state): State<AppState>,
     Visitor(visitor): Visitor,
     Identity(identity): Identity,
+    keyed: Keyed,
     body: JsonObject,
-) -> Result<(StatusCode, Json<TicketAnswer>), ApiError> {
-    let conversation = conversation_id(&body)?;
-    let index = state.index();
-    let turn = state.turn(&index, &visitor, &identity);
-    let outcome =
-        support::request_return(&state.concierge, &turn, conversation, &body.0, &reference).await?;
-    Ok(ticket_answer(&state, outcome))
+) -> Result<Response, ApiError> {
+    let form = (visitor.as_str(), &identity, &keyed, &body);
+    about_order(&state, OrderRequest::ReturnOrResize, form).await
 }
 
 /// Asks staff to cancel an order that has not shipped; a shipped or cancelled order is refused
@@ -260,45 +271,69 @@ async fn cancellations(
     Visitor(visitor): Visitor,
     ClientIp(ip): ClientIp,
     Identity(identity): Identity,
+    keyed: Keyed,
     body: JsonObject,
-) -> Result<(StatusCode, Json<TicketAnswer>), ApiError> {
-    let conversation = conversation_id(&body)?;
+) -> Result<Response, ApiError> {
     // It says whether an order exists for a number and email, as a lookup does.
     limit_lookups(&state, ip, &visitor, &body)?;
+    let form = (visitor.as_str(), &identity, &keyed, &body);
+    about_order(&state, OrderRequest::Cancellation, form).await
+}
+
+/// A return, resize or cancellation request: 201 with the new ticket's reference (counted), or
+/// 200 with why it was refused.
+async fn about_order(
+    state: &AppState,
+    which: OrderRequest,
+    (visitor, identity, keyed, body): (
+        &str,
+        &Option<crate::identity::VerifiedIdentity>,
+        &Keyed,
+        &JsonObject,
+    ),
+) -> Result<Response, ApiError> {
     let index = state.index();
-    let turn = state.turn(&index, &visitor, &identity);
-    let outcome =
-        support::request_cancellation(&state.concierge, &turn, conversation, &body.0, &reference)
-            .await?;
-    Ok(ticket_answer(&state, outcome))
+    let turn = state.turn(&index, visitor, identity);
+    let answering = keyed.answering(&request_answer);
+    let outcome = support::request_about_order(
+        which,
+        &state.concierge,
+        &turn,
+        conversation_id(body)?,
+        &body.0,
+        &reference,
+        answering.as_ref(),
+    )
+    .await?;
+    if let RequestOutcome::Opened(receipt) = &outcome {
+        crate::metrics::ticket(state, receipt.ticket.kind.as_str());
+    }
+    Ok(respond(request_answer(&outcome)))
 }
 
 /// A request's answer: 201 with the new ticket's reference, or 200 with why it was refused.
-fn ticket_answer(state: &AppState, outcome: RequestOutcome) -> (StatusCode, Json<TicketAnswer>) {
+fn request_answer(outcome: &RequestOutcome) -> (u16, String) {
     match outcome {
-        RequestOutcome::Opened(receipt) => ticket_created(state, *receipt),
-        RequestOutcome::Refused(blocks) => (
-            StatusCode::OK,
-            Json(TicketAnswer {
+        RequestOutcome::Opened(receipt) => receipt_answer(receipt),
+        RequestOutcome::Refused(blocks) => {
+            let refused = TicketAnswer {
                 schema_version: SCHEMA_VERSION,
                 reference: None,
-                blocks,
-            }),
-        ),
+                blocks: blocks.clone(),
+            };
+            json(StatusCode::OK, &refused)
+        }
     }
 }
 
-/// Counts a new ticket and answers 201 with its reference.
-fn ticket_created(state: &AppState, receipt: TicketReceipt) -> (StatusCode, Json<TicketAnswer>) {
-    crate::metrics::ticket(state, receipt.ticket.kind.as_str());
-    (
-        StatusCode::CREATED,
-        Json(TicketAnswer {
-            schema_version: SCHEMA_VERSION,
-            reference: Some(receipt.ticket.reference),
-            blocks: receipt.blocks,
-        }),
-    )
+/// A new ticket's answer: 201 with its reference.
+fn receipt_answer(receipt: &TicketReceipt) -> (u16, String) {
+    let opened = TicketAnswer {
+        schema_version: SCHEMA_VERSION,
+        reference: Some(receipt.ticket.reference.clone()),
+        blocks: receipt.blocks.clone(),
+    };
+    json(StatusCode::CREATED, &opened)
 }
 
 /// Hands over to a stylist: a ticket carrying the transcript, shortlist, filters and products
@@ -315,15 +350,23 @@ async fn stylist(
     State(state): State<AppState>,
     Visitor(visitor): Visitor,
     Identity(identity): Identity,
+    keyed: Keyed,
     body: JsonObject,
-) -> Result<(StatusCode, Json<TicketAnswer>), ApiError> {
-    let conversation = conversation_id(&body)?;
+) -> Result<Response, ApiError> {
     let index = state.index();
     let turn = state.turn(&index, &visitor, &identity);
-    let receipt =
-        support::request_stylist(&state.concierge, &turn, conversation, &body.0, &reference)
-            .await?;
-    Ok(ticket_created(&state, receipt))
+    let answering = keyed.answering(&receipt_answer);
+    let receipt = support::request_stylist(
+        &state.concierge,
+        &turn,
+        conversation_id(&body)?,
+        &body.0,
+        &reference,
+        answering.as_ref(),
+    )
+    .await?;
+    crate::metrics::ticket(&state, receipt.ticket.kind.as_str());
+    Ok(respond(receipt_answer(&receipt)))
 }
 
 /// Rates a conversation from 1 to 5, once.
@@ -340,16 +383,20 @@ async fn csat(
     State(state): State<AppState>,
     Visitor(visitor): Visitor,
     Identity(identity): Identity,
+    keyed: Keyed,
     body: JsonObject,
-) -> Result<(StatusCode, Json<Reply>), ApiError> {
+) -> Result<Response, ApiError> {
     let conversation = conversation_id(&body)?;
     let index = state.index();
-    let rated = support::rate(
+    let write = |rating: &Rating| json(StatusCode::CREATED, &Reply::new(&rating.blocks));
+    let answering = keyed.answering(&write);
+    let rating = support::rate(
         &state.turn(&index, &visitor, &identity),
         conversation,
         &body.0,
+        answering.as_ref(),
     )
     .await?;
-    crate::metrics::csat(&state, rated.score);
-    Ok((StatusCode::CREATED, Json(Reply::new(&rated.blocks))))
+    crate::metrics::csat(&state, rating.score);
+    Ok(respond(write(&rating)))
 }
