@@ -1,14 +1,11 @@
-//! Rate limits (GCRA, via governor): per visitor and per IP for the shopper API, and tighter
-//! ones for order lookups per visitor, per IP and per order number, so orders can't be
-//! enumerated. Limits are per instance.
+//! Rate limits (GCRA, counted by the store: shared by every instance on PostgreSQL): per
+//! visitor and per IP for the shopper API, tighter ones for order lookups per visitor, per IP
+//! and per order number, so orders can't be enumerated, and for workspace sign-ins.
 
 use crate::error::ApiError;
+use aurora_core::store::{Rate, Store, Take};
 use axum::http::{HeaderValue, StatusCode};
-use governor::clock::{Clock, DefaultClock};
-use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
-use std::hash::Hash;
 use std::net::IpAddr;
-use std::num::NonZeroU32;
 use std::time::Duration;
 
 /// How many requests each key may make.
@@ -57,46 +54,15 @@ impl Scope {
     }
 }
 
-struct Limit<K: Hash + Eq + Clone> {
-    limiter: DefaultKeyedRateLimiter<K>,
-    burst: u32,
-    window: Duration,
-}
-
-impl<K: Hash + Eq + Clone> Limit<K> {
-    fn new(burst: u32, window: Duration) -> Self {
-        let burst = burst.max(1);
-        let n = NonZeroU32::new(burst).unwrap_or(NonZeroU32::MIN);
-        let period = window / burst;
-        let quota = Quota::with_period(period)
-            .unwrap_or_else(|| Quota::per_second(NonZeroU32::MIN))
-            .allow_burst(n);
-        Limit {
-            limiter: RateLimiter::keyed(quota),
-            burst,
-            window,
-        }
-    }
-
-    fn check(&self, key: &K, scope: Scope) -> Result<(), Limited> {
-        self.limiter.check_key(key).map_err(|not_until| Limited {
-            scope,
-            limit: self.burst,
-            window: self.window,
-            retry_after: not_until.wait_time_from(DefaultClock::default().now()),
-        })
-    }
-}
-
-/// The rate limiters of one instance.
+/// The rates of each limit, per the settings; the counting is the store's (shared by every
+/// instance on PostgreSQL, in memory on SQLite).
 pub struct Limits {
-    visitor: Limit<String>,
-    ip: Limit<IpAddr>,
-    lookup_visitor: Limit<String>,
-    lookup_ip: Limit<IpAddr>,
-    lookup_order: Limit<String>,
-    sign_in_account: Limit<String>,
-    sign_in_ip: Limit<IpAddr>,
+    visitor: Rate,
+    ip: Rate,
+    lookups: Rate,
+    sign_in_account: Rate,
+    sign_in_ip: Rate,
+    windows: LimitSettings,
 }
 
 /// A request over its limit: answered 429 with `Retry-After` and the IETF `RateLimit` headers.
@@ -108,61 +74,123 @@ pub struct Limited {
     pub retry_after: Duration,
 }
 
+const MINUTE: Duration = Duration::from_secs(60);
+const QUARTER_HOUR: Duration = Duration::from_secs(15 * 60);
+
 impl Limits {
-    /// Limiters per the settings.
+    /// Rates per the settings.
     pub fn new(settings: &LimitSettings) -> Self {
-        let minute = Duration::from_secs(60);
-        let lookups = Duration::from_secs(15 * 60);
+        let sign_ins_per_ip = settings.sign_ins_per_15_minutes.saturating_mul(5);
         Limits {
-            visitor: Limit::new(settings.visitor_per_minute, minute),
-            ip: Limit::new(settings.ip_per_minute, minute),
-            lookup_visitor: Limit::new(settings.order_lookups_per_15_minutes, lookups),
-            lookup_ip: Limit::new(settings.order_lookups_per_15_minutes, lookups),
-            lookup_order: Limit::new(settings.order_lookups_per_15_minutes, lookups),
-            sign_in_account: Limit::new(settings.sign_ins_per_15_minutes, lookups),
-            sign_in_ip: Limit::new(settings.sign_ins_per_15_minutes.saturating_mul(5), lookups),
+            visitor: Rate::per(settings.visitor_per_minute, MINUTE),
+            ip: Rate::per(settings.ip_per_minute, MINUTE),
+            lookups: Rate::per(settings.order_lookups_per_15_minutes, QUARTER_HOUR),
+            sign_in_account: Rate::per(settings.sign_ins_per_15_minutes, QUARTER_HOUR),
+            sign_in_ip: Rate::per(sign_ins_per_ip, QUARTER_HOUR),
+            windows: settings.clone(),
         }
     }
 
     /// One request of the shopper API from `ip`, by `visitor` when known.
-    pub fn request(&self, ip: IpAddr, visitor: Option<&str>) -> Result<(), Limited> {
-        self.ip.check(&ip, Scope::Ip)?;
-        match visitor {
-            Some(visitor) => self.visitor.check(&visitor.to_string(), Scope::Visitor),
-            None => Ok(()),
+    pub async fn request(
+        &self,
+        store: &dyn Store,
+        ip: IpAddr,
+        visitor: Option<&str>,
+    ) -> Result<(), Limited> {
+        let ip_key = format!("ip:{ip}");
+        let visitor_key = visitor.map(|v| format!("visitor:{v}"));
+        let mut takes = vec![Take {
+            key: &ip_key,
+            rate: self.ip,
+        }];
+        if let Some(key) = &visitor_key {
+            takes.push(Take {
+                key,
+                rate: self.visitor,
+            });
         }
+        let scopes = [
+            (Scope::Ip, self.windows.ip_per_minute, MINUTE),
+            (Scope::Visitor, self.windows.visitor_per_minute, MINUTE),
+        ];
+        take(store, &takes, &scopes).await
     }
 
-    /// One order lookup attempt.
-    pub fn order_lookup(
+    /// One order lookup attempt: limited per IP, per visitor and per order number (whoever
+    /// asks for it), so orders can't be enumerated.
+    pub async fn order_lookup(
         &self,
+        store: &dyn Store,
         ip: IpAddr,
         visitor: &str,
         order_number: &str,
     ) -> Result<(), Limited> {
-        self.lookup_ip.check(&ip, Scope::OrderLookup)?;
-        self.lookup_visitor
-            .check(&visitor.to_string(), Scope::OrderLookup)?;
-        self.lookup_order
-            .check(&order_number.to_uppercase(), Scope::OrderLookup)
+        let keys = [
+            format!("lookup-ip:{ip}"),
+            format!("lookup-visitor:{visitor}"),
+            format!("lookup-order:{}", order_number.to_uppercase()),
+        ];
+        let takes: Vec<Take> = keys
+            .iter()
+            .map(|key| Take {
+                key,
+                rate: self.lookups,
+            })
+            .collect();
+        let limit = self.windows.order_lookups_per_15_minutes;
+        let scope = (Scope::OrderLookup, limit, QUARTER_HOUR);
+        take(store, &takes, &[scope; 3]).await
     }
 
     /// One workspace sign-in attempt for `email` from `ip`.
-    pub fn sign_in(&self, ip: IpAddr, email: &str) -> Result<(), Limited> {
-        self.sign_in_ip.check(&ip, Scope::SignIn)?;
-        self.sign_in_account
-            .check(&email.trim().to_lowercase(), Scope::SignIn)
+    pub async fn sign_in(&self, store: &dyn Store, ip: IpAddr, email: &str) -> Result<(), Limited> {
+        let keys = [
+            format!("sign-in-ip:{ip}"),
+            format!("sign-in:{}", email.trim().to_lowercase()),
+        ];
+        let takes = [
+            Take {
+                key: &keys[0],
+                rate: self.sign_in_ip,
+            },
+            Take {
+                key: &keys[1],
+                rate: self.sign_in_account,
+            },
+        ];
+        let limit = self.windows.sign_ins_per_15_minutes;
+        let scopes = [
+            (Scope::SignIn, limit.saturating_mul(5), QUARTER_HOUR),
+            (Scope::SignIn, limit, QUARTER_HOUR),
+        ];
+        take(store, &takes, &scopes).await
     }
+}
 
-    /// Forgets keys whose limits have fully recovered, so memory stays bounded.
-    pub fn forget_idle(&self) {
-        self.visitor.limiter.retain_recent();
-        self.ip.limiter.retain_recent();
-        self.lookup_visitor.limiter.retain_recent();
-        self.lookup_ip.limiter.retain_recent();
-        self.lookup_order.limiter.retain_recent();
-        self.sign_in_account.limiter.retain_recent();
-        self.sign_in_ip.limiter.retain_recent();
+/// Counts `takes` (each with its scope, limit and window, for the answer); a store that fails
+/// lets the request through, with an error logged: the request meets the same failure where
+/// it needs the database, and works where it does not (the catalog is in memory).
+async fn take(
+    store: &dyn Store,
+    takes: &[Take<'_>],
+    scopes: &[(Scope, u32, Duration)],
+) -> Result<(), Limited> {
+    match store.take(takes, chrono::Utc::now()).await {
+        Ok(None) => Ok(()),
+        Ok(Some((i, retry_after))) => {
+            let (scope, limit, window) = scopes[i];
+            Err(Limited {
+                scope,
+                limit: limit.max(1),
+                window,
+                retry_after,
+            })
+        }
+        Err(error) => {
+            tracing::error!(%error, "could not count a request against its rate limits");
+            Ok(())
+        }
     }
 }
 
@@ -226,20 +254,26 @@ pub async fn limit_requests(
         .get(crate::extract::VISITOR_HEADER)
         .and_then(|v| v.to_str().ok())
         .and_then(|token| state.tokens.verify_visitor(token));
-    if let Err(limited) = state.limits.request(ip, visitor.as_deref()) {
+    let limited = state
+        .limits
+        .request(state.store.as_ref(), ip, visitor.as_deref())
+        .await;
+    if let Err(limited) = limited {
         return ApiError::from(limited).into_response();
     }
     next.run(axum::extract::Request::from_parts(parts, body))
         .await
 }
 
-/// Every minute, forgets the rate limiters' recovered keys, so their memory stays bounded.
-/// Runs until the task is dropped.
+/// Every minute, forgets the keys whose limits have fully recovered, so their storage stays
+/// bounded. Runs until the task is dropped.
 pub(crate) async fn forget_idle(state: crate::AppState) {
-    let mut ticker = tokio::time::interval(std::time::Duration::from_secs(60));
+    let mut ticker = tokio::time::interval(MINUTE);
     loop {
         ticker.tick().await;
-        state.limits.forget_idle();
+        if let Err(error) = state.store.forget_recovered(chrono::Utc::now()).await {
+            tracing::warn!(%error, "could not forget recovered rate limits");
+        }
     }
 }
 
@@ -247,35 +281,45 @@ pub(crate) async fn forget_idle(state: crate::AppState) {
 mod tests {
     #![allow(clippy::unwrap_used)]
     use super::*;
+    use aurora_store::testing::TestDb;
 
-    #[test]
-    fn an_order_number_is_locked_whoever_asks_for_it() {
+    #[tokio::test]
+    async fn an_order_number_is_locked_whoever_asks_for_it() {
+        let db = TestDb::sqlite();
+        let store = db.open().await;
+        let store = store.as_ref();
         let limits = Limits::new(&LimitSettings {
             order_lookups_per_15_minutes: 2,
             ..LimitSettings::default()
         });
         let ip = |n: u8| IpAddr::from([10, 0, 0, n]);
-        assert!(limits.order_lookup(ip(1), "v1", "GG-100001").is_ok());
-        assert!(limits.order_lookup(ip(2), "v2", "gg-100001").is_ok());
-        let third = limits.order_lookup(ip(3), "v3", "GG-100001").unwrap_err();
+        let lookup = |n: u8, visitor: &'static str, number: &'static str| {
+            limits.order_lookup(store, ip(n), visitor, number)
+        };
+        assert!(lookup(1, "v1", "GG-100001").await.is_ok());
+        assert!(lookup(2, "v2", "gg-100001").await.is_ok());
+        let third = lookup(3, "v3", "GG-100001").await.unwrap_err();
         assert_eq!(third.scope, Scope::OrderLookup);
         assert!(third.retry_after > Duration::from_secs(60));
         // Another order from a fresh visitor and IP is unaffected.
-        assert!(limits.order_lookup(ip(4), "v4", "GG-100002").is_ok());
+        assert!(lookup(4, "v4", "GG-100002").await.is_ok());
     }
 
-    #[test]
-    fn a_visitor_over_its_limit_is_told_when_to_retry() {
+    #[tokio::test]
+    async fn a_visitor_over_its_limit_is_told_when_to_retry() {
+        let db = TestDb::sqlite();
+        let store = db.open().await;
+        let store = store.as_ref();
         let limits = Limits::new(&LimitSettings {
             visitor_per_minute: 3,
             ..LimitSettings::default()
         });
         let ip = IpAddr::from([10, 0, 0, 1]);
         for _ in 0..3 {
-            assert!(limits.request(ip, Some("v1")).is_ok());
+            assert!(limits.request(store, ip, Some("v1")).await.is_ok());
         }
-        let limited = limits.request(ip, Some("v1")).unwrap_err();
+        let limited = limits.request(store, ip, Some("v1")).await.unwrap_err();
         assert_eq!((limited.scope, limited.limit), (Scope::Visitor, 3));
-        assert!(limits.request(ip, Some("v2")).is_ok());
+        assert!(limits.request(store, ip, Some("v2")).await.is_ok());
     }
 }

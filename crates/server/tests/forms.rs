@@ -759,3 +759,51 @@ async fn cancellations_count_as_order_lookups_against_the_limit(store: Arc<dyn S
         .await;
     assert_problem(&limited, StatusCode::TOO_MANY_REQUESTS, "rate_limited");
 }
+
+/// Two instances on one PostgreSQL database share every limit: a visitor's requests and an
+/// order number's lookups are counted once, whichever instance answers them.
+#[tokio::test]
+async fn two_instances_on_postgres_share_the_visitor_and_order_lookup_limits() {
+    let Some(db) = aurora_store::testing::TestDb::postgres().await else {
+        return;
+    };
+    let settings = || ServerSettings {
+        limits: LimitSettings {
+            visitor_per_minute: 4,
+            order_lookups_per_15_minutes: 3,
+            ..LimitSettings::default()
+        },
+        trusted_proxies: "127.0.0.1".parse().unwrap(),
+        ..ServerSettings::default()
+    };
+    let first = demo_app_with(db.open().await, settings()).await;
+    // The second instance reads the catalog the first one seeded.
+    let second = aurora_server::app(common::state(db.open().await, settings()).await);
+    let instance = |i: usize| if i.is_multiple_of(2) { &first } else { &second };
+
+    let (shopper, _, _) = Shopper::start(&first).await;
+    let mut statuses = Vec::new();
+    for i in 0..8 {
+        let answer = shopper.get(instance(i), "/api/support/shortlist").await;
+        statuses.push(answer.status.as_u16());
+    }
+    assert_eq!(statuses, [200, 200, 200, 200, 429, 429, 429, 429]);
+
+    // Six shoppers from six addresses ask for one order, alternately on each instance.
+    let mut statuses = Vec::new();
+    for i in 0..6 {
+        let shopper = Shopper {
+            extra: vec![("x-forwarded-for".into(), format!("203.0.113.{i}"))],
+            ..Shopper::start(instance(i)).await.0
+        };
+        let answer = shopper
+            .post(
+                instance(i),
+                ORDERS,
+                lookup("GG-104233", "guess@example.com"),
+            )
+            .await;
+        statuses.push(answer.status.as_u16());
+    }
+    assert_eq!(statuses, [200, 200, 200, 429, 429, 429]);
+}

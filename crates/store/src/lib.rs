@@ -13,6 +13,7 @@ mod inbox;
 mod insight;
 mod knowledge;
 mod leases;
+mod limits;
 mod metrics;
 mod orders;
 mod outbox;
@@ -168,6 +169,9 @@ pub struct SqlStore {
     /// SQLite only: conversation reads and message appends, batched on a connection of their
     /// own (see `sqlite::worker`). PostgreSQL runs them on the pool.
     worker: Option<sqlite::ConversationWorker>,
+    /// SQLite only: the rate limits of its one instance, in memory (PostgreSQL shares them in a
+    /// table).
+    limits: Option<limits::MemoryLimits>,
     /// SQLite only: stops the WAL checkpoints when the store is dropped.
     _checkpoints: Option<tokio::sync::oneshot::Sender<()>>,
 }

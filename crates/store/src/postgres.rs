@@ -21,6 +21,7 @@ pub(crate) async fn open(url: &str, options: &ConnectOptions) -> StoreResult<Sql
         .map_err(migrate_error)?;
     Ok(SqlStore {
         db: db::Pool::Postgres(pool),
+        limits: None,
         // Row locks: PostgreSQL writes concurrently.
         writes: Arc::new(WriteGate::open()),
         worker: None,

@@ -11,6 +11,7 @@ mod inbox;
 mod insight;
 mod knowledge;
 mod leases;
+mod limits;
 mod metrics;
 mod orders;
 mod outbox;
@@ -31,6 +32,7 @@ pub use inbox::{ClaimedDelivery, Delivery, Inbox, InboxCounts};
 pub use insight::{InsightStore, NotUnderstood};
 pub use knowledge::KnowledgeStore;
 pub use leases::LeaseStore;
+pub use limits::{LimitStore, Rate, Take, epoch_micros, gcra};
 pub use metrics::MetricStore;
 pub use orders::{OrderImport, OrderImportSummary, OrderStore, OrderWrite};
 pub use outbox::{OutboxItem, OutboxWrites, WebhookOutbox};
@@ -97,6 +99,7 @@ pub trait Store:
     + InsightStore
     + KnowledgeStore
     + LeaseStore
+    + LimitStore
     + MetricStore
     + EmailOutbox
     + Send

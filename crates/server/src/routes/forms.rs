@@ -177,7 +177,7 @@ async fn order_lookup(
     body: JsonObject,
 ) -> Result<Response, ApiError> {
     let conversation = conversation_id(&body)?;
-    limit_lookups(&state, ip, &visitor, &body)?;
+    limit_lookups(&state, ip, &visitor, &body).await?;
     let index = state.index();
     let turn = state.turn(&index, &visitor, &identity);
     let write = |outcome: &LookupOutcome| {
@@ -205,7 +205,7 @@ async fn order_lookup(
 }
 
 /// Counts an order lookup against the visitor's, the address's and the order number's limits.
-fn limit_lookups(
+async fn limit_lookups(
     state: &AppState,
     ip: std::net::IpAddr,
     visitor: &str,
@@ -218,9 +218,11 @@ fn limit_lookups(
         .and_then(Value::as_str)
         .unwrap_or("");
     let number = state.concierge.understander().parse_order_number(typed);
+    let number = number.as_deref().unwrap_or(typed.trim());
     state
         .limits
-        .order_lookup(ip, visitor, number.as_deref().unwrap_or(typed.trim()))?;
+        .order_lookup(state.store.as_ref(), ip, visitor, number)
+        .await?;
     Ok(())
 }
 
@@ -275,7 +277,7 @@ async fn cancellations(
     body: JsonObject,
 ) -> Result<Response, ApiError> {
     // It says whether an order exists for a number and email, as a lookup does.
-    limit_lookups(&state, ip, &visitor, &body)?;
+    limit_lookups(&state, ip, &visitor, &body).await?;
     let form = (visitor.as_str(), &identity, &keyed, &body);
     about_order(&state, OrderRequest::Cancellation, form).await
 }

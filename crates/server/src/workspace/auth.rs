@@ -168,7 +168,11 @@ pub(super) async fn sign_in(
             StatusCode::FORBIDDEN,
         );
     }
-    if let Err(limited) = state.limits.sign_in(ip, &form.email) {
+    let limited = state
+        .limits
+        .sign_in(state.store.as_ref(), ip, &form.email)
+        .await;
+    if let Err(limited) = limited {
         let error = ApiError::from(limited);
         let mut response = again(error.detail(), StatusCode::TOO_MANY_REQUESTS);
         for (name, value) in error.headers() {

@@ -68,6 +68,7 @@ pub(crate) async fn open(url: &str, options: &ConnectOptions) -> StoreResult<Sql
         db: db::Pool::Sqlite(pool),
         worker: Some(ConversationWorker::start(hot, writes.clone())),
         _checkpoints: Some(checkpoints),
+        limits: Some(crate::limits::MemoryLimits::new()),
         writes,
     })
 }
