@@ -150,3 +150,91 @@ async fn two_instances_behind_nginx_are_one_service_and_a_killed_one_costs_no_re
     assert!(messages >= 2 * 30, "{messages} messages kept: {history}");
     drop(second);
 }
+
+/// SIGTERM to one instance behind nginx while shoppers send messages (each with its
+/// Idempotency-Key) and search: it finishes what it was answering and stops; nginx sends the
+/// rest to the other; no request fails and every message is kept exactly once.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sigterm_behind_nginx_drains_without_a_failed_request() {
+    let Some(nginx) = nginx_binary() else { return };
+    let Some(db) = aurora_store::testing::TestDb::postgres().await else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let first = instance(dir.path(), &db.url);
+    let second = instance(dir.path(), &db.url);
+    let address = |r: &Running| r.base.trim_start_matches("http://").to_string();
+    let proxy = Nginx::start(&nginx, &[&address(&first), &address(&second)]);
+    let client = reqwest::Client::new();
+    let base = proxy.base.clone();
+
+    let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let mut shoppers = Vec::new();
+    for _ in 0..8 {
+        let (client, base, stop) = (client.clone(), base.clone(), stop.clone());
+        shoppers.push(tokio::spawn(async move {
+            let started: Value = client
+                .post(format!("{base}/api/support/conversations"))
+                .json(&json!({}))
+                .send()
+                .await
+                .unwrap()
+                .json()
+                .await
+                .unwrap();
+            let token = started["visitor_token"].as_str().unwrap().to_string();
+            let id = started["conversation_id"].as_str().unwrap().to_string();
+            let mut statuses = Vec::new();
+            let mut said = 0;
+            while !stop.load(std::sync::atomic::Ordering::Relaxed) {
+                said += 1;
+                let answer = client
+                    .post(format!("{base}/api/support/conversations/{id}/messages"))
+                    .header("x-aurora-visitor", &token)
+                    .header("idempotency-key", format!("drain-{said}"))
+                    .json(&json!({ "text": "gold hoops under $500" }))
+                    .send()
+                    .await;
+                statuses.push(answer.map_or(0, |r| r.status().as_u16()));
+                let searched = client
+                    .get(format!("{base}/api/support/products?q=ring"))
+                    .header("x-aurora-visitor", &token)
+                    .send()
+                    .await;
+                statuses.push(searched.map_or(0, |r| r.status().as_u16()));
+            }
+            // Each keyed message is in the conversation exactly once, resent or not.
+            let history: Value = client
+                .get(format!("{base}/api/support/conversations/{id}"))
+                .header("x-aurora-visitor", &token)
+                .send()
+                .await
+                .unwrap()
+                .json()
+                .await
+                .unwrap();
+            let kept = history["messages"].as_array().map_or(0, Vec::len);
+            assert_eq!(kept, 1 + 2 * said, "{id}");
+            statuses
+        }));
+    }
+    tokio::time::sleep(Duration::from_secs(1)).await;
+    let stopped = tokio::task::spawn_blocking(move || first.terminate());
+    let status = stopped.await.unwrap();
+    assert!(status.success(), "the instance stopped cleanly: {status}");
+    tokio::time::sleep(Duration::from_secs(1)).await;
+    stop.store(true, std::sync::atomic::Ordering::Relaxed);
+    let mut statuses = Vec::new();
+    for shopper in shoppers {
+        statuses.extend(shopper.await.unwrap());
+    }
+    let failed: Vec<_> = statuses.iter().filter(|s| **s != 200).collect();
+    assert!(statuses.len() > 100, "{} requests", statuses.len());
+    assert!(
+        failed.is_empty(),
+        "{} of {} failed: {failed:?}",
+        failed.len(),
+        statuses.len()
+    );
+    drop(second);
+}

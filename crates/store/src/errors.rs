@@ -11,6 +11,11 @@ pub(crate) fn store_error(error: sqlx::Error) -> StoreError {
         sqlx::Error::Database(db) if db.is_unique_violation() => {
             StoreError::Conflict(db.message().to_string())
         }
+        // SQLITE_FULL: the disk (or the file's size limit) is full. Nothing was written; the
+        // service answers 503 until space is freed.
+        sqlx::Error::Database(db) if db.code().as_deref() == Some("13") => {
+            StoreError::Unavailable(format!("the database's disk is full: {}", db.message()))
+        }
         _ => StoreError::Other(error.to_string()),
     }
 }
