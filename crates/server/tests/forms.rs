@@ -32,6 +32,7 @@ backend_tests!(
     the_same_idempotency_key_and_body_make_one_ticket_and_replay_the_answer,
     an_idempotency_key_is_bound_to_its_visitor_body_and_address,
     a_rate_limited_answer_is_not_replayed_for_the_same_idempotency_key,
+    a_key_stranded_by_a_crash_is_in_use_until_its_lease_ends_then_the_request_runs,
     csat_is_taken_once_and_only_after_it_was_offered,
     an_order_that_has_not_shipped_gets_a_cancellation_ticket,
     a_shipped_cancelled_or_unknown_order_cannot_be_cancelled,
@@ -647,6 +648,64 @@ async fn a_rate_limited_answer_is_not_replayed_for_the_same_idempotency_key(stor
             "attempt {attempt}"
         );
     }
+}
+
+async fn a_key_stranded_by_a_crash_is_in_use_until_its_lease_ends_then_the_request_runs(
+    store: Arc<dyn Store>,
+) {
+    use sha2::{Digest, Sha256};
+    common::seed_demo(&store).await;
+    let offset = Arc::new(std::sync::Mutex::new(chrono::Duration::zero()));
+    let clock = offset.clone();
+    let state = common::state(store.clone(), ServerSettings::default())
+        .await
+        .with_clock(move || chrono::Utc::now() + *clock.lock().unwrap());
+    let app = aurora_server::app(state.clone());
+    let (shopper, id, _) = Shopper::start(&app).await;
+    let body = stylist_request(Some(&id));
+    // An instance claimed the key for this very request, then died before answering.
+    let visitor = state.tokens.verify_visitor(&shopper.token).unwrap();
+    let mut hash = Sha256::new();
+    hash.update(b"/api/support/stylist\0");
+    hash.update(body.to_string().as_bytes());
+    let now = chrono::Utc::now();
+    let stranded = aurora_core::store::ClaimedKey {
+        scope: format!("visitor:{visitor}"),
+        route: "/api/support/stylist".into(),
+        key: "stranded-1".into(),
+        token: "the dead instance's".into(),
+    };
+    let claim = store
+        .claim_idempotency_key(
+            &stranded,
+            &format!("{:x}", hash.finalize()),
+            now,
+            now + chrono::Duration::seconds(60),
+            now - chrono::Duration::hours(24),
+        )
+        .await
+        .unwrap();
+    assert_eq!(claim, aurora_core::store::IdempotencyClaim::New);
+
+    let key = [("idempotency-key", "stranded-1")];
+    let early = shopper
+        .call(&app, "POST", "/api/support/stylist", &key, Some(&body))
+        .await;
+    assert_problem(&early, StatusCode::CONFLICT, "idempotency_key_in_use");
+    let wait: i64 = early.header("retry-after").parse().unwrap();
+    assert!((58..=60).contains(&wait), "{wait}");
+    // Once the lease has run out, the retry does the work, once.
+    *offset.lock().unwrap() = chrono::Duration::seconds(61);
+    let late = shopper
+        .call(&app, "POST", "/api/support/stylist", &key, Some(&body))
+        .await;
+    assert_eq!(late.status, StatusCode::CREATED, "{}", late.text());
+    let again = shopper
+        .call(&app, "POST", "/api/support/stylist", &key, Some(&body))
+        .await;
+    assert_eq!(again.json()["reference"], late.json()["reference"]);
+    assert_eq!(again.header("idempotent-replayed"), "true");
+    assert_eq!(store.recent_tickets(10).await.unwrap().len(), 1);
 }
 
 fn cancellation(number: &str, email: &str) -> Value {

@@ -3,7 +3,7 @@
 
 use crate::SqlStore;
 use crate::db::Query;
-use aurora_core::store::{LimitStore, StoreResult, Take, epoch_micros, gcra};
+use aurora_core::store::{LimitStore, StoreResult, Take, epoch_nanos, gcra};
 use chrono::{DateTime, Utc};
 use std::collections::HashMap;
 use std::hash::{BuildHasher, RandomState};
@@ -61,7 +61,7 @@ impl LimitStore for SqlStore {
         takes: &[Take<'_>],
         now: DateTime<Utc>,
     ) -> StoreResult<Option<(usize, Duration)>> {
-        let now = epoch_micros(now);
+        let now = epoch_nanos(now);
         if let Some(memory) = &self.limits {
             return Ok(memory.take(takes, now));
         }
@@ -70,27 +70,27 @@ impl LimitStore for SqlStore {
         }
         // One statement for every key: a new key starts at `now + interval`; a known one moves
         // on from max(TAT, now) when that is within its tolerance, and is left alone (not
-        // returned) when it is not. `excluded.tat - excluded.interval_us` is `now`.
+        // returned) when it is not. `excluded.tat - excluded.interval_ns` is `now`.
         // Rows lock in key order, the same in every statement: two never wait for each other.
         let mut sorted: Vec<&Take> = takes.iter().collect();
         sorted.sort_by_key(|take| take.key);
         let mut upsert =
-            Query::new("INSERT INTO rate_limits (key, tat, interval_us, tolerance_us) ");
+            Query::new("INSERT INTO rate_limits (key, tat, interval_ns, tolerance_ns) ");
         upsert.push_values(sorted, |take| {
             [
                 take.key.into(),
-                (now + take.rate.interval_micros()).into(),
-                take.rate.interval_micros().into(),
-                take.rate.tolerance_micros().into(),
+                (now + take.rate.interval_nanos()).into(),
+                take.rate.interval_nanos().into(),
+                take.rate.tolerance_nanos().into(),
             ]
         });
         upsert.push(
             " ON CONFLICT (key) DO UPDATE SET \
-             tat = GREATEST(rate_limits.tat, excluded.tat - excluded.interval_us) \
-               + excluded.interval_us, \
-             interval_us = excluded.interval_us, tolerance_us = excluded.tolerance_us \
-             WHERE GREATEST(rate_limits.tat, excluded.tat - excluded.interval_us) \
-               - (excluded.tat - excluded.interval_us) <= excluded.tolerance_us \
+             tat = GREATEST(rate_limits.tat, excluded.tat - excluded.interval_ns) \
+               + excluded.interval_ns, \
+             interval_ns = excluded.interval_ns, tolerance_ns = excluded.tolerance_ns \
+             WHERE GREATEST(rate_limits.tat, excluded.tat - excluded.interval_ns) \
+               - (excluded.tat - excluded.interval_ns) <= excluded.tolerance_ns \
              RETURNING key",
         );
         let allowed: Vec<(String,)> = self.db.fetch_all(upsert.once()).await?;
@@ -110,7 +110,7 @@ impl LimitStore for SqlStore {
     }
 
     async fn forget_recovered(&self, now: DateTime<Utc>) -> StoreResult<()> {
-        let now = epoch_micros(now);
+        let now = epoch_nanos(now);
         match &self.limits {
             Some(memory) => memory.forget_recovered(now),
             None => {

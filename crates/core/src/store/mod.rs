@@ -32,7 +32,7 @@ pub use inbox::{ClaimedDelivery, Delivery, Inbox, InboxCounts};
 pub use insight::{InsightStore, NotUnderstood};
 pub use knowledge::KnowledgeStore;
 pub use leases::LeaseStore;
-pub use limits::{LimitStore, Rate, Take, epoch_micros, gcra};
+pub use limits::{LimitStore, Rate, Take, epoch_nanos, gcra};
 pub use metrics::MetricStore;
 pub use orders::{OrderImport, OrderImportSummary, OrderStore, OrderWrite};
 pub use outbox::{OutboxItem, OutboxWrites, WebhookOutbox};
