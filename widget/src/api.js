@@ -2,8 +2,8 @@
 // POSTs, and every failure sorted into the few kinds the panel explains differently.
 
 /**
- * @typedef {'offline' | 'network' | 'rate_limited' | 'disabled' | 'unauthorized' | 'ended'
- *   | 'invalid' | 'not_found' | 'conflict' | 'server'} ErrorKind
+ * @typedef {'offline' | 'network' | 'rate_limited' | 'in_progress' | 'disabled' | 'unauthorized'
+ *   | 'ended' | 'invalid' | 'not_found' | 'conflict' | 'server'} ErrorKind
  * @typedef {{ code?: string, title?: string, detail?: string, contact?: string,
  *   errors?: { field: string, message: string }[] }} Problem
  * @typedef {{ ok: true, status: number, data: any }
@@ -65,8 +65,11 @@ export async function request(config, method, path, options = {}) {
 }
 
 /** @param {number} status @param {string | undefined} code @returns {ErrorKind} */
-function kindOf(status, code) {
+export function kindOf(status, code) {
   if (code === 'concierge_disabled') return 'disabled';
+  // The same request (same Idempotency-Key) is still being answered, perhaps by an instance
+  // that crashed: retried with the same key after Retry-After, never as a new request.
+  if (code === 'idempotency_key_in_use') return 'in_progress';
   if (code === 'conversation_ended') return 'ended';
   if (status === 429) return 'rate_limited';
   if (status === 401) return 'unauthorized';

@@ -447,10 +447,11 @@ function createApp(ns) {
     const words =
       r.kind === 'offline' ? t.offline
       : r.kind === 'rate_limited' ? t.rateLimited(r.retryAfter)
+      : r.kind === 'in_progress' ? t.inProgress(r.retryAfter)
       : r.kind === 'network' || r.kind === 'server' ? t.unreachable
       : r.problem.detail || t.failed;
     const again = h('button', { type: 'button', class: 'chip', onclick: () => { clear(); retry(); } }, t.retry);
-    if (r.kind === 'rate_limited' && r.retryAfter > 0) {
+    if ((r.kind === 'rate_limited' || r.kind === 'in_progress') && r.retryAfter > 0) {
       again.disabled = true;
       setTimeout(() => (again.disabled = false), r.retryAfter * 1000);
     }

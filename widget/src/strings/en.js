@@ -105,6 +105,9 @@ export const unreachable = 'We couldn’t reach the concierge. Your message is k
 /** @param {number} seconds */
 export const rateLimited = (seconds) =>
   `You’re sending messages faster than we can answer. Please wait ${seconds > 1 ? `${seconds} seconds` : seconds === 1 ? 'a second' : 'a moment'} and try again.`;
+/** @param {number} seconds */
+export const inProgress = (seconds) =>
+  `Your request is still being processed. Please wait ${seconds > 1 ? `${seconds} seconds` : 'a moment'} and try again: it will not be sent twice.`;
 export const paused = 'The concierge is paused right now.';
 /** @param {string} contact */
 export const reachUs = (contact) => `You can reach the store at ${contact}.`;
