@@ -785,3 +785,30 @@ async fn the_prometheus_output_passes_promtool_check_metrics(store: Arc<dyn Stor
         String::from_utf8_lossy(&out.stderr)
     );
 }
+
+/// Two instances on one PostgreSQL database sweeping at the same moment: each idle conversation
+/// is ended (and counted) by exactly one of them.
+#[tokio::test]
+async fn two_instances_sweeping_at_once_end_each_idle_conversation_once() {
+    let Some(db) = TestDb::postgres().await else {
+        return;
+    };
+    let clock = TestClock::new();
+    let (app, first) = app_on(db.open().await, ServerSettings::default(), &clock).await;
+    let second = clock.install(common::state(db.open().await, ServerSettings::default()).await);
+    for _ in 0..20 {
+        Shopper::start(&app).await;
+    }
+    clock.advance(chrono::Duration::minutes(31));
+    let (a, b) = tokio::join!(
+        aurora_server::sweep_idle_conversations_once(&first),
+        aurora_server::sweep_idle_conversations_once(&second),
+    );
+    assert_eq!(a.unwrap() + b.unwrap(), 20);
+    assert_eq!(
+        aurora_server::sweep_idle_conversations_once(&second)
+            .await
+            .unwrap(),
+        0
+    );
+}
