@@ -72,6 +72,8 @@ impl LimitStore for SqlStore {
         // on from max(TAT, now) when that is within its tolerance, and is left alone (not
         // returned) when it is not. `excluded.tat - excluded.interval_ns` is `now`.
         // Rows lock in key order, the same in every statement: two never wait for each other.
+        // A request counts one to three keys: three statement texts, each prepared once per
+        // connection.
         let mut sorted: Vec<&Take> = takes.iter().collect();
         sorted.sort_by_key(|take| take.key);
         let mut upsert =
@@ -93,7 +95,7 @@ impl LimitStore for SqlStore {
                - (excluded.tat - excluded.interval_ns) <= excluded.tolerance_ns \
              RETURNING key",
         );
-        let allowed: Vec<(String,)> = self.db.fetch_all(upsert.once()).await?;
+        let allowed: Vec<(String,)> = self.db.fetch_all(upsert).await?;
         let Some(first) = takes
             .iter()
             .position(|take| !allowed.iter().any(|(key,)| key == take.key))
