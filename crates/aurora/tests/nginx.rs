@@ -91,22 +91,38 @@ fn instance(dir: &Path, url: &str) -> Running {
     Running::start(command)
 }
 
-#[tokio::test]
-async fn two_instances_behind_nginx_are_one_service_and_a_killed_one_costs_no_request() {
-    let Some(nginx) = nginx_binary() else { return };
-    let Some(db) = aurora_store::testing::TestDb::postgres().await else {
-        return;
-    };
+/// Two instances on one new PostgreSQL database, behind nginx at `proxy.base`. The fields drop
+/// in order: nginx, the instances, then their folder and database.
+struct Service {
+    proxy: Nginx,
+    first: Running,
+    _second: Running,
+    _dir: tempfile::TempDir,
+    _db: aurora_store::testing::TestDb,
+}
+
+/// The service, or `None` when nginx or PostgreSQL is not there (the test is skipped).
+async fn behind_nginx() -> Option<Service> {
+    let nginx = nginx_binary()?;
+    let db = aurora_store::testing::TestDb::postgres().await?;
     let dir = tempfile::tempdir().unwrap();
     let first = instance(dir.path(), &db.url);
     let second = instance(dir.path(), &db.url);
     let address = |r: &Running| r.base.trim_start_matches("http://").to_string();
     let proxy = Nginx::start(&nginx, &[&address(&first), &address(&second)]);
-    let client = reqwest::Client::new();
-    let url = |path: &str| format!("{}{path}", proxy.base);
+    Some(Service {
+        proxy,
+        first,
+        _second: second,
+        _dir: dir,
+        _db: db,
+    })
+}
 
+/// A new visitor's conversation started through `base`: the visitor token and its id.
+async fn start(client: &reqwest::Client, base: &str) -> (String, String) {
     let started = client
-        .post(url("/api/support/conversations"))
+        .post(format!("{base}/api/support/conversations"))
         .json(&json!({}))
         .send()
         .await
@@ -115,6 +131,17 @@ async fn two_instances_behind_nginx_are_one_service_and_a_killed_one_costs_no_re
     let started: Value = started.json().await.unwrap();
     let token = started["visitor_token"].as_str().unwrap().to_string();
     let id = started["conversation_id"].as_str().unwrap().to_string();
+    (token, id)
+}
+
+#[tokio::test]
+async fn two_instances_behind_nginx_are_one_service_and_a_killed_one_costs_no_request() {
+    let Some(service) = behind_nginx().await else {
+        return;
+    };
+    let client = reqwest::Client::new();
+    let url = |path: &str| format!("{}{path}", service.proxy.base);
+    let (token, id) = start(&client, &service.proxy.base).await;
     let say = |text: &'static str| {
         let request = client
             .post(url(&format!("/api/support/conversations/{id}/messages")))
@@ -128,7 +155,7 @@ async fn two_instances_behind_nginx_are_one_service_and_a_killed_one_costs_no_re
     }
 
     // One instance dies without a word; every request after it is still answered.
-    let mut first = first;
+    let mut first = service.first;
     first.child.kill().unwrap();
     first.child.wait().unwrap();
     let mut statuses = Vec::new();
@@ -148,7 +175,6 @@ async fn two_instances_behind_nginx_are_one_service_and_a_killed_one_costs_no_re
     let history: Value = history.json().await.unwrap();
     let messages = history["messages"].as_array().map_or(0, Vec::len);
     assert!(messages >= 2 * 30, "{messages} messages kept: {history}");
-    drop(second);
 }
 
 /// SIGTERM to one instance behind nginx while shoppers send messages (each with its
@@ -156,34 +182,18 @@ async fn two_instances_behind_nginx_are_one_service_and_a_killed_one_costs_no_re
 /// rest to the other; no request fails and every message is kept exactly once.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sigterm_behind_nginx_drains_without_a_failed_request() {
-    let Some(nginx) = nginx_binary() else { return };
-    let Some(db) = aurora_store::testing::TestDb::postgres().await else {
+    let Some(service) = behind_nginx().await else {
         return;
     };
-    let dir = tempfile::tempdir().unwrap();
-    let first = instance(dir.path(), &db.url);
-    let second = instance(dir.path(), &db.url);
-    let address = |r: &Running| r.base.trim_start_matches("http://").to_string();
-    let proxy = Nginx::start(&nginx, &[&address(&first), &address(&second)]);
     let client = reqwest::Client::new();
-    let base = proxy.base.clone();
+    let base = service.proxy.base.clone();
 
     let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
     let mut shoppers = Vec::new();
     for _ in 0..8 {
         let (client, base, stop) = (client.clone(), base.clone(), stop.clone());
         shoppers.push(tokio::spawn(async move {
-            let started: Value = client
-                .post(format!("{base}/api/support/conversations"))
-                .json(&json!({}))
-                .send()
-                .await
-                .unwrap()
-                .json()
-                .await
-                .unwrap();
-            let token = started["visitor_token"].as_str().unwrap().to_string();
-            let id = started["conversation_id"].as_str().unwrap().to_string();
+            let (token, id) = start(&client, &base).await;
             let mut statuses = Vec::new();
             let mut said = 0;
             while !stop.load(std::sync::atomic::Ordering::Relaxed) {
@@ -219,6 +229,7 @@ async fn sigterm_behind_nginx_drains_without_a_failed_request() {
         }));
     }
     tokio::time::sleep(Duration::from_secs(1)).await;
+    let first = service.first;
     let stopped = tokio::task::spawn_blocking(move || first.terminate());
     let status = stopped.await.unwrap();
     assert!(status.success(), "the instance stopped cleanly: {status}");
@@ -236,5 +247,4 @@ async fn sigterm_behind_nginx_drains_without_a_failed_request() {
         failed.len(),
         statuses.len()
     );
-    drop(second);
 }

@@ -161,17 +161,9 @@ async fn run(
     }
 }
 
+/// A recorded answer, sent again.
 fn replay(status: u16, body: String) -> Response {
-    let status = StatusCode::from_u16(status).unwrap_or(StatusCode::OK);
-    let content_type = if status.is_success() {
-        "application/json"
-    } else {
-        "application/problem+json"
-    };
-    let mut response = (status, body).into_response();
-    response
-        .headers_mut()
-        .insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
+    let mut response = respond((status, body));
     response
         .headers_mut()
         .insert("idempotent-replayed", HeaderValue::from_static("true"));
@@ -207,13 +199,18 @@ pub(crate) fn json<T: serde::Serialize>(status: StatusCode, body: &T) -> (u16, S
     )
 }
 
-/// The response of a [`Write`]: the same bytes a replay sends.
+/// An answer as status and body (a [`Write`]'s, or a recorded one): JSON, or problem+json for
+/// an error.
 pub(crate) fn respond((status, body): (u16, String)) -> Response {
     let status = StatusCode::from_u16(status).unwrap_or(StatusCode::OK);
+    let content_type = if status.is_success() {
+        "application/json"
+    } else {
+        "application/problem+json"
+    };
     let mut response = (status, body).into_response();
-    response.headers_mut().insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static("application/json"),
-    );
+    response
+        .headers_mut()
+        .insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
     response
 }

@@ -54,15 +54,22 @@ impl Scope {
     }
 }
 
-/// The rates of each limit, per the settings; the counting is the store's (shared by every
-/// instance on PostgreSQL, in memory on SQLite).
+/// One limit: `limit` requests per `window`, refused as `scope`.
+#[derive(Debug, Clone, Copy)]
+struct Limit {
+    scope: Scope,
+    limit: u32,
+    window: Duration,
+}
+
+/// The limits per the settings; the counting is the store's (shared by every instance on
+/// PostgreSQL, in memory on SQLite).
 pub struct Limits {
-    visitor: Rate,
-    ip: Rate,
-    lookups: Rate,
-    sign_in_account: Rate,
-    sign_in_ip: Rate,
-    windows: LimitSettings,
+    visitor: Limit,
+    ip: Limit,
+    lookups: Limit,
+    sign_in_account: Limit,
+    sign_in_ip: Limit,
 }
 
 /// A request over its limit: answered 429 with `Retry-After` and the IETF `RateLimit` headers.
@@ -78,16 +85,24 @@ const MINUTE: Duration = Duration::from_secs(60);
 const QUARTER_HOUR: Duration = Duration::from_secs(15 * 60);
 
 impl Limits {
-    /// Rates per the settings.
+    /// Limits per the settings.
     pub fn new(settings: &LimitSettings) -> Self {
-        let sign_ins_per_ip = settings.sign_ins_per_15_minutes.saturating_mul(5);
+        let limit = |scope, limit: u32, window| Limit {
+            scope,
+            limit: limit.max(1),
+            window,
+        };
+        let sign_ins = settings.sign_ins_per_15_minutes;
         Limits {
-            visitor: Rate::per(settings.visitor_per_minute, MINUTE),
-            ip: Rate::per(settings.ip_per_minute, MINUTE),
-            lookups: Rate::per(settings.order_lookups_per_15_minutes, QUARTER_HOUR),
-            sign_in_account: Rate::per(settings.sign_ins_per_15_minutes, QUARTER_HOUR),
-            sign_in_ip: Rate::per(sign_ins_per_ip, QUARTER_HOUR),
-            windows: settings.clone(),
+            visitor: limit(Scope::Visitor, settings.visitor_per_minute, MINUTE),
+            ip: limit(Scope::Ip, settings.ip_per_minute, MINUTE),
+            lookups: limit(
+                Scope::OrderLookup,
+                settings.order_lookups_per_15_minutes,
+                QUARTER_HOUR,
+            ),
+            sign_in_account: limit(Scope::SignIn, sign_ins, QUARTER_HOUR),
+            sign_in_ip: limit(Scope::SignIn, sign_ins.saturating_mul(5), QUARTER_HOUR),
         }
     }
 
@@ -98,23 +113,11 @@ impl Limits {
         ip: IpAddr,
         visitor: Option<&str>,
     ) -> Result<(), Limited> {
-        let ip_key = format!("ip:{ip}");
-        let visitor_key = visitor.map(|v| format!("visitor:{v}"));
-        let mut takes = vec![Take {
-            key: &ip_key,
-            rate: self.ip,
-        }];
-        if let Some(key) = &visitor_key {
-            takes.push(Take {
-                key,
-                rate: self.visitor,
-            });
+        let mut counted = vec![(format!("ip:{ip}"), self.ip)];
+        if let Some(visitor) = visitor {
+            counted.push((format!("visitor:{visitor}"), self.visitor));
         }
-        let scopes = [
-            (Scope::Ip, self.windows.ip_per_minute, MINUTE),
-            (Scope::Visitor, self.windows.visitor_per_minute, MINUTE),
-        ];
-        take(store, &takes, &scopes).await
+        take(store, &counted).await
     }
 
     /// One order lookup attempt: limited per IP, per visitor and per order number (whoever
@@ -126,63 +129,52 @@ impl Limits {
         visitor: &str,
         order_number: &str,
     ) -> Result<(), Limited> {
-        let keys = [
-            format!("lookup-ip:{ip}"),
-            format!("lookup-visitor:{visitor}"),
-            format!("lookup-order:{}", order_number.to_uppercase()),
+        let counted = [
+            (format!("lookup-ip:{ip}"), self.lookups),
+            (format!("lookup-visitor:{visitor}"), self.lookups),
+            (
+                format!("lookup-order:{}", order_number.to_uppercase()),
+                self.lookups,
+            ),
         ];
-        let takes: Vec<Take> = keys
-            .iter()
-            .map(|key| Take {
-                key,
-                rate: self.lookups,
-            })
-            .collect();
-        let limit = self.windows.order_lookups_per_15_minutes;
-        let scope = (Scope::OrderLookup, limit, QUARTER_HOUR);
-        take(store, &takes, &[scope; 3]).await
+        take(store, &counted).await
     }
 
     /// One workspace sign-in attempt for `email` from `ip`.
     pub async fn sign_in(&self, store: &dyn Store, ip: IpAddr, email: &str) -> Result<(), Limited> {
-        let keys = [
-            format!("sign-in-ip:{ip}"),
-            format!("sign-in:{}", email.trim().to_lowercase()),
+        let counted = [
+            (format!("sign-in-ip:{ip}"), self.sign_in_ip),
+            (
+                format!("sign-in:{}", email.trim().to_lowercase()),
+                self.sign_in_account,
+            ),
         ];
-        let takes = [
-            Take {
-                key: &keys[0],
-                rate: self.sign_in_ip,
-            },
-            Take {
-                key: &keys[1],
-                rate: self.sign_in_account,
-            },
-        ];
-        let limit = self.windows.sign_ins_per_15_minutes;
-        let scopes = [
-            (Scope::SignIn, limit.saturating_mul(5), QUARTER_HOUR),
-            (Scope::SignIn, limit, QUARTER_HOUR),
-        ];
-        take(store, &takes, &scopes).await
+        take(store, &counted).await
     }
 }
 
-/// Counts `takes` (each with its scope, limit and window, for the answer); a store that fails
-/// lets the request through, with an error logged: the request meets the same failure where
-/// it needs the database, and works where it does not (the catalog is in memory).
-async fn take(
-    store: &dyn Store,
-    takes: &[Take<'_>],
-    scopes: &[(Scope, u32, Duration)],
-) -> Result<(), Limited> {
-    match store.take(takes, chrono::Utc::now()).await {
+/// Counts one request against each key's limit; a store that fails lets the request through,
+/// with an error logged: the request meets the same failure where it needs the database, and
+/// works where it does not (the catalog is in memory).
+async fn take(store: &dyn Store, counted: &[(String, Limit)]) -> Result<(), Limited> {
+    let takes: Vec<Take> = counted
+        .iter()
+        .map(|(key, limit)| Take {
+            key,
+            rate: Rate::per(limit.limit, limit.window),
+        })
+        .collect();
+    match store.take(&takes, chrono::Utc::now()).await {
         Ok(None) => Ok(()),
         Ok(Some((i, retry_after))) => {
-            let (scope, limit, window) = scopes[i];
+            let Limit {
+                scope,
+                limit,
+                window,
+            } = counted[i].1;
             Err(Limited {
                 scope,
-                limit: limit.max(1),
+                limit,
                 window,
                 retry_after,
             })

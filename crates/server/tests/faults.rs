@@ -15,6 +15,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::tcp::{OwnedReadHalf, OwnedWriteHalf};
 use tokio::net::{TcpListener, TcpStream};
 
 /// Forwards connections to `upstream`; while armed, the first connection whose client sends
@@ -57,41 +58,35 @@ async fn forward(
     armed: Arc<AtomicBool>,
     cuts: Arc<std::sync::atomic::AtomicUsize>,
 ) {
-    let (mut client_read, mut client_write) = client.into_split();
-    let (mut server_read, mut server_write) = server.into_split();
-    let upstream = async {
-        let mut buffer = vec![0; 64 * 1024];
-        loop {
-            let n = match client_read.read(&mut buffer).await {
-                Ok(0) | Err(_) => return,
-                Ok(n) => n,
-            };
-            let hit = buffer[..n].windows(trigger.len()).any(|w| w == trigger);
-            if hit && armed.swap(false, Ordering::SeqCst) {
-                cuts.fetch_add(1, Ordering::SeqCst);
-                return;
-            }
-            if server_write.write_all(&buffer[..n]).await.is_err() {
-                return;
-            }
+    let (client_read, client_write) = client.into_split();
+    let (server_read, server_write) = server.into_split();
+    let cut = |chunk: &[u8]| {
+        let hit = chunk.windows(trigger.len()).any(|w| w == trigger);
+        let cut = hit && armed.swap(false, Ordering::SeqCst);
+        if cut {
+            cuts.fetch_add(1, Ordering::SeqCst);
         }
-    };
-    let downstream = async {
-        let mut buffer = vec![0; 64 * 1024];
-        loop {
-            let n = match server_read.read(&mut buffer).await {
-                Ok(0) | Err(_) => return,
-                Ok(n) => n,
-            };
-            if client_write.write_all(&buffer[..n]).await.is_err() {
-                return;
-            }
-        }
+        cut
     };
     // Whichever side ends first ends both: dropping the halves closes the sockets.
     tokio::select! {
-        () = upstream => {},
-        () = downstream => {},
+        () = pump(client_read, server_write, cut) => {},
+        () = pump(server_read, client_write, |_| false) => {},
+    }
+}
+
+/// Copies `from` to `to` until either side closes, or until `cut` says so of a chunk (which is
+/// then not passed on).
+async fn pump(mut from: OwnedReadHalf, mut to: OwnedWriteHalf, cut: impl Fn(&[u8]) -> bool) {
+    let mut buffer = vec![0; 64 * 1024];
+    loop {
+        let n = match from.read(&mut buffer).await {
+            Ok(0) | Err(_) => return,
+            Ok(n) => n,
+        };
+        if cut(&buffer[..n]) || to.write_all(&buffer[..n]).await.is_err() {
+            return;
+        }
     }
 }
 

@@ -32,15 +32,15 @@ impl MemoryLimits {
         for (i, take) in takes.iter().enumerate() {
             let shard = self.hasher.hash_one(take.key) as usize % SHARDS;
             let mut tats = self.shards[shard].lock().unwrap_or_else(|e| e.into_inner());
-            match (
-                gcra(tats.get(take.key).copied(), now, take.rate),
-                tats.get_mut(take.key),
-            ) {
-                (Ok(tat), Some(known)) => *known = tat,
-                (Ok(tat), None) => {
-                    tats.insert(take.key.to_string(), tat);
-                }
-                (Err(wait), _) => limited = limited.or(Some((i, wait))),
+            let known = tats.get_mut(take.key);
+            match gcra(known.as_deref().copied(), now, take.rate) {
+                Ok(tat) => match known {
+                    Some(known) => *known = tat,
+                    None => {
+                        tats.insert(take.key.to_string(), tat);
+                    }
+                },
+                Err(wait) => limited = limited.or(Some((i, wait))),
             }
         }
         limited

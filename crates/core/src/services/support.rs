@@ -48,6 +48,19 @@ trait Outcome {
     fn ticket(&self) -> Option<&Ticket> {
         None
     }
+    /// The rating it records, if any.
+    fn rating(&self) -> Option<&Rating> {
+        None
+    }
+}
+
+impl Outcome for Rating {
+    fn blocks(&self) -> &[Block] {
+        &self.blocks
+    }
+    fn rating(&self) -> Option<&Rating> {
+        Some(self)
+    }
 }
 
 impl Outcome for LookupOutcome {
@@ -85,9 +98,9 @@ impl Outcome for RequestOutcome {
 const REFERENCE_TRIES: u32 = 5;
 
 /// Runs a form's `request` in the conversation the form names (which must be the visitor's),
-/// then stores in one transaction the ticket it opens (with its webhook), "[what]" and the
-/// answer in that conversation (when it is still open), and the idempotency key's answer: a
-/// crash leaves all of them or none.
+/// then stores in one transaction the ticket it opens (with its webhook) or the rating it
+/// records, "[what]" and the answer in that conversation (when it is still open), and the
+/// idempotency key's answer: a crash leaves all of them or none.
 async fn answered<T: Outcome, F: Future<Output = Result<T, ServiceError>>>(
     turn: &Turn<'_>,
     conversation: Option<&str>,
@@ -116,6 +129,16 @@ async fn answered<T: Outcome, F: Future<Output = Result<T, ServiceError>>>(
                     continue;
                 }
                 written => written?,
+            }
+        }
+        if let Some(rating) = outcome.rating() {
+            let comment = rating.comment.as_deref();
+            let id = &rating.conversation_id;
+            if !tx.record_csat(id, rating.score, comment, turn.now).await? {
+                return Err(ServiceError::Conflict(
+                    "csat_already_given",
+                    "Thanks, we already have your rating for this conversation.".to_string(),
+                ));
             }
         }
         if let Some(conversation) = open {
@@ -218,7 +241,8 @@ pub async fn request_stylist(
 }
 
 /// Rates a conversation of the visitor's from 1 to 5, once, when it was offered; the rating and
-/// the idempotency key's answer are stored in one transaction.
+/// the idempotency key's answer are stored in one transaction (the rating is not recorded in
+/// the conversation).
 pub async fn rate(
     turn: &Turn<'_>,
     conversation: Option<&str>,
@@ -231,27 +255,7 @@ pub async fn rate(
             "is required",
         )]));
     };
-    let rating = submit_csat(turn, &conversation.id, body).await?;
-    let mut tx = turn.store.begin().await?;
-    if let Some(answering) = answering {
-        tx.complete_idempotency_key(&answering.answer(&rating))
-            .await
-            .map_err(ServiceError::answering)?;
-    }
-    let recorded = tx
-        .record_csat(
-            &rating.conversation_id,
-            rating.score,
-            rating.comment.as_deref(),
-            turn.now,
-        )
-        .await?;
-    if !recorded {
-        return Err(ServiceError::Conflict(
-            "csat_already_given",
-            "Thanks, we already have your rating for this conversation.".to_string(),
-        ));
-    }
-    tx.commit().await?;
-    Ok(rating)
+    let id = &conversation.id;
+    let submit = move |_| submit_csat(turn, id, body);
+    answered(turn, None, "rating", submit, answering).await
 }
