@@ -81,7 +81,7 @@ async fn a_clean_stop_releases_the_background_jobs_leases() {
     let other = |store: Arc<dyn aurora_core::store::Store>| async move {
         store
             .hold_lease(
-                "purge",
+                "inbox",
                 "another-instance",
                 chrono::Utc::now(),
                 chrono::Duration::seconds(5),
@@ -89,9 +89,10 @@ async fn a_clean_stop_releases_the_background_jobs_leases() {
             .await
             .unwrap()
     };
-    // The purge runs at start, so this instance takes its lease at once.
+    // The inbox takes its lease every second. Probing takes the lease for a moment: should the
+    // instance try in that moment, it gets it on its next round.
     let mut held = false;
-    for _ in 0..100 {
+    for _ in 0..250 {
         if other(store.clone()).await.is_none() {
             held = true;
             break;
@@ -99,7 +100,7 @@ async fn a_clean_stop_releases_the_background_jobs_leases() {
         store.release_leases("another-instance").await.unwrap();
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
-    assert!(held, "the instance never held the purge's lease");
+    assert!(held, "the instance never held the inbox's lease");
     stop.send(()).unwrap();
     running.await.unwrap().unwrap();
     assert!(
