@@ -3,7 +3,8 @@
 #   source bench/server.sh; bench_env PORT; …set up the database…; bench_serve
 # After it: $AURORA (the binary), $WORK (the temp dir), $BASE (the server's URL), $SERVER (its pid).
 
-AURORA=$PWD/target/release/aurora
+# AURORA_BIN=path runs that build instead (to compare two builds, each copied aside).
+AURORA=${AURORA_BIN:-$PWD/target/release/aurora}
 WORK=$(mktemp -d)
 SERVER=""
 bench_cleanup() {

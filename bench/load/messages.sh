@@ -7,10 +7,12 @@
 #   ./bench/load/messages.sh
 #   SQL="UPDATE messages_text_indexed SET last_rowid = 1000000000000" ./bench/load/messages.sh
 #                                   # the same build with full-text indexing switched off
+#   AURORA_BIN=/tmp/aurora-before ./bench/load/messages.sh
+#                                   # another build (copied aside), without building this one
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 command -v oha >/dev/null || { echo "oha is missing: cargo install oha --locked" >&2; exit 1; }
-cargo build --release -q -p aurora
+[ -n "${AURORA_BIN:-}" ] || cargo build --release -q -p aurora
 # shellcheck source=bench/server.sh
 source bench/server.sh
 bench_env "${PORT:-18096}"

@@ -184,10 +184,30 @@ pub(crate) fn touched(appends: &[Append]) -> Vec<Touched<'_>> {
     touched
 }
 
+/// What a failed constraint in a batch's statements undoes.
+#[derive(Clone, Copy)]
+pub(crate) enum Undo {
+    /// The statement (SQL's default).
+    Statement,
+    /// The whole transaction (SQLite's `OR ROLLBACK`): SQLite then keeps no statement journal,
+    /// a copy of every page the statement changes, for a batch that is undone whole anyway.
+    Transaction,
+}
+
+impl Undo {
+    fn verb(self, verb: &str) -> String {
+        match self {
+            Undo::Statement => verb.to_string(),
+            Undo::Transaction => format!("{verb} OR ROLLBACK"),
+        }
+    }
+}
+
 /// The `UPDATE` of a batch: every touched conversation, returning the ids found.
-pub(crate) fn push_update<'a>(sql: &mut Query<'a>, touched: &[Touched<'a>]) {
+pub(crate) fn push_update<'a>(sql: &mut Query<'a>, touched: &[Touched<'a>], undo: Undo) {
+    sql.push(&undo.verb("UPDATE"));
     sql.push(
-        "UPDATE conversations SET message_count = conversations.message_count + v.column2, \
+        " conversations SET message_count = conversations.message_count + v.column2, \
          state = v.column3, replies = conversations.replies + v.column4, \
          last_activity_at = v.column5, \
          last_reply_answered = COALESCE(v.column6, conversations.last_reply_answered), \
@@ -214,7 +234,12 @@ pub(crate) fn any_messages(appends: &[Append]) -> bool {
 
 /// The `INSERT` of a batch: each message with how far before its conversation's updated count
 /// it goes.
-pub(crate) fn push_insert<'a>(sql: &mut Query<'a>, appends: &'a [Append], touched: &[Touched<'a>]) {
+pub(crate) fn push_insert<'a>(
+    sql: &mut Query<'a>,
+    appends: &'a [Append],
+    touched: &[Touched<'a>],
+    undo: Undo,
+) {
     let mut to_go: Vec<(&'a str, i32)> = touched.iter().map(|t| (t.id, t.added)).collect();
     let mut rows: Vec<(&'a str, i32, &'a Message)> = Vec::new();
     for append in appends {
@@ -225,8 +250,9 @@ pub(crate) fn push_insert<'a>(sql: &mut Query<'a>, appends: &'a [Append], touche
             }
         }
     }
+    sql.push(&undo.verb("INSERT"));
     sql.push(
-        "INSERT INTO messages (conversation_id, position, role, text, blocks, at, intent, \
+        " INTO messages (conversation_id, position, role, text, blocks, at, intent, \
          understood) SELECT v.column1, c.message_count - v.column2, v.column3, v.column4, \
          v.column5, v.column6, v.column7, v.column8 FROM (",
     );
@@ -288,11 +314,11 @@ async fn append_in(conn: &mut Conn<'_>, append: &Append) -> StoreResult<()> {
     let appends = std::slice::from_ref(append);
     let touched = touched(appends);
     let mut update = Query::default();
-    push_update(&mut update, &touched);
+    push_update(&mut update, &touched, Undo::Statement);
     let found: Vec<(String,)> = conn.fetch_all(update).await?;
     if any_messages(appends) {
         let mut insert = Query::default();
-        push_insert(&mut insert, appends, &touched);
+        push_insert(&mut insert, appends, &touched, Undo::Statement);
         conn.execute(insert).await?;
     }
     crate::only(Ok(append_results(appends, &found)))

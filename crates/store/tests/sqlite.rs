@@ -64,14 +64,25 @@ async fn write_replies(store: &dyn Store, count: usize, bytes: usize, pause: Dur
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_failing_append_fails_alone_and_leaves_the_connection_usable() {
-    let (db, store) = a_store_with_conversation_c1().await;
     // A database error for one message: the whole batch it is in fails, and SQLite leaves that
     // batch's transaction open.
+    a_failing_append_fails_alone("ABORT").await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_append_that_rolls_its_batch_back_fails_alone() {
+    // As a failed constraint does in a batch (`OR ROLLBACK`): the transaction is gone.
+    a_failing_append_fails_alone("ROLLBACK").await;
+}
+
+/// 40 concurrent appends, every tenth refused by a trigger that raises `raise`.
+async fn a_failing_append_fails_alone(raise: &str) {
+    let (db, store) = a_store_with_conversation_c1().await;
     let mut admin = sqlx::SqliteConnection::connect(&db.url).await.unwrap();
-    sqlx::query(
+    sqlx::query(&format!(
         "CREATE TRIGGER refuse BEFORE INSERT ON messages WHEN NEW.text = 'boom' \
-         BEGIN SELECT RAISE(ABORT, 'refused'); END",
-    )
+         BEGIN SELECT RAISE({raise}, 'refused'); END"
+    ))
     .execute(&mut admin)
     .await
     .unwrap();

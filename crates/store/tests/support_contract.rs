@@ -112,6 +112,10 @@ async fn a_conversation_keeps_its_messages_in_order_and_its_state(store: Arc<dyn
         .append_messages("nope", exchange, &Appended::reply(&state, false, at(3)))
         .await;
     assert!(missing.is_err());
+    assert!(
+        store.messages("nope").await.unwrap().is_empty(),
+        "no message is stored without its conversation"
+    );
 }
 
 async fn concurrent_appends_and_reads_each_get_their_own_answer(store: Arc<dyn Store>) {
