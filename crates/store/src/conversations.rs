@@ -189,8 +189,9 @@ pub(crate) fn touched(appends: &[Append]) -> Vec<Touched<'_>> {
 pub(crate) enum Undo {
     /// The statement (SQL's default).
     Statement,
-    /// The whole transaction (SQLite's `OR ROLLBACK`): SQLite then keeps no statement journal,
-    /// a copy of every page the statement changes, for a batch that is undone whole anyway.
+    /// The whole transaction (SQLite's `OR ROLLBACK`), for a batch that is undone whole anyway.
+    /// On a connection without foreign keys enforced (the SQLite worker's, see `sqlite::open`)
+    /// SQLite then keeps no statement journal, a copy of every page the statement changes.
     Transaction,
 }
 
@@ -233,7 +234,8 @@ pub(crate) fn any_messages(appends: &[Append]) -> bool {
 }
 
 /// The `INSERT` of a batch: each message with how far before its conversation's updated count
-/// it goes.
+/// it goes. The JOIN stores no message without its conversation: on the SQLite worker's
+/// connection, which does not enforce foreign keys, it is the only check.
 pub(crate) fn push_insert<'a>(
     sql: &mut Query<'a>,
     appends: &'a [Append],

@@ -75,6 +75,52 @@ async fn an_append_that_rolls_its_batch_back_fails_alone() {
     a_failing_append_fails_alone("ROLLBACK").await;
 }
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_failed_constraint_in_a_batch_fails_only_its_own_append() {
+    let (db, store) = a_store_with_conversation_c1().await;
+    let c2 = Conversation::new("c2".into(), "v2".into(), Utc::now());
+    store
+        .create_conversation(&c2, &[said("hello")])
+        .await
+        .unwrap();
+    let mut admin = sqlx::SqliteConnection::connect(&db.url).await.unwrap();
+    // c2's count falls behind its messages: its next message takes a position already taken.
+    sqlx::query("UPDATE conversations SET message_count = 0 WHERE id = 'c2'")
+        .execute(&mut admin)
+        .await
+        .unwrap();
+    // Holding the write lock while the appends queue, so that they meet in one batch.
+    sqlx::query("BEGIN IMMEDIATE")
+        .execute(&mut admin)
+        .await
+        .unwrap();
+    let mut appends = tokio::task::JoinSet::new();
+    for i in 0..20 {
+        let store = store.clone();
+        let id = if i == 7 { "c2" } else { "c1" };
+        appends.spawn(async move {
+            let appended = store
+                .append_messages(
+                    id,
+                    vec![said(&format!("m{i}"))],
+                    &Appended::after(&ConversationState::default(), Utc::now()),
+                )
+                .await;
+            (id, appended.is_ok())
+        });
+    }
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    sqlx::query("COMMIT").execute(&mut admin).await.unwrap();
+    while let Some(joined) = appends.join_next().await {
+        let (id, ok) = joined.unwrap();
+        assert_eq!(ok, id == "c1", "{id}");
+    }
+    assert_eq!(store.messages("c1").await.unwrap().len(), 19);
+    let c2 = store.messages("c2").await.unwrap();
+    assert_eq!(c2.len(), 1);
+    assert_eq!(c2[0].text.as_deref(), Some("hello"));
+}
+
 /// 40 concurrent appends, every tenth refused by a trigger that raises `raise`.
 async fn a_failing_append_fails_alone(raise: &str) {
     let (db, store) = a_store_with_conversation_c1().await;

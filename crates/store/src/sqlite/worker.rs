@@ -11,6 +11,8 @@
 //! page cache warm: SQLite drops a connection's whole cache when another one has written.
 //! Each caller still gets its own result: when a batch of appends fails, they are run again one
 //! by one, so one bad call never fails the others.
+//! The connection does not enforce foreign keys (see `sqlite::open`): a message's conversation
+//! is checked by the JOIN of `push_insert`, and nothing else this connection runs has one.
 
 use crate::Append;
 use crate::conversations::{Undo, any_messages, append_results, push_insert, push_update, touched};
@@ -41,13 +43,18 @@ impl ConversationWorker {
     /// Starts the task on a thread of its own; appends run inside `gate`.
     pub(crate) fn start(connection: SqliteConnection, gate: Arc<WriteGate>) -> StoreResult<Self> {
         let (jobs, queue) = mpsc::channel(BATCH_MAX * 16);
-        let runtime = tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()
-            .map_err(|error| StoreError::Other(format!("starting the database task: {error}")))?;
         std::thread::Builder::new()
             .name("aurora-conversations".to_string())
-            .spawn(move || runtime.block_on(work(queue, connection, gate)))
+            .spawn(move || {
+                match tokio::runtime::Builder::new_current_thread()
+                    .enable_all()
+                    .build()
+                {
+                    Ok(runtime) => runtime.block_on(work(queue, connection, gate)),
+                    // The queue goes with it: every call answers that the task has stopped.
+                    Err(error) => tracing::error!(%error, "the conversation worker cannot start"),
+                }
+            })
             .map_err(|error| StoreError::Other(format!("starting the database task: {error}")))?;
         Ok(ConversationWorker { jobs })
     }
@@ -143,8 +150,10 @@ async fn append_batch(
     match conn.fetch_all::<(String,)>(sql).await {
         Ok(found) => Ok(append_results(appends, &found)),
         Err(error) => {
-            // Whatever statement failed, nothing of the batch stays: a failed statement
-            // leaves the transaction open. (Failing because none is open changes nothing.)
+            // Whatever statement failed, nothing of the batch stays. A failed constraint has
+            // rolled the transaction back already (`OR ROLLBACK`); any other error (a trigger's
+            // RAISE(ABORT), a full disk) may leave it open. (Failing because none is open
+            // changes nothing.)
             let _ = conn.execute(Query::new("ROLLBACK")).await;
             Err(error)
         }
