@@ -196,18 +196,18 @@ pub(crate) enum Undo {
 }
 
 impl Undo {
-    fn verb(self, verb: &str) -> String {
+    /// What follows the statement's verb.
+    fn clause(self) -> &'static str {
         match self {
-            Undo::Statement => verb.to_string(),
-            Undo::Transaction => format!("{verb} OR ROLLBACK"),
+            Undo::Statement => "",
+            Undo::Transaction => " OR ROLLBACK",
         }
     }
 }
 
 /// The `UPDATE` of a batch: every touched conversation, returning the ids found.
 pub(crate) fn push_update<'a>(sql: &mut Query<'a>, touched: &[Touched<'a>], undo: Undo) {
-    sql.push(&undo.verb("UPDATE"));
-    sql.push(
+    sql.push("UPDATE").push(undo.clause()).push(
         " conversations SET message_count = conversations.message_count + v.column2, \
          state = v.column3, replies = conversations.replies + v.column4, \
          last_activity_at = v.column5, \
@@ -252,8 +252,7 @@ pub(crate) fn push_insert<'a>(
             }
         }
     }
-    sql.push(&undo.verb("INSERT"));
-    sql.push(
+    sql.push("INSERT").push(undo.clause()).push(
         " INTO messages (conversation_id, position, role, text, blocks, at, intent, \
          understood) SELECT v.column1, c.message_count - v.column2, v.column3, v.column4, \
          v.column5, v.column6, v.column7, v.column8 FROM (",

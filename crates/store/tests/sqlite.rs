@@ -35,6 +35,17 @@ fn said(text: &str) -> Message {
     Message::shopper(text.to_string(), Utc::now())
 }
 
+/// Appends the shopper's `text` to conversation `id`.
+async fn say(store: &dyn Store, id: &str, text: &str) -> aurora_core::store::StoreResult<()> {
+    store
+        .append_messages(
+            id,
+            vec![said(text)],
+            &Appended::after(&ConversationState::default(), Utc::now()),
+        )
+        .await
+}
+
 /// A reply of about `bytes`.
 fn reply(bytes: usize) -> Message {
     let text = "a ring of rose gold ".repeat(bytes / 20);
@@ -98,16 +109,7 @@ async fn a_failed_constraint_in_a_batch_fails_only_its_own_append() {
     for i in 0..20 {
         let store = store.clone();
         let id = if i == 7 { "c2" } else { "c1" };
-        appends.spawn(async move {
-            let appended = store
-                .append_messages(
-                    id,
-                    vec![said(&format!("m{i}"))],
-                    &Appended::after(&ConversationState::default(), Utc::now()),
-                )
-                .await;
-            (id, appended.is_ok())
-        });
+        appends.spawn(async move { (id, say(&*store, id, &format!("m{i}")).await.is_ok()) });
     }
     tokio::time::sleep(Duration::from_millis(300)).await;
     sqlx::query("COMMIT").execute(&mut admin).await.unwrap();
@@ -141,14 +143,7 @@ async fn a_failing_append_fails_alone(raise: &str) {
             format!("m{i}")
         };
         appends.spawn(async move {
-            let ok = store
-                .append_messages(
-                    "c1",
-                    vec![said(&text)],
-                    &Appended::after(&ConversationState::default(), Utc::now()),
-                )
-                .await
-                .is_ok();
+            let ok = say(&*store, "c1", &text).await.is_ok();
             (text, ok)
         });
     }
@@ -157,14 +152,7 @@ async fn a_failing_append_fails_alone(raise: &str) {
         assert_eq!(ok, text != "boom", "{text}");
     }
     // Later calls still work: no transaction was left open on the connection.
-    store
-        .append_messages(
-            "c1",
-            vec![said("after")],
-            &Appended::after(&ConversationState::default(), Utc::now()),
-        )
-        .await
-        .unwrap();
+    say(&*store, "c1", "after").await.unwrap();
     let stored = store.messages("c1").await.unwrap();
     assert_eq!(stored.len(), 37);
     assert_eq!(stored.last().unwrap().text.as_deref(), Some("after"));
